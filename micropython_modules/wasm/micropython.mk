@@ -1,0 +1,48 @@
+# `wasm` user C module for MicroPython's make-based ports (unix, qemu).
+# WAMR itself is built by wamr.mk as a separate static library.
+
+WASM_MOD_DIR := $(USERMOD_DIR)
+WAMR_DIR ?= $(abspath $(WASM_MOD_DIR)/../../cache/wamr)
+
+# Size of WAMR's private memory pool (bytes), separate from the GC heap.
+MICROPY_WASM_POOL_SIZE ?= 262144
+
+# Platform layer: unix builds on WAMR's linux layer, everything else on the
+# module's own bare-metal layer.
+ifeq ($(WAMR_PLATFORM),)
+ifneq ($(filter %/ports/unix,$(abspath $(CURDIR))),)
+WAMR_PLATFORM := linux
+else
+WAMR_PLATFORM := baremetal
+endif
+endif
+
+WAMR_EXTRA_CFLAGS += -DBH_VPRINTF=mp_wasm_vprintf
+include $(WASM_MOD_DIR)/wamr.mk
+
+WASM_MOD_SRC := \
+	modwasm.c \
+	wasm_runtime_glue.c \
+	wasm_module.c \
+	wasm_instance.c \
+	wasm_exports.c \
+	wasm_memory_obj.c \
+	wasm_values.c \
+	wasm_wasi.c \
+	wasm_wasi_fd.c
+
+ifeq ($(WAMR_PLATFORM),linux)
+WASM_MOD_SRC += port/unix/wasm_port_unix.c
+else
+WASM_MOD_SRC += port/baremetal/wasm_port_baremetal.c
+endif
+
+SRC_USERMOD_C += $(addprefix $(WASM_MOD_DIR)/,$(WASM_MOD_SRC))
+CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
+	-DMICROPY_WASM_POOL_SIZE=$(MICROPY_WASM_POOL_SIZE) \
+	-DMICROPY_WASM_INTERP_NAME=\"$(WASM_INTERP)\"
+LDFLAGS_USERMOD += $(WAMR_LIB)
+
+# Link after libwamr.a exists: the module's objects are part of every
+# port's final link, so an order-only dependency on them is enough.
+$(addprefix $(BUILD)/wasm/,$(WASM_MOD_SRC:.c=.o)): | $(WAMR_LIB)

@@ -1,0 +1,198 @@
+// The `wasm` module: WebAssembly guests on MicroPython, built on WAMR.
+
+#include <stdio.h>
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/objexcept.h"
+#include "py/objstr.h"
+#include "modwasm.h"
+
+// --- Exceptions -------------------------------------------------------------
+
+static void wasm_exit_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] == MP_OBJ_NULL && attr == MP_QSTR_code) {
+        mp_obj_exception_t *self = MP_OBJ_TO_PTR(self_in);
+        dest[0] = self->args->len > 0 ? self->args->items[0] : MP_OBJ_NEW_SMALL_INT(0);
+        return;
+    }
+    mp_obj_exception_attr(self_in, attr, dest);
+}
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_error, MP_QSTR_Error, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_Exception
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_load_error, MP_QSTR_LoadError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_wasm_error
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_link_error, MP_QSTR_LinkError, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_wasm_error
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_trap, MP_QSTR_Trap, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, mp_obj_exception_attr,
+    parent, &mp_type_wasm_error
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_exit, MP_QSTR_Exit, MP_TYPE_FLAG_NONE,
+    make_new, mp_obj_exception_make_new,
+    print, mp_obj_exception_print,
+    attr, wasm_exit_attr,
+    parent, &mp_type_wasm_error
+    );
+
+NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg) {
+    mp_obj_t arg = mp_obj_new_str(msg, strlen(msg));
+    nlr_raise(mp_obj_new_exception_args(type, 1, &arg));
+}
+
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...) {
+    char buf[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    mp_wasm_raise(type, buf);
+}
+
+// --- Module-level functions ----------------------------------------------------
+
+// version() -> "WAMR 2.4.3 (interp=fast, aot, bulk-memory, ref-types, multi-value, wasi)"
+static mp_obj_t mod_wasm_version(void) {
+    uint32_t major, minor, patch;
+    wasm_runtime_get_version(&major, &minor, &patch);
+    char buf[160];
+    snprintf(buf, sizeof(buf),
+        "WAMR %u.%u.%u (interp=%s, aot, bulk-memory, ref-types, multi-value, wasi-preview1, pool=%uK)",
+        (unsigned)major, (unsigned)minor, (unsigned)patch, MICROPY_WASM_INTERP_NAME,
+        (unsigned)(MICROPY_WASM_POOL_SIZE / 1024));
+    return mp_obj_new_str(buf, strlen(buf));
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mod_wasm_version_obj, mod_wasm_version);
+
+// pool_info() -> (total, largest_free): WAMR's private pool, in bytes.
+// largest_free is measured by allocation, so it also shows fragmentation.
+static mp_obj_t mod_wasm_pool_info(void) {
+    size_t total, largest_free;
+    mp_wasm_pool_info(&total, &largest_free);
+    mp_obj_t items[2] = {
+        mp_obj_new_int_from_uint(total),
+        mp_obj_new_int_from_uint(largest_free),
+    };
+    return mp_obj_new_tuple(2, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mod_wasm_pool_info_obj, mod_wasm_pool_info);
+
+// run(path_or_bytes, args=(), *, env=None, stdin=None, stdout=None, stderr=None,
+//     stack=16384, heap=16384) -> exit code
+static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_source, ARG_args, ARG_env, ARG_stdin, ARG_stdout, ARG_stderr, ARG_stack, ARG_heap };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_source, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_args, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_env, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_stdin, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_stdout, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_stderr, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_stack, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
+        { MP_QSTR_heap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+
+    mp_obj_t source = args[ARG_source].u_obj;
+    mp_obj_t module = mp_obj_is_str(source)
+        ? mp_wasm_module_load_path(source)
+        : mp_wasm_module_from_buffer(source);
+
+    // argv[0] is the program name, as for a command started by a shell.
+    size_t n_user = 0;
+    mp_obj_t *user_args = NULL;
+    if (args[ARG_args].u_obj != mp_const_none) {
+        mp_obj_get_array(args[ARG_args].u_obj, &n_user, &user_args);
+    }
+    mp_obj_tuple_t *argv = MP_OBJ_TO_PTR(mp_obj_new_tuple(n_user + 1, NULL));
+    argv->items[0] = mp_obj_is_str(source) ? source : MP_OBJ_NEW_QSTR(MP_QSTR_wasm);
+    for (size_t i = 0; i < n_user; i++) {
+        argv->items[i + 1] = user_args[i];
+    }
+
+    mp_obj_t wasi_args[5] = {
+        MP_OBJ_FROM_PTR(argv), args[ARG_env].u_obj, args[ARG_stdin].u_obj,
+        args[ARG_stdout].u_obj, args[ARG_stderr].u_obj,
+    };
+    static const qstr wasi_kw[] = { MP_QSTR_args, MP_QSTR_env, MP_QSTR_stdin, MP_QSTR_stdout, MP_QSTR_stderr };
+    mp_obj_t call_args[10];
+    size_t n_kw = 0;
+    for (size_t i = 0; i < 5; i++) {
+        if (wasi_args[i] != mp_const_none) {
+            call_args[2 * n_kw] = MP_OBJ_NEW_QSTR(wasi_kw[i]);
+            call_args[2 * n_kw + 1] = wasi_args[i];
+            n_kw++;
+        }
+    }
+    mp_obj_t wasi = mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_type_wasm_wasi), 0, n_kw, call_args);
+
+    mp_obj_t inst = MP_OBJ_NULL;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        inst = mp_wasm_instance_new(module, mp_const_none, wasi,
+            args[ARG_stack].u_int, args[ARG_heap].u_int);
+        mp_obj_t code = mp_wasm_instance_run(inst);
+        nlr_pop();
+        mp_wasm_instance_close(inst);
+        mp_call_function_0(mp_load_attr(module, MP_QSTR_close));
+        return code;
+    } else {
+        // Release WAMR memory now rather than at the next GC, then re-raise.
+        if (inst != MP_OBJ_NULL) {
+            mp_wasm_instance_close(inst);
+        }
+        mp_call_function_0(mp_load_attr(module, MP_QSTR_close));
+        nlr_jump(nlr.ret_val);
+    }
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(mod_wasm_run_obj, 1, mod_wasm_run);
+
+static const mp_rom_map_elem_t wasm_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_wasm) },
+    { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&mod_wasm_version_obj) },
+    { MP_ROM_QSTR(MP_QSTR_pool_info), MP_ROM_PTR(&mod_wasm_pool_info_obj) },
+    { MP_ROM_QSTR(MP_QSTR_run), MP_ROM_PTR(&mod_wasm_run_obj) },
+    { MP_ROM_QSTR(MP_QSTR_Module), MP_ROM_PTR(&mp_type_wasm_module) },
+    { MP_ROM_QSTR(MP_QSTR_Instance), MP_ROM_PTR(&mp_type_wasm_instance) },
+    { MP_ROM_QSTR(MP_QSTR_Memory), MP_ROM_PTR(&mp_type_wasm_memory) },
+    { MP_ROM_QSTR(MP_QSTR_Function), MP_ROM_PTR(&mp_type_wasm_function) },
+    { MP_ROM_QSTR(MP_QSTR_WASI), MP_ROM_PTR(&mp_type_wasm_wasi) },
+    { MP_ROM_QSTR(MP_QSTR_Error), MP_ROM_PTR(&mp_type_wasm_error) },
+    { MP_ROM_QSTR(MP_QSTR_LoadError), MP_ROM_PTR(&mp_type_wasm_load_error) },
+    { MP_ROM_QSTR(MP_QSTR_LinkError), MP_ROM_PTR(&mp_type_wasm_link_error) },
+    { MP_ROM_QSTR(MP_QSTR_Trap), MP_ROM_PTR(&mp_type_wasm_trap) },
+    { MP_ROM_QSTR(MP_QSTR_Exit), MP_ROM_PTR(&mp_type_wasm_exit) },
+};
+static MP_DEFINE_CONST_DICT(wasm_module_globals, wasm_module_globals_table);
+
+const mp_obj_module_t mp_module_wasm = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&wasm_module_globals,
+};
+
+MP_REGISTER_MODULE(MP_QSTR_wasm, mp_module_wasm);

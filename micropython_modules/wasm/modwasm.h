@@ -1,0 +1,113 @@
+// Shared declarations of the `wasm` module: Python binding, runtime glue,
+// WASI bridge and port hooks. Only WAMR's public API (wasm_export.h) is used.
+#ifndef MICROPY_INCLUDED_WASM_MODWASM_H
+#define MICROPY_INCLUDED_WASM_MODWASM_H
+
+#include <stdarg.h>
+#include "py/obj.h"
+#include "wasm_export.h"
+
+#ifndef MICROPY_WASM_POOL_SIZE
+#define MICROPY_WASM_POOL_SIZE (256 * 1024)
+#endif
+
+// Exception text used to unwind a guest; the binding maps it back.
+#define MP_WASM_EXC_PROC_EXIT "wasi proc exit"
+#define MP_WASM_EXC_HOST_ERROR "host function raised an exception"
+
+// Exceptions (modwasm.c).
+extern const mp_obj_type_t mp_type_wasm_error;
+extern const mp_obj_type_t mp_type_wasm_load_error;
+extern const mp_obj_type_t mp_type_wasm_link_error;
+extern const mp_obj_type_t mp_type_wasm_trap;
+extern const mp_obj_type_t mp_type_wasm_exit;
+
+// Types.
+extern const mp_obj_type_t mp_type_wasm_module;
+extern const mp_obj_type_t mp_type_wasm_instance;
+extern const mp_obj_type_t mp_type_wasm_exports;
+extern const mp_obj_type_t mp_type_wasm_function;
+extern const mp_obj_type_t mp_type_wasm_memory;
+extern const mp_obj_type_t mp_type_wasm_wasi;
+
+// Runtime lifetime and the WAMR pool (wasm_runtime_glue.c).
+void mp_wasm_runtime_ensure(void);
+void mp_wasm_runtime_deinit(void);
+bool mp_wasm_runtime_active(void);
+void mp_wasm_pool_info(size_t *total, size_t *largest_free);
+void *mp_wasm_pool_malloc(size_t size);
+int mp_wasm_vprintf(const char *fmt, va_list ap);
+
+// A loaded module, allocated from the WAMR pool (not the GC heap) so that
+// Module and Instance finalisers can run in any order during a sweep.
+typedef struct _mp_wasm_module_ref_t {
+    wasm_module_t module;
+    uint8_t *binary;         // pool copy, kept only while WAMR needs it
+    uint32_t binary_len;
+    uint16_t refs;           // Module object + live instances
+    bool is_aot;
+} mp_wasm_module_ref_t;
+
+typedef struct _mp_obj_wasm_module_t {
+    mp_obj_base_t base;
+    mp_wasm_module_ref_t *ref; // NULL once closed
+} mp_obj_wasm_module_t;
+
+mp_wasm_module_ref_t *mp_wasm_module_ref_get(mp_obj_t module_in);
+void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref);
+mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in);
+mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in);
+
+struct _mp_wasm_wasi_ctx_t;
+
+typedef struct _mp_obj_wasm_instance_t {
+    mp_obj_base_t base;
+    mp_obj_t module_obj;
+    mp_wasm_module_ref_t *mref;
+    wasm_module_inst_t inst;     // NULL once closed
+    wasm_exec_env_t exec_env;
+    mp_obj_t imports;            // dict or mp_const_none
+    mp_obj_t wasi;               // wasm.WASI or mp_const_none
+    mp_obj_t exports;            // lazily created proxy
+    mp_obj_t memory;             // lazily created wasm.Memory
+    mp_obj_t pending_exc;        // exception raised by Python inside a host call
+    struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (pool)
+    int32_t exit_code;
+    bool exited;
+} mp_obj_wasm_instance_t;
+
+mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in);
+mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const char *name, size_t n_args, const mp_obj_t *args);
+mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
+    mp_int_t stack, mp_int_t heap);
+mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
+mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
+mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
+mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
+void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc);
+
+// Value conversion (wasm_values.c).
+void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
+    const char *func_name, size_t arg_index);
+mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
+const char *mp_wasm_valkind_char(wasm_valkind_t kind);
+mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
+mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
+
+// WASI (wasm_wasi.c, wasm_wasi_fd.c).
+bool mp_wasm_wasi_register(void);
+bool mp_wasm_wasi_has(const char *name);
+struct _mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi);
+void mp_wasm_wasi_ctx_free(struct _mp_wasm_wasi_ctx_t *ctx);
+mp_obj_t mp_wasm_wasi_default(void);
+
+// Port hooks (port/<platform>/wasm_port_*.c).
+void mp_wasm_port_random(uint8_t *buf, size_t len);
+uint64_t mp_wasm_port_time_ns(bool realtime);
+void mp_wasm_port_sleep_ns(uint64_t ns);
+
+NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);
+
+#endif // MICROPY_INCLUDED_WASM_MODWASM_H

@@ -1,0 +1,33 @@
+// Port hooks of the `wasm` module for the unix port: clocks, sleeping and
+// entropy from the host OS.
+
+#include <errno.h>
+#include <time.h>
+#include <sys/random.h>
+
+#include "modwasm.h"
+
+void mp_wasm_port_random(uint8_t *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+uint64_t mp_wasm_port_time_ns(bool realtime) {
+    struct timespec ts;
+    clock_gettime(realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void mp_wasm_port_sleep_ns(uint64_t ns) {
+    struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+    nanosleep(&ts, NULL);
+}

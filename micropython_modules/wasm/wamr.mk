@@ -1,0 +1,180 @@
+# Builds WAMR as a static library of its own (libwamr.a) for MicroPython's
+# make-based ports. WAMR is third-party C: it is compiled with its own flags
+# and never handed to MicroPython's QSTR scanner.
+#
+# Inputs (set by the including micropython.mk or the port/board):
+#   WAMR_DIR          WAMR source tree (cache/wamr, from the lock file)
+#   WAMR_PLATFORM     linux | baremetal
+#   WAMR_TARGET       X86_64 | THUMB_VFP | THUMB
+#   WAMR_BUILD_TARGET string matched against AOT files (e.g. THUMBV7EM)
+#   WASM_INTERP       fast | classic
+#   WAMR_ARCH_CFLAGS  CPU flags that must match the rest of the firmware
+# Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
+
+WAMR_PLATFORM ?= linux
+WAMR_TARGET ?= X86_64
+WASM_INTERP ?= fast
+WAMR_BUILD_DIR ?= $(BUILD)/wamr
+WAMR_LIB := $(WAMR_BUILD_DIR)/libwamr.a
+WAMR_CC ?= $(CC)
+WAMR_AR ?= $(AR)
+
+WAMR_CORE := $(WAMR_DIR)/core
+
+ifeq ($(wildcard $(WAMR_CORE)/iwasm/include/wasm_export.h),)
+$(error WAMR sources not found in $(WAMR_DIR): run `make setup` (python -m scripts deps) first)
+endif
+
+ifeq ($(WASM_INTERP),fast)
+WAMR_FAST_INTERP := 1
+WAMR_INTERP_SRC := wasm_interp_fast.c
+else ifeq ($(WASM_INTERP),classic)
+WAMR_FAST_INTERP := 0
+WAMR_INTERP_SRC := wasm_interp_classic.c
+else
+$(error WASM_INTERP must be fast or classic, not $(WASM_INTERP))
+endif
+
+# Feature set shared by every port. WAMR's config.h defaults differ from
+# its CMake defaults, so everything that matters is spelled out here.
+WAMR_FEATURE_DEFS = \
+	-DWASM_ENABLE_INTERP=1 \
+	-DWASM_ENABLE_FAST_INTERP=$(WAMR_FAST_INTERP) \
+	-DWASM_ENABLE_AOT=1 \
+	-DWASM_ENABLE_JIT=0 \
+	-DWASM_ENABLE_FAST_JIT=0 \
+	-DWASM_ENABLE_BULK_MEMORY=1 \
+	-DWASM_ENABLE_BULK_MEMORY_OPT=0 \
+	-DWASM_ENABLE_REF_TYPES=1 \
+	-DWASM_ENABLE_SIMD=0 \
+	-DWASM_ENABLE_MULTI_MODULE=0 \
+	-DWASM_ENABLE_SHARED_MEMORY=0 \
+	-DWASM_ENABLE_THREAD_MGR=0 \
+	-DWASM_ENABLE_LIBC_BUILTIN=0 \
+	-DWASM_ENABLE_LIBC_WASI=0 \
+	-DWASM_ENABLE_MODULE_INST_CONTEXT=1 \
+	-DWASM_ENABLE_MINI_LOADER=0 \
+	-DWASM_ENABLE_GC=0 \
+	-DWASM_ENABLE_MEMORY64=0 \
+	-DWASM_ENABLE_TAIL_CALL=0 \
+	-DWASM_ENABLE_CUSTOM_NAME_SECTION=0 \
+	-DWASM_ENABLE_DUMP_CALL_STACK=0 \
+	-DWASM_ENABLE_PERF_PROFILING=0 \
+	-DWASM_ENABLE_MEMORY_PROFILING=0 \
+	-DWASM_ENABLE_INSTRUCTION_METERING=0 \
+	-DWASM_ENABLE_WAMR_COMPILER=0 \
+	-DWASM_ENABLE_APP_FRAMEWORK=0 \
+	-DWASM_DISABLE_HW_BOUND_CHECK=1 \
+	-DWASM_DISABLE_STACK_HW_BOUND_CHECK=1 \
+	-DWASM_DISABLE_WAKEUP_BLOCKING_OP=1 \
+	-DWASM_ENABLE_QUICK_AOT_ENTRY=1 \
+	-DWASM_ENABLE_LOAD_CUSTOM_SECTION=0 \
+	-DBH_MALLOC=wasm_runtime_malloc \
+	-DBH_FREE=wasm_runtime_free
+
+ifeq ($(WAMR_TARGET),X86_64)
+WAMR_TARGET_DEFS = -DBUILD_TARGET_X86_64 -DBUILD_TARGET=\"X86_64\"
+WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_em64.s
+WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_x86_64.c
+else ifeq ($(WAMR_TARGET),THUMB_VFP)
+WAMR_TARGET_DEFS = -DBUILD_TARGET_THUMB_VFP -DBUILD_TARGET=\"$(WAMR_BUILD_TARGET)\"
+WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_thumb_vfp.s
+WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_thumb.c
+else ifeq ($(WAMR_TARGET),THUMB)
+WAMR_TARGET_DEFS = -DBUILD_TARGET_THUMB -DBUILD_TARGET=\"$(WAMR_BUILD_TARGET)\"
+WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_thumb.s
+WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_thumb.c
+else
+$(error unsupported WAMR_TARGET $(WAMR_TARGET))
+endif
+
+ifeq ($(WAMR_PLATFORM),linux)
+WAMR_PLATFORM_DEFS = -DBH_PLATFORM_LINUX -DWASM_HAVE_MREMAP=1 -D_GNU_SOURCE
+WAMR_PLATFORM_INC = -I$(WAMR_CORE)/shared/platform/linux
+WAMR_PLATFORM_SRC = \
+	shared/platform/linux/platform_init.c \
+	shared/platform/common/posix/posix_malloc.c \
+	shared/platform/common/posix/posix_memmap.c \
+	shared/platform/common/posix/posix_thread.c \
+	shared/platform/common/posix/posix_time.c \
+	shared/platform/common/posix/posix_sleep.c \
+	shared/platform/common/posix/posix_blocking_op.c
+else ifeq ($(WAMR_PLATFORM),baremetal)
+# The bare-metal platform layer lives in this module (port/baremetal).
+WAMR_PLATFORM_DEFS = -DBH_PLATFORM_MICROPYTHON_BAREMETAL
+WAMR_PLATFORM_INC = -I$(WASM_MOD_DIR)/port/baremetal
+WAMR_PLATFORM_SRC =
+else
+$(error unsupported WAMR_PLATFORM $(WAMR_PLATFORM))
+endif
+
+WAMR_API_CFLAGS = -I$(WAMR_CORE)/iwasm/include $(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS)
+
+WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-sections \
+	-fno-strict-aliasing -w \
+	$(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_PLATFORM_DEFS) \
+	-I$(WAMR_CORE) \
+	-I$(WAMR_CORE)/iwasm/include \
+	-I$(WAMR_CORE)/iwasm/common \
+	-I$(WAMR_CORE)/iwasm/interpreter \
+	-I$(WAMR_CORE)/iwasm/aot \
+	-I$(WAMR_CORE)/shared/include \
+	-I$(WAMR_CORE)/shared/utils \
+	-I$(WAMR_CORE)/shared/mem-alloc \
+	-I$(WAMR_CORE)/shared/platform/include \
+	$(WAMR_PLATFORM_INC) \
+	$(WAMR_EXTRA_CFLAGS)
+
+WAMR_SRC = \
+	shared/mem-alloc/mem_alloc.c \
+	shared/mem-alloc/ems/ems_alloc.c \
+	shared/mem-alloc/ems/ems_gc.c \
+	shared/mem-alloc/ems/ems_hmu.c \
+	shared/mem-alloc/ems/ems_kfc.c \
+	shared/utils/bh_assert.c \
+	shared/utils/bh_bitmap.c \
+	shared/utils/bh_common.c \
+	shared/utils/bh_hashmap.c \
+	shared/utils/bh_leb128.c \
+	shared/utils/bh_list.c \
+	shared/utils/bh_log.c \
+	shared/utils/bh_queue.c \
+	shared/utils/bh_vector.c \
+	shared/utils/runtime_timer.c \
+	iwasm/common/wasm_runtime_common.c \
+	iwasm/common/wasm_native.c \
+	iwasm/common/wasm_exec_env.c \
+	iwasm/common/wasm_memory.c \
+	iwasm/common/wasm_loader_common.c \
+	iwasm/common/wasm_blocking_op.c \
+	iwasm/common/wasm_c_api.c \
+	iwasm/interpreter/wasm_loader.c \
+	iwasm/interpreter/wasm_runtime.c \
+	iwasm/interpreter/$(WAMR_INTERP_SRC) \
+	iwasm/aot/aot_loader.c \
+	iwasm/aot/aot_runtime.c \
+	iwasm/aot/aot_intrinsic.c \
+	$(WAMR_AOT_RELOC) \
+	$(WAMR_PLATFORM_SRC)
+
+WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o)))
+
+$(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.c
+	$(ECHO) "CC (wamr) $*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
+
+$(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.s
+	$(ECHO) "AS (wamr) $*.s"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
+
+$(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.S
+	$(ECHO) "AS (wamr) $*.S"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
+
+$(WAMR_LIB): $(WAMR_OBJ)
+	$(ECHO) "AR $@"
+	$(Q)rm -f $@
+	$(Q)$(WAMR_AR) rcs $@ $^

@@ -1,0 +1,118 @@
+// inst.exports: attribute and item access to a guest's exports. Functions
+// come back as callable wasm.Function objects, globals as their value.
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "modwasm.h"
+
+typedef struct _mp_obj_wasm_exports_t {
+    mp_obj_base_t base;
+    mp_obj_t instance;
+} mp_obj_wasm_exports_t;
+
+typedef struct _mp_obj_wasm_function_t {
+    mp_obj_base_t base;
+    mp_obj_t instance;
+    mp_obj_t name;
+    wasm_function_inst_t func;
+} mp_obj_wasm_function_t;
+
+mp_obj_t mp_wasm_exports_new(mp_obj_t instance) {
+    mp_obj_wasm_exports_t *self = mp_obj_malloc(mp_obj_wasm_exports_t, &mp_type_wasm_exports);
+    self->instance = instance;
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t read_global(const wasm_global_inst_t *global) {
+    wasm_val_t val;
+    memset(&val, 0, sizeof(val));
+    val.kind = global->kind;
+    switch (global->kind) {
+        case WASM_I32:
+            memcpy(&val.of.i32, global->global_data, sizeof(int32_t));
+            break;
+        case WASM_I64:
+            memcpy(&val.of.i64, global->global_data, sizeof(int64_t));
+            break;
+        case WASM_F32:
+            memcpy(&val.of.f32, global->global_data, sizeof(float));
+            break;
+        case WASM_F64:
+            memcpy(&val.of.f64, global->global_data, sizeof(double));
+            break;
+        default:
+            return mp_const_none;
+    }
+    return mp_wasm_value_to_obj(&val);
+}
+
+// Returns the export called `name_in`, or MP_OBJ_NULL if there is none.
+static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
+    mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
+    const char *name = mp_obj_str_get_str(name_in);
+    wasm_function_inst_t func = wasm_runtime_lookup_function(inst->inst, name);
+    if (func != NULL) {
+        mp_obj_wasm_function_t *f = mp_obj_malloc(mp_obj_wasm_function_t, &mp_type_wasm_function);
+        f->instance = self->instance;
+        f->name = name_in;
+        f->func = func;
+        return MP_OBJ_FROM_PTR(f);
+    }
+    wasm_global_inst_t global;
+    if (wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
+        return read_global(&global);
+    }
+    return MP_OBJ_NULL;
+}
+
+static void wasm_exports_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // read-only
+    }
+    mp_obj_t value = lookup_export(MP_OBJ_TO_PTR(self_in), MP_OBJ_NEW_QSTR(attr));
+    if (value != MP_OBJ_NULL) {
+        dest[0] = value;
+    }
+}
+
+static mp_obj_t wasm_exports_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value) {
+    if (value != MP_OBJ_SENTINEL) {
+        mp_raise_TypeError(MP_ERROR_TEXT("exports are read-only"));
+    }
+    if (!mp_obj_is_str(index)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("export names are str"));
+    }
+    mp_obj_t found = lookup_export(MP_OBJ_TO_PTR(self_in), index);
+    if (found == MP_OBJ_NULL) {
+        mp_raise_type_arg(&mp_type_KeyError, index);
+    }
+    return found;
+}
+
+static mp_obj_t wasm_function_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_obj_wasm_function_t *self = MP_OBJ_TO_PTR(self_in);
+    if (n_kw != 0) {
+        mp_raise_TypeError(MP_ERROR_TEXT("wasm functions take no keyword arguments"));
+    }
+    mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
+    return mp_wasm_instance_call_func(inst, self->func, mp_obj_str_get_str(self->name), n_args, args);
+}
+
+static void wasm_function_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    mp_obj_wasm_function_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_printf(print, "<wasm.Function %s>", mp_obj_str_get_str(self->name));
+}
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_exports, MP_QSTR_Exports, MP_TYPE_FLAG_NONE,
+    attr, wasm_exports_attr,
+    subscr, wasm_exports_subscr
+    );
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_function, MP_QSTR_Function, MP_TYPE_FLAG_NONE,
+    call, wasm_function_call,
+    print, wasm_function_print
+    );

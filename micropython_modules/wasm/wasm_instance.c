@@ -1,0 +1,323 @@
+// wasm.Instance: an instantiated module with its own linear memory, an
+// execution environment, and calls from Python into the guest.
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/gc.h"
+#include "modwasm.h"
+
+#define WASI_MODULE_NAME "wasi_snapshot_preview1"
+#define EXCEPTION_PREFIX "Exception: "
+#define MAX_CALL_VALUES 16
+
+mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
+    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->inst == NULL) {
+        mp_raise_ValueError(MP_ERROR_TEXT("wasm instance is closed"));
+    }
+    return self;
+}
+
+// Every function import must be satisfied before the guest runs: WAMR
+// would otherwise trap only when the missing function is first called.
+static bool check_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi) {
+    int32_t n = wasm_runtime_get_import_count(module);
+    *uses_wasi = false;
+    for (int32_t i = 0; i < n; i++) {
+        wasm_import_t imp;
+        wasm_runtime_get_import_type(module, i, &imp);
+        if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                "unsupported import %s.%s (%s)", imp.module_name, imp.name,
+                mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type)));
+        }
+        if (strcmp(imp.module_name, WASI_MODULE_NAME) == 0) {
+            *uses_wasi = true;
+            if (mp_wasm_wasi_has(imp.name) && imp.linked) {
+                continue;
+            }
+        }
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
+            imp.module_name, imp.name,
+            mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type)));
+    }
+    (void)imports;
+    return true;
+}
+
+mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
+    mp_int_t stack, mp_int_t heap) {
+    if (stack < 1024 || stack > 1024 * 1024) {
+        mp_raise_ValueError(MP_ERROR_TEXT("stack must be between 1024 and 1048576 bytes"));
+    }
+    if (heap < 0 || heap > 16 * 1024 * 1024) {
+        mp_raise_ValueError(MP_ERROR_TEXT("heap must be between 0 and 16777216 bytes"));
+    }
+    if (imports != mp_const_none && !mp_obj_is_dict_or_ordereddict(imports)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("imports must be a dict"));
+    }
+    if (wasi != mp_const_none && !mp_obj_is_type(wasi, &mp_type_wasm_wasi)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("wasi must be a wasm.WASI"));
+    }
+
+    mp_wasm_module_ref_t *mref = mp_wasm_module_ref_get(module);
+    mp_obj_wasm_instance_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_instance_t, &mp_type_wasm_instance);
+    self->module_obj = module;
+    self->mref = mref;
+    self->inst = NULL;
+    self->exec_env = NULL;
+    self->imports = imports;
+    self->wasi = wasi;
+    self->exports = MP_OBJ_NULL;
+    self->memory = MP_OBJ_NULL;
+    self->pending_exc = MP_OBJ_NULL;
+    self->wasi_ctx = NULL;
+    self->exit_code = 0;
+    self->exited = false;
+
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        bool uses_wasi;
+        check_imports(mref->module, imports, &uses_wasi);
+        if (uses_wasi && self->wasi == mp_const_none) {
+            // A WASI guest without explicit configuration gets the console.
+            self->wasi = mp_wasm_wasi_default();
+        }
+        if (self->wasi != mp_const_none) {
+            self->wasi_ctx = mp_wasm_wasi_ctx_new(self->wasi);
+        }
+        char error_buf[128];
+        error_buf[0] = '\0';
+        self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
+            error_buf, sizeof(error_buf));
+        if (self->inst == NULL) {
+            // Unreachable instances may still hold pool memory.
+            gc_collect();
+            self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
+                error_buf, sizeof(error_buf));
+        }
+        if (self->inst == NULL) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
+        }
+        wasm_runtime_set_custom_data(self->inst, self);
+        self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
+        if (self->exec_env == NULL) {
+            gc_collect();
+            self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
+        }
+        if (self->exec_env == NULL) {
+            mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (exec env)"));
+        }
+        nlr_pop();
+    } else {
+        mp_wasm_instance_close(MP_OBJ_FROM_PTR(self));
+        nlr_jump(nlr.ret_val);
+    }
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t wasm_instance_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *all_args) {
+    enum { ARG_module, ARG_imports, ARG_stack, ARG_heap, ARG_wasi };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_module, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_imports, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_stack, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
+        { MP_QSTR_heap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
+        { MP_QSTR_wasi, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    return mp_wasm_instance_new(args[ARG_module].u_obj, args[ARG_imports].u_obj,
+        args[ARG_wasi].u_obj, args[ARG_stack].u_int, args[ARG_heap].u_int);
+}
+
+void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc) {
+    if (self->pending_exc == MP_OBJ_NULL) {
+        self->pending_exc = exc;
+    }
+    wasm_runtime_set_exception(self->inst, MP_WASM_EXC_HOST_ERROR);
+}
+
+// Turns the guest's pending exception into the matching Python exception.
+static NORETURN void raise_guest_exception(mp_obj_wasm_instance_t *self) {
+    const char *msg = wasm_runtime_get_exception(self->inst);
+    if (msg == NULL) {
+        msg = "unknown error";
+    }
+    if (strncmp(msg, EXCEPTION_PREFIX, strlen(EXCEPTION_PREFIX)) == 0) {
+        msg += strlen(EXCEPTION_PREFIX);
+    }
+    mp_obj_t pending = self->pending_exc;
+    self->pending_exc = MP_OBJ_NULL;
+    if (pending != MP_OBJ_NULL) {
+        wasm_runtime_clear_exception(self->inst);
+        nlr_raise(pending);
+    }
+    if (self->exited && strcmp(msg, MP_WASM_EXC_PROC_EXIT) == 0) {
+        wasm_runtime_clear_exception(self->inst);
+        mp_obj_t code = MP_OBJ_NEW_SMALL_INT(self->exit_code);
+        nlr_raise(mp_obj_new_exception_args(&mp_type_wasm_exit, 1, &code));
+    }
+    mp_obj_t text = mp_obj_new_str(msg, strlen(msg));
+    wasm_runtime_clear_exception(self->inst);
+    nlr_raise(mp_obj_new_exception_args(&mp_type_wasm_trap, 1, &text));
+}
+
+mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const char *name, size_t n_args, const mp_obj_t *args) {
+    uint32_t n_params = wasm_func_get_param_count(func, self->inst);
+    uint32_t n_results = wasm_func_get_result_count(func, self->inst);
+    if (n_params > MAX_CALL_VALUES || n_results > MAX_CALL_VALUES) {
+        mp_raise_msg_varg(&mp_type_NotImplementedError,
+            MP_ERROR_TEXT("%s() has more than %d parameters or results"), name, MAX_CALL_VALUES);
+    }
+    if (n_args != n_params) {
+        mp_raise_msg_varg(&mp_type_TypeError,
+            MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
+            name, (int)n_params, (int)n_args);
+    }
+    wasm_valkind_t kinds[MAX_CALL_VALUES];
+    wasm_val_t params[MAX_CALL_VALUES];
+    wasm_val_t results[MAX_CALL_VALUES];
+    wasm_func_get_param_types(func, self->inst, kinds);
+    for (size_t i = 0; i < n_args; i++) {
+        mp_wasm_value_from_obj(&params[i], kinds[i], args[i], name, i);
+    }
+    wasm_func_get_result_types(func, self->inst, kinds);
+    for (uint32_t i = 0; i < n_results; i++) {
+        results[i].kind = kinds[i];
+    }
+
+    self->pending_exc = MP_OBJ_NULL;
+    self->exited = false;
+    bool ok = wasm_runtime_call_wasm_a(self->exec_env, func, n_results, results,
+        (uint32_t)n_args, params);
+    if (!ok) {
+        raise_guest_exception(self);
+    }
+    if (n_results == 0) {
+        return mp_const_none;
+    }
+    if (n_results == 1) {
+        return mp_wasm_value_to_obj(&results[0]);
+    }
+    mp_obj_t items[MAX_CALL_VALUES];
+    for (uint32_t i = 0; i < n_results; i++) {
+        items[i] = mp_wasm_value_to_obj(&results[i]);
+    }
+    return mp_obj_new_tuple(n_results, items);
+}
+
+// call(name, *args)
+static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args) {
+    mp_obj_wasm_instance_t *self = mp_wasm_instance_open(args[0]);
+    const char *name = mp_obj_str_get_str(args[1]);
+    wasm_function_inst_t func = wasm_runtime_lookup_function(self->inst, name);
+    if (func == NULL) {
+        mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("no exported function '%s'"), name);
+    }
+    return mp_wasm_instance_call_func(self, func, name, n_args - 2, args + 2);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance_call_obj, 2, 2 + MAX_CALL_VALUES, wasm_instance_call);
+
+// run() -> exit code of the WASI command's _start.
+mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
+    mp_obj_wasm_instance_t *self = mp_wasm_instance_open(self_in);
+    wasm_function_inst_t start = wasm_runtime_lookup_function(self->inst, "_start");
+    if (start == NULL) {
+        mp_wasm_raise(&mp_type_wasm_link_error, "module has no _start function (not a WASI command)");
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_wasm_instance_call_func(self, start, "_start", 0, NULL);
+        nlr_pop();
+        return MP_OBJ_NEW_SMALL_INT(0);
+    } else {
+        mp_obj_t exc = MP_OBJ_FROM_PTR(nlr.ret_val);
+        if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(exc)), MP_OBJ_FROM_PTR(&mp_type_wasm_exit))) {
+            return MP_OBJ_NEW_SMALL_INT(self->exit_code);
+        }
+        nlr_jump(nlr.ret_val);
+    }
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_run_obj, mp_wasm_instance_run);
+
+mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
+    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->mref == NULL) {
+        return mp_const_none;
+    }
+    if (mp_wasm_runtime_active()) {
+        if (self->exec_env != NULL) {
+            wasm_runtime_destroy_exec_env(self->exec_env);
+        }
+        if (self->inst != NULL) {
+            wasm_runtime_deinstantiate(self->inst);
+        }
+        if (self->wasi_ctx != NULL) {
+            mp_wasm_wasi_ctx_free(self->wasi_ctx);
+        }
+        mp_wasm_module_ref_release(self->mref);
+    }
+    self->exec_env = NULL;
+    self->inst = NULL;
+    self->wasi_ctx = NULL;
+    self->mref = NULL;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_close_obj, mp_wasm_instance_close);
+
+static mp_obj_t wasm_instance___exit__(size_t n_args, const mp_obj_t *args) {
+    (void)n_args;
+    return mp_wasm_instance_close(args[0]);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance___exit___obj, 4, 4, wasm_instance___exit__);
+
+static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL) {
+        if (attr == MP_QSTR_exports) {
+            mp_wasm_instance_open(self_in);
+            if (self->exports == MP_OBJ_NULL) {
+                self->exports = mp_wasm_exports_new(self_in);
+            }
+            dest[0] = self->exports;
+            return;
+        }
+        if (attr == MP_QSTR_memory) {
+            mp_wasm_instance_open(self_in);
+            if (self->memory == MP_OBJ_NULL) {
+                self->memory = mp_wasm_memory_new(self);
+            }
+            dest[0] = self->memory;
+            return;
+        }
+        if (attr == MP_QSTR_module) {
+            dest[0] = self->module_obj;
+            return;
+        }
+        if (attr == MP_QSTR_closed) {
+            dest[0] = mp_obj_new_bool(self->inst == NULL);
+            return;
+        }
+    }
+    dest[1] = MP_OBJ_SENTINEL;
+}
+
+static const mp_rom_map_elem_t wasm_instance_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_call), MP_ROM_PTR(&wasm_instance_call_obj) },
+    { MP_ROM_QSTR(MP_QSTR_run), MP_ROM_PTR(&wasm_instance_run_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&wasm_instance_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&wasm_instance_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&wasm_instance___exit___obj) },
+};
+static MP_DEFINE_CONST_DICT(wasm_instance_locals, wasm_instance_locals_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_instance, MP_QSTR_Instance, MP_TYPE_FLAG_NONE,
+    make_new, wasm_instance_make_new,
+    attr, wasm_instance_attr,
+    locals_dict, &wasm_instance_locals
+    );

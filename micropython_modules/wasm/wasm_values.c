@@ -1,0 +1,183 @@
+// Conversion between Python objects and wasm values, and the text forms of
+// wasm types used by Module.imports()/exports() ("func (ii)i", "global i32").
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/objint.h"
+#include "modwasm.h"
+
+const char *mp_wasm_valkind_char(wasm_valkind_t kind) {
+    switch (kind) {
+        case WASM_I32:
+            return "i";
+        case WASM_I64:
+            return "I";
+        case WASM_F32:
+            return "f";
+        case WASM_F64:
+            return "F";
+        case WASM_EXTERNREF:
+        case WASM_FUNCREF:
+            return "r";
+        default:
+            return "?";
+    }
+}
+
+static const char *valkind_name(wasm_valkind_t kind) {
+    switch (kind) {
+        case WASM_I32:
+            return "i32";
+        case WASM_I64:
+            return "i64";
+        case WASM_F32:
+            return "f32";
+        case WASM_F64:
+            return "f64";
+        case WASM_EXTERNREF:
+            return "externref";
+        case WASM_FUNCREF:
+            return "funcref";
+        default:
+            return "v128";
+    }
+}
+
+// "(ii)i": WAMR's native-signature notation, which users also write for
+// host functions.
+mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type) {
+    vstr_t vstr;
+    vstr_init(&vstr, 16);
+    vstr_add_char(&vstr, '(');
+    uint32_t n = wasm_func_type_get_param_count(type);
+    for (uint32_t i = 0; i < n; i++) {
+        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_param_valkind(type, i)));
+    }
+    vstr_add_char(&vstr, ')');
+    n = wasm_func_type_get_result_count(type);
+    for (uint32_t i = 0; i < n; i++) {
+        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_result_valkind(type, i)));
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr) {
+    vstr_t vstr;
+    vstr_init(&vstr, 24);
+    switch (kind) {
+        case WASM_IMPORT_EXPORT_KIND_FUNC: {
+            vstr_add_str(&vstr, "func ");
+            mp_obj_t sig = mp_wasm_func_type_str((wasm_func_type_t)type_ptr);
+            vstr_add_str(&vstr, mp_obj_str_get_str(sig));
+            break;
+        }
+        case WASM_IMPORT_EXPORT_KIND_GLOBAL: {
+            wasm_global_type_t g = (wasm_global_type_t)type_ptr;
+            vstr_add_str(&vstr, "global ");
+            if (wasm_global_type_get_mutable(g)) {
+                vstr_add_str(&vstr, "mut ");
+            }
+            vstr_add_str(&vstr, valkind_name(wasm_global_type_get_valkind(g)));
+            break;
+        }
+        case WASM_IMPORT_EXPORT_KIND_MEMORY:
+            vstr_add_str(&vstr, "memory");
+            break;
+        default:
+            vstr_add_str(&vstr, "table");
+            break;
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+// Checks lo <= obj < hi for an int of any size, returning its low 64 bits
+// in two's complement.
+static bool int_bits_in_range(mp_obj_t obj, mp_obj_t lo, mp_obj_t hi, uint64_t *bits) {
+    if (mp_obj_is_true(mp_binary_op(MP_BINARY_OP_LESS, obj, lo))
+        || !mp_obj_is_true(mp_binary_op(MP_BINARY_OP_LESS, obj, hi))) {
+        return false;
+    }
+    if (mp_obj_is_small_int(obj)) {
+        *bits = (uint64_t)(int64_t)MP_OBJ_SMALL_INT_VALUE(obj);
+        return true;
+    }
+    uint8_t buf[8];
+    mp_obj_int_to_bytes_impl(obj, false, sizeof(buf), buf);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) {
+        v = (v << 8) | buf[i];
+    }
+    *bits = v;
+    return true;
+}
+
+void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
+    const char *func_name, size_t arg_index) {
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    bool is_int = mp_obj_is_int(obj);
+    switch (kind) {
+        case WASM_I32:
+        case WASM_I64: {
+            if (!is_int) {
+                mp_raise_msg_varg(&mp_type_TypeError,
+                    MP_ERROR_TEXT("%s() argument %d: expected int for %s, got %s"),
+                    func_name, (int)arg_index + 1, valkind_name(kind), mp_obj_get_type_str(obj));
+            }
+            uint64_t bits;
+            bool ok;
+            if (kind == WASM_I32) {
+                ok = int_bits_in_range(obj, mp_obj_new_int_from_ll(INT32_MIN),
+                    mp_obj_new_int_from_ll(0x100000000LL), &bits);
+                out->of.i32 = (int32_t)(uint32_t)bits;
+            } else {
+                mp_obj_t hi = mp_binary_op(MP_BINARY_OP_ADD,
+                    mp_obj_new_int_from_ull(UINT64_MAX), MP_OBJ_NEW_SMALL_INT(1));
+                ok = int_bits_in_range(obj, mp_obj_new_int_from_ll(INT64_MIN), hi, &bits);
+                out->of.i64 = (int64_t)bits;
+            }
+            if (!ok) {
+                mp_raise_msg_varg(&mp_type_OverflowError,
+                    MP_ERROR_TEXT("%s() argument %d: int out of range for %s"),
+                    func_name, (int)arg_index + 1, valkind_name(kind));
+            }
+            break;
+        }
+        case WASM_F32:
+        case WASM_F64: {
+            if (!is_int && !mp_obj_is_float(obj)) {
+                mp_raise_msg_varg(&mp_type_TypeError,
+                    MP_ERROR_TEXT("%s() argument %d: expected float for %s, got %s"),
+                    func_name, (int)arg_index + 1, valkind_name(kind), mp_obj_get_type_str(obj));
+            }
+            mp_float_t f = mp_obj_get_float(obj);
+            if (kind == WASM_F32) {
+                out->of.f32 = (float)f;
+            } else {
+                out->of.f64 = (double)f;
+            }
+            break;
+        }
+        default:
+            mp_raise_msg_varg(&mp_type_TypeError,
+                MP_ERROR_TEXT("%s() argument %d: %s parameters are not supported"),
+                func_name, (int)arg_index + 1, valkind_name(kind));
+    }
+}
+
+mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val) {
+    switch (val->kind) {
+        case WASM_I32:
+            return mp_obj_new_int(val->of.i32);
+        case WASM_I64:
+            return mp_obj_new_int_from_ll(val->of.i64);
+        case WASM_F32:
+            return mp_obj_new_float((mp_float_t)val->of.f32);
+        case WASM_F64:
+            return mp_obj_new_float((mp_float_t)val->of.f64);
+        default:
+            // References are opaque to Python.
+            return mp_obj_new_int_from_uint((mp_uint_t)val->of.foreign);
+    }
+}

@@ -1,0 +1,1 @@
+"""Project tools: dependencies, builds, guest apps (run as `python -m scripts`)."""

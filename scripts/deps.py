@@ -1,0 +1,231 @@
+"""Materialise the pinned dependencies of firmware/deps.lock.json into cache/.
+
+Every download is verified against the lock file's sha256 before it is used.
+Nothing here touches the machine's apt configuration: MicroPython's Debian
+source package is fetched with a private sources list and lists directory.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+from . import paths
+from .progress import ToolError, info, run, step, warn
+
+
+def load_lock():
+    with open(paths.LOCK_FILE) as f:
+        return json.load(f)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(path, expected, what):
+    actual = sha256_of(path)
+    if actual != expected:
+        raise ToolError(
+            f"{what}: checksum mismatch for {path.name}\n"
+            f"    expected sha256 {expected}\n    got      sha256 {actual}"
+        )
+
+
+def _stamp_ok(stamp, content):
+    return stamp.exists() and stamp.read_text() == content
+
+
+def _extract(archive, dest_parent, tree, link):
+    """Extract `archive`, then point `link` at `dest_parent/tree`."""
+    dest_parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest_parent, filter="data")
+    target = dest_parent / tree
+    if not target.is_dir():
+        raise ToolError(f"{archive.name}: expected directory {tree} inside the archive")
+    if link.is_symlink() or link.exists():
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)
+        else:
+            link.unlink()
+    link.symlink_to(target.relative_to(link.parent))
+
+
+# --- Debian packages -------------------------------------------------------
+
+def installed_debian_version(name):
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}\t${Version}", name],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    if result.returncode != 0 or not result.stdout.startswith("install ok installed"):
+        return None
+    return result.stdout.split("\t", 1)[1]
+
+
+def ensure_debian_packages(lock):
+    step("Debian packages")
+    wanted = lock["debian_packages"]
+    missing = [name for name in wanted if installed_debian_version(name) is None]
+    if missing:
+        info(f"installing: {' '.join(missing)}")
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(sudo + ["apt-get", "update", "-q"], what="apt-get update", env=env, quiet=True)
+        run(sudo + ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + missing,
+            what="apt-get install", env=env, quiet=True)
+    for name, pinned in wanted.items():
+        have = installed_debian_version(name)
+        if have is None:
+            raise ToolError(f"Debian package {name} is still not installed")
+        if have != pinned:
+            # Debian replaces versions in place (security updates), so an
+            # exact pin cannot always be installed; report the difference.
+            warn(f"{name}: locked {pinned}, installed {have}")
+    info(f"{len(wanted)} packages present")
+
+
+# --- MicroPython from Debian's source package --------------------------------
+
+def _private_apt(cache):
+    """apt-get options for a private sources list, lists dir and cache."""
+    root = cache / "apt"
+    for sub in ("lists/partial", "archives/partial"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    return root, [
+        "-o", f"Dir::Etc::SourceList={root / 'sources.list'}",
+        "-o", "Dir::Etc::SourceParts=/dev/null",
+        "-o", f"Dir::State::Lists={root / 'lists'}",
+        "-o", f"Dir::Cache={root}",
+        "-o", "APT::Sandbox::User=root",
+    ]
+
+
+def ensure_micropython(lock):
+    src = lock["sources"]["micropython"]
+    step(f"MicroPython {src['version']} (Debian source package {src['debian_version']})")
+    downloads = paths.CACHE / "downloads" / "micropython"
+    downloads.mkdir(parents=True, exist_ok=True)
+    stamp = paths.CACHE / "micropython.stamp"
+    stamp_text = json.dumps(src, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and paths.MICROPYTHON.is_dir():
+        info("already materialised")
+        return
+
+    have_all = all((downloads / f).exists() and sha256_of(downloads / f) == h
+                   for f, h in src["files"].items())
+    if not have_all:
+        apt_root, opts = _private_apt(paths.CACHE)
+        (apt_root / "sources.list").write_text(
+            f"deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+            f"{src['archive']} {src['suite']} main\n")
+        try:
+            run(["apt-get", *opts, "update", "-q"], what="apt-get update (private trixie deb-src list)",
+                quiet=True)
+            run(["apt-get", *opts, "source", "--download-only",
+                 f"{src['package']}={src['debian_version']}"],
+                what="apt-get source micropython", cwd=downloads, quiet=True)
+        except ToolError as exc:
+            raise ToolError(f"could not fetch Debian source package "
+                            f"{src['package']} {src['debian_version']} from {src['archive']} "
+                            f"({src['suite']}): is the Debian archive reachable?\n{exc}") from exc
+    for name, expected in src["files"].items():
+        verify(downloads / name, expected, "MicroPython source package")
+    orig = next(f for f in src["files"] if ".orig." in f)
+    info(f"extracting {orig}")
+    _extract(downloads / orig, paths.CACHE / "src", src["tree"], paths.MICROPYTHON)
+    stamp.write_text(stamp_text)
+
+
+# --- Crates (WAMR, LVGL) ------------------------------------------------------
+
+def ensure_crates(lock):
+    crates = {key: src for key, src in lock["sources"].items() if src["via"] == "cargo fetch"}
+    step("C sources from crates.io: " + ", ".join(
+        f"{s['crate']} {s['crate_version']}" for s in crates.values()))
+    stamp = paths.CACHE / "crates.stamp"
+    stamp_text = json.dumps(crates, sort_keys=True)
+    links = {"wamr": paths.WAMR, "lvgl": paths.LVGL}
+    if _stamp_ok(stamp, stamp_text) and all(links[k].is_dir() for k in crates):
+        info("already materialised")
+        return
+
+    work = paths.CACHE / "cargo"
+    home = work / "home"
+    (work / "src").mkdir(parents=True, exist_ok=True)
+    (work / "src" / "lib.rs").write_text("")
+    deps = "\n".join(
+        f'{s["crate"]} = {{ version = "={s["crate_version"]}", default-features = false }}'
+        for s in crates.values())
+    (work / "Cargo.toml").write_text(
+        '[package]\nname = "fetch-c-sources"\nversion = "0.0.0"\nedition = "2021"\n'
+        f'publish = false\n\n[lib]\npath = "src/lib.rs"\n\n[dependencies]\n{deps}\n')
+    env = dict(os.environ, CARGO_HOME=str(home))
+    try:
+        run(["cargo", "fetch", "--manifest-path", work / "Cargo.toml"], what="cargo fetch",
+            env=env, quiet=True)
+    except ToolError as exc:
+        raise ToolError(f"could not fetch crates from crates.io: {exc}") from exc
+    for key, src in crates.items():
+        name = f"{src['crate']}-{src['crate_version']}.crate"
+        found = list((home / "registry" / "cache").glob(f"*/{name}"))
+        if not found:
+            raise ToolError(f"cargo fetch did not produce {name}")
+        verify(found[0], src["sha256"], f"crate {src['crate']}")
+        info(f"extracting {name}")
+        _extract(found[0], paths.CACHE / "src", src["tree"], links[key])
+    stamp.write_text(stamp_text)
+
+
+# --- Python packages ------------------------------------------------------------
+
+def venv_python():
+    return paths.VENV / "bin" / "python"
+
+
+def ensure_python_packages(lock):
+    pkgs = lock["python_packages"]
+    step(f"Python packages ({len(pkgs)} pinned, into {paths.VENV.relative_to(paths.ROOT)})")
+    stamp = paths.CACHE / "venv.stamp"
+    stamp_text = json.dumps(pkgs, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and venv_python().exists():
+        info("already installed")
+        return
+    if not venv_python().exists():
+        run([sys.executable, "-m", "venv", paths.VENV], what="create virtualenv", quiet=True)
+    req = paths.CACHE / "requirements.lock.txt"
+    req.write_text("".join(f"{name}=={p['version']} --hash=sha256:{p['sha256']}\n"
+                           for name, p in sorted(pkgs.items())))
+    try:
+        run([venv_python(), "-m", "pip", "install", "-q", "--require-hashes", "--no-deps",
+             "-r", req], what="pip install (hash-checked)", quiet=True)
+    except ToolError as exc:
+        raise ToolError(f"could not install the pinned Python packages from PyPI: {exc}") from exc
+    stamp.write_text(stamp_text)
+
+
+STEPS = {
+    "debian": ensure_debian_packages,
+    "micropython": ensure_micropython,
+    "crates": ensure_crates,
+    "python": ensure_python_packages,
+}
+
+
+def main(only=None):
+    lock = load_lock()
+    paths.CACHE.mkdir(parents=True, exist_ok=True)
+    for name, fn in STEPS.items():
+        if only and name not in only:
+            continue
+        fn(lock)
+    step("dependencies ready")

@@ -1,0 +1,17 @@
+"""Well-known locations inside the project checkout."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("WASM_FW_CACHE", ROOT / "cache"))
+BUILD = ROOT / "build"
+LOCK_FILE = ROOT / "firmware" / "deps.lock.json"
+MODULES = ROOT / "micropython_modules"
+GUEST = ROOT / "guest"
+
+# Materialised dependency trees (created by `python -m scripts deps`).
+MICROPYTHON = CACHE / "micropython"
+WAMR = CACHE / "wamr"
+LVGL = CACHE / "lvgl"
+VENV = CACHE / "venv"
