@@ -45,4 +45,5 @@ LDFLAGS_USERMOD += $(WAMR_LIB)
 
 # Link after libwamr.a exists: the module's objects are part of every
 # port's final link, so an order-only dependency on them is enough.
-$(addprefix $(BUILD)/wasm/,$(WASM_MOD_SRC:.c=.o)): | $(WAMR_LIB)
+# The feature defines in wamr.mk shape WAMR's structs: rebuild on change.
+$(addprefix $(BUILD)/wasm/,$(WASM_MOD_SRC:.c=.o)): $(WASM_MOD_DIR)/wamr.mk | $(WAMR_LIB)

@@ -119,9 +119,6 @@ static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
     mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
     mp_obj_t source = args[ARG_source].u_obj;
-    mp_obj_t module = mp_obj_is_str(source)
-        ? mp_wasm_module_load_path(source)
-        : mp_wasm_module_from_buffer(source);
 
     // argv[0] is the program name, as for a command started by a shell.
     size_t n_user = 0;
@@ -135,6 +132,7 @@ static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
         argv->items[i + 1] = user_args[i];
     }
 
+    // Validate the WASI configuration before anything is loaded.
     mp_obj_t wasi_args[5] = {
         MP_OBJ_FROM_PTR(argv), args[ARG_env].u_obj, args[ARG_stdin].u_obj,
         args[ARG_stdout].u_obj, args[ARG_stderr].u_obj,
@@ -151,24 +149,29 @@ static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
     }
     mp_obj_t wasi = mp_call_function_n_kw(MP_OBJ_FROM_PTR(&mp_type_wasm_wasi), 0, n_kw, call_args);
 
-    mp_obj_t inst = MP_OBJ_NULL;
+    mp_obj_t module = mp_obj_is_str(source)
+        ? mp_wasm_module_load_path(source)
+        : mp_wasm_module_from_buffer(source);
+
+    // Assigned after nlr_push, read after a jump: must be volatile.
+    mp_obj_t volatile inst = MP_OBJ_NULL;
+    mp_obj_t code = mp_const_none;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         inst = mp_wasm_instance_new(module, mp_const_none, wasi,
             args[ARG_stack].u_int, args[ARG_heap].u_int);
-        mp_obj_t code = mp_wasm_instance_run(inst);
+        code = mp_wasm_instance_run(inst);
         nlr_pop();
+    }
+    // Release WAMR memory now rather than at the next GC.
+    if (inst != MP_OBJ_NULL) {
         mp_wasm_instance_close(inst);
-        mp_call_function_0(mp_load_attr(module, MP_QSTR_close));
-        return code;
-    } else {
-        // Release WAMR memory now rather than at the next GC, then re-raise.
-        if (inst != MP_OBJ_NULL) {
-            mp_wasm_instance_close(inst);
-        }
-        mp_call_function_0(mp_load_attr(module, MP_QSTR_close));
+    }
+    mp_call_function_0(mp_load_attr(module, MP_QSTR_close));
+    if (code == mp_const_none) {
         nlr_jump(nlr.ret_val);
     }
+    return code;
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(mod_wasm_run_obj, 1, mod_wasm_run);
 

@@ -102,7 +102,16 @@ struct _mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi);
 void mp_wasm_wasi_ctx_free(struct _mp_wasm_wasi_ctx_t *ctx);
 mp_obj_t mp_wasm_wasi_default(void);
 
+// Stopping a running guest (wamr_shim/wasm_interrupt.c, wasm_instance.c).
+void mp_wasm_exec_env_request_stop(wasm_exec_env_t exec_env);
+bool mp_wasm_exec_env_take_stop(wasm_exec_env_t exec_env);
+// Safe from interrupt/signal context: stops the guest that is running now.
+void mp_wasm_request_interrupt(void);
+
 // Port hooks (port/<platform>/wasm_port_*.c).
+// Called around the outermost guest call, to route Ctrl-C to the guest.
+void mp_wasm_port_guest_enter(void);
+void mp_wasm_port_guest_exit(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);

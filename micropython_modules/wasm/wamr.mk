@@ -49,7 +49,7 @@ WAMR_FEATURE_DEFS = \
 	-DWASM_ENABLE_SIMD=0 \
 	-DWASM_ENABLE_MULTI_MODULE=0 \
 	-DWASM_ENABLE_SHARED_MEMORY=0 \
-	-DWASM_ENABLE_THREAD_MGR=0 \
+	-DWASM_ENABLE_THREAD_MGR=1 \
 	-DWASM_ENABLE_LIBC_BUILTIN=0 \
 	-DWASM_ENABLE_LIBC_WASI=0 \
 	-DWASM_ENABLE_MODULE_INST_CONTEXT=1 \
@@ -104,6 +104,7 @@ else ifeq ($(WAMR_PLATFORM),baremetal)
 WAMR_PLATFORM_DEFS = -DBH_PLATFORM_MICROPYTHON_BAREMETAL
 WAMR_PLATFORM_INC = -I$(WASM_MOD_DIR)/port/baremetal
 WAMR_PLATFORM_SRC =
+WAMR_PLATFORM_SHIM_SRC = port/baremetal/platform_baremetal.c
 else
 $(error unsupported WAMR_PLATFORM $(WAMR_PLATFORM))
 endif
@@ -122,6 +123,7 @@ WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-s
 	-I$(WAMR_CORE)/shared/utils \
 	-I$(WAMR_CORE)/shared/mem-alloc \
 	-I$(WAMR_CORE)/shared/platform/include \
+	-I$(WAMR_CORE)/iwasm/libraries/thread-mgr \
 	$(WAMR_PLATFORM_INC) \
 	$(WAMR_EXTRA_CFLAGS)
 
@@ -154,10 +156,21 @@ WAMR_SRC = \
 	iwasm/aot/aot_loader.c \
 	iwasm/aot/aot_runtime.c \
 	iwasm/aot/aot_intrinsic.c \
+	iwasm/libraries/thread-mgr/thread_manager.c \
 	$(WAMR_AOT_RELOC) \
 	$(WAMR_PLATFORM_SRC)
 
-WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o)))
+# The module's own code that needs WAMR internals (interrupt shim, and the
+# bare-metal platform layer) is built with WAMR's flags, into the same library.
+WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c $(WAMR_PLATFORM_SHIM_SRC)
+
+WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o))) \
+	$(addprefix $(WAMR_BUILD_DIR)/mod/,$(WAMR_SHIM_SRC:.c=.o))
+
+$(WAMR_BUILD_DIR)/mod/%.o: $(WASM_MOD_DIR)/%.c
+	$(ECHO) "CC (wamr shim) $*.c"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
 
 $(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.c
 	$(ECHO) "CC (wamr) $*.c"
@@ -173,6 +186,9 @@ $(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.S
 	$(ECHO) "AS (wamr) $*.S"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
+
+# Feature defines live in this file: rebuild everything when it changes.
+$(WAMR_OBJ): $(WASM_MOD_DIR)/wamr.mk $(WASM_MOD_DIR)/micropython.mk
 
 $(WAMR_LIB): $(WAMR_OBJ)
 	$(ECHO) "AR $@"

@@ -164,6 +164,33 @@ static NORETURN void raise_guest_exception(mp_obj_wasm_instance_t *self) {
     nlr_raise(mp_obj_new_exception_args(&mp_type_wasm_trap, 1, &text));
 }
 
+// The exec env of the guest running now (innermost), for Ctrl-C.
+static volatile wasm_exec_env_t running_exec_env;
+static volatile bool interrupt_pending;
+
+void mp_wasm_request_interrupt(void) {
+    wasm_exec_env_t exec_env = running_exec_env;
+    if (exec_env != NULL) {
+        interrupt_pending = true;
+        mp_wasm_exec_env_request_stop(exec_env);
+    }
+}
+
+static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    uint32_t n_results, wasm_val_t *results, uint32_t n_args, wasm_val_t *params) {
+    wasm_exec_env_t outer = running_exec_env;
+    running_exec_env = self->exec_env;
+    if (outer == NULL) {
+        mp_wasm_port_guest_enter();
+    }
+    bool ok = wasm_runtime_call_wasm_a(self->exec_env, func, n_results, results, n_args, params);
+    running_exec_env = outer;
+    if (outer == NULL) {
+        mp_wasm_port_guest_exit();
+    }
+    return ok;
+}
+
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const char *name, size_t n_args, const mp_obj_t *args) {
     uint32_t n_params = wasm_func_get_param_count(func, self->inst);
@@ -191,8 +218,18 @@ mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_
 
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
-    bool ok = wasm_runtime_call_wasm_a(self->exec_env, func, n_results, results,
-        (uint32_t)n_args, params);
+    bool ok = call_guest(self, func, n_results, results, (uint32_t)n_args, params);
+    // WAMR also raises the stop flag itself when an exception spreads
+    // through the exec env's cluster: always clear it for the next call.
+    mp_wasm_exec_env_take_stop(self->exec_env);
+    if (interrupt_pending) {
+        // Ctrl-C stopped the guest: WAMR left no exception, only the flag.
+        interrupt_pending = false;
+        wasm_runtime_clear_exception(self->inst);
+        self->pending_exc = MP_OBJ_NULL;
+        mp_handle_pending(true);
+        mp_raise_type(&mp_type_KeyboardInterrupt);
+    }
     if (!ok) {
         raise_guest_exception(self);
     }

@@ -5,10 +5,13 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "extmod/vfs.h"
+#include "py/gc.h"
+#include "py/mperrno.h"
 #include "modwasm.h"
 
 #define LOAD_ERROR_PREFIX "WASM module load failed: "
 #define AOT_ERROR_PREFIX "AOT module load failed: "
+#define INSTANTIATE_ERROR_PREFIX "WASM module instantiate failed: "
 
 static mp_obj_wasm_module_t *module_open(mp_obj_t self_in) {
     mp_obj_wasm_module_t *self = MP_OBJ_TO_PTR(self_in);
@@ -46,23 +49,60 @@ static const char *strip_prefix(const char *msg) {
     if (strncmp(msg, AOT_ERROR_PREFIX, strlen(AOT_ERROR_PREFIX)) == 0) {
         return msg + strlen(AOT_ERROR_PREFIX);
     }
+    if (strncmp(msg, INSTANTIATE_ERROR_PREFIX, strlen(INSTANTIATE_ERROR_PREFIX)) == 0) {
+        return msg + strlen(INSTANTIATE_ERROR_PREFIX);
+    }
     return msg;
 }
 
-// Loads `len` bytes that are already in the WAMR pool; takes ownership of them.
-static mp_obj_t module_load_pool_buffer(uint8_t *binary, uint32_t len) {
+// Where a module's bytes come from. Loading may be attempted twice (after a
+// garbage collection), and WAMR may rewrite the copy it loads from, so the
+// source must be able to fill a fresh copy each time.
+typedef struct _module_source_t {
+    const uint8_t *data;   // in-memory source, or NULL for a file
+    mp_obj_t file;         // open binary stream otherwise
+    size_t len;
+} module_source_t;
+
+static void source_fill(module_source_t *src, uint8_t *dst) {
+    if (src->data != NULL) {
+        memcpy(dst, src->data, src->len);
+        return;
+    }
+    int err;
+    if (mp_stream_seek(src->file, 0, MP_SEEK_SET, &err) == (mp_off_t)-1) {
+        mp_raise_OSError(err);
+    }
+    size_t got = mp_stream_rw(src->file, dst, src->len, &err, MP_STREAM_RW_READ);
+    if (got != src->len) {
+        mp_raise_OSError(err ? err : MP_EIO);
+    }
+}
+
+static mp_obj_t module_new(mp_wasm_module_ref_t *ref) {
+    mp_obj_wasm_module_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_module_t, &mp_type_wasm_module);
+    self->ref = ref;
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// One load attempt. Returns NULL (with `binary` freed) only when WAMR ran
+// out of pool memory; every other failure raises.
+static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, size_t error_len) {
+    uint8_t *binary = mp_wasm_pool_malloc(src->len);
+    if (binary == NULL) {
+        return NULL;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        source_fill(src, binary);
+        nlr_pop();
+    } else {
+        wasm_runtime_free(binary);
+        nlr_jump(nlr.ret_val);
+    }
+    uint32_t len = (uint32_t)src->len;
     package_type_t type = wasm_runtime_get_file_package_type(binary, len);
     bool is_aot = type == Wasm_Module_AoT;
-    LoadArgs load_args;
-    memset(&load_args, 0, sizeof(load_args));
-    load_args.name = "";
-    // The fast interpreter and the AOT loader copy what they need, so the
-    // binary can go right away; the classic interpreter runs from it.
-    load_args.wasm_binary_freeable = is_aot || WASM_ENABLE_FAST_INTERP;
-
-    char error_buf[128];
-    error_buf[0] = '\0';
-    wasm_module_t module = NULL;
     if (is_aot && len >= 8) {
         // Name both versions: a mismatch means the file needs recompiling.
         uint32_t file_version = wasm_runtime_get_file_package_version(binary, len);
@@ -74,24 +114,31 @@ static mp_obj_t module_load_pool_buffer(uint8_t *binary, uint32_t len) {
                 (unsigned)file_version, (unsigned)runtime_version);
         }
     }
-    if (type == Wasm_Module_Bytecode || type == Wasm_Module_AoT) {
-        module = wasm_runtime_load_ex(binary, len, &load_args, error_buf, sizeof(error_buf));
-    } else {
-        strcpy(error_buf, len < 4 ? "file too short to be a wasm module"
+    if (type != Wasm_Module_Bytecode && type != Wasm_Module_AoT) {
+        wasm_runtime_free(binary);
+        mp_wasm_raise(&mp_type_wasm_load_error, len < 4 ? "file too short to be a wasm module"
             : "not a wasm or AOT module (bad magic number)");
     }
-    if (module == NULL) {
+
+    LoadArgs load_args;
+    memset(&load_args, 0, sizeof(load_args));
+    load_args.name = "";
+    // The fast interpreter and the AOT loader copy what they need, so the
+    // binary can go right away; the classic interpreter runs from it.
+    load_args.wasm_binary_freeable = is_aot || WASM_ENABLE_FAST_INTERP;
+    error_buf[0] = '\0';
+    wasm_module_t module = wasm_runtime_load_ex(binary, len, &load_args, error_buf, error_len);
+    mp_wasm_module_ref_t *ref = module ? wasm_runtime_malloc(sizeof(*ref)) : NULL;
+    if (ref == NULL) {
+        if (module != NULL) {
+            wasm_runtime_unload(module);
+            strcpy(error_buf, "allocate memory failed");
+        }
         wasm_runtime_free(binary);
         if (strstr(error_buf, "allocate memory failed") != NULL) {
-            mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted while loading module"));
+            return NULL;
         }
         mp_wasm_raise(&mp_type_wasm_load_error, strip_prefix(error_buf));
-    }
-    mp_wasm_module_ref_t *ref = mp_wasm_pool_malloc(sizeof(*ref));
-    if (ref == NULL) {
-        wasm_runtime_unload(module);
-        wasm_runtime_free(binary);
-        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
     }
     ref->module = module;
     ref->binary_len = len;
@@ -103,73 +150,76 @@ static mp_obj_t module_load_pool_buffer(uint8_t *binary, uint32_t len) {
     } else {
         ref->binary = binary;
     }
-    mp_obj_wasm_module_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_module_t, &mp_type_wasm_module);
-    self->ref = ref;
-    return MP_OBJ_FROM_PTR(self);
+    return ref;
 }
 
-static uint8_t *pool_alloc_binary(size_t len) {
-    if (len == 0) {
+static mp_obj_t module_load(module_source_t *src) {
+    if (src->len == 0) {
         mp_wasm_raise(&mp_type_wasm_load_error, "empty module");
     }
-    if (len > UINT32_MAX) {
+    if (src->len > UINT32_MAX) {
         mp_wasm_raise(&mp_type_wasm_load_error, "module too large");
     }
     mp_wasm_runtime_ensure();
-    uint8_t *binary = mp_wasm_pool_malloc(len);
-    if (binary == NULL) {
-        mp_raise_msg_varg(&mp_type_MemoryError,
-            MP_ERROR_TEXT("WAMR pool cannot hold a %u byte module"), (unsigned)len);
+    char error_buf[128];
+    mp_wasm_module_ref_t *ref = try_load(src, error_buf, sizeof(error_buf));
+    if (ref == NULL) {
+        // Unreachable instances may hold the pool: collect, then try again.
+        gc_collect();
+        ref = try_load(src, error_buf, sizeof(error_buf));
     }
-    return binary;
+    if (ref == NULL) {
+        size_t total, largest_free;
+        mp_wasm_pool_info(&total, &largest_free);
+        // A corrupt count field makes WAMR ask for huge tables, so running
+        // out of pool here usually means a malformed module.
+        mp_wasm_raise_fmt(&mp_type_wasm_load_error,
+            "out of WAMR pool memory while loading a %u byte module (largest free block %u of %u bytes): "
+            "the module is malformed or too large for the pool",
+            (unsigned)src->len, (unsigned)largest_free, (unsigned)total);
+    }
+    return module_new(ref);
 }
 
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in) {
     mp_buffer_info_t bufinfo;
-    if (!mp_get_buffer(data_in, &bufinfo, MP_BUFFER_READ)) {
+    if (mp_obj_is_str(data_in) || !mp_get_buffer(data_in, &bufinfo, MP_BUFFER_READ)) {
         mp_raise_TypeError(MP_ERROR_TEXT("wasm.Module() expects bytes, bytearray or memoryview"));
     }
     // WAMR rewrites the buffer while loading; the caller's data stays untouched.
-    uint8_t *binary = pool_alloc_binary(bufinfo.len);
-    memcpy(binary, bufinfo.buf, bufinfo.len);
-    return module_load_pool_buffer(binary, (uint32_t)bufinfo.len);
+    module_source_t src = { .data = bufinfo.buf, .file = MP_OBJ_NULL, .len = bufinfo.len };
+    return module_load(&src);
 }
 
 // Module.load(path): read a file from any mounted VFS straight into the pool.
 mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in) {
+    if (!mp_obj_is_str(path_in)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("path must be a str"));
+    }
     mp_obj_t open_args[2] = { path_in, MP_OBJ_NEW_QSTR(MP_QSTR_rb) };
     mp_obj_t file = mp_vfs_open(2, open_args, (mp_map_t *)&mp_const_empty_map);
-    uint8_t *binary = NULL;
-    size_t len = 0;
+    mp_obj_t module = mp_const_none;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        const mp_stream_p_t *stream = mp_get_stream_raise(file, MP_STREAM_OP_READ | MP_STREAM_OP_IOCTL);
+        // Reading first makes a directory fail with the OS's own error.
         int err;
-        struct mp_stream_seek_t seek = { .offset = 0, .whence = MP_SEEK_END };
-        if (stream->ioctl(file, MP_STREAM_SEEK, (uintptr_t)&seek, &err) == MP_STREAM_ERROR) {
+        uint8_t probe[1];
+        if (mp_stream_rw(file, probe, sizeof(probe), &err, MP_STREAM_RW_READ) == 0 && err != 0) {
             mp_raise_OSError(err);
         }
-        len = (size_t)seek.offset;
-        seek.offset = 0;
-        seek.whence = MP_SEEK_SET;
-        if (stream->ioctl(file, MP_STREAM_SEEK, (uintptr_t)&seek, &err) == MP_STREAM_ERROR) {
+        mp_off_t size = mp_stream_seek(file, 0, MP_SEEK_END, &err);
+        if (size == (mp_off_t)-1) {
             mp_raise_OSError(err);
         }
-        binary = pool_alloc_binary(len);
-        size_t got = mp_stream_rw(file, binary, len, &err, MP_STREAM_RW_READ);
-        if (got != len) {
-            mp_raise_OSError(err ? err : MP_EIO);
-        }
+        module_source_t src = { .data = NULL, .file = file, .len = (size_t)size };
+        module = module_load(&src);
         nlr_pop();
     } else {
-        if (binary != NULL) {
-            wasm_runtime_free(binary);
-        }
         mp_stream_close(file);
         nlr_jump(nlr.ret_val);
     }
     mp_stream_close(file);
-    return module_load_pool_buffer(binary, (uint32_t)len);
+    return module;
 }
 
 static mp_obj_t wasm_module_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {

@@ -3,7 +3,11 @@
 
 #include <errno.h>
 #include <time.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/random.h>
+
+#include "py/runtime.h"
 
 #include "modwasm.h"
 
@@ -30,4 +34,26 @@ uint64_t mp_wasm_port_time_ns(bool realtime) {
 void mp_wasm_port_sleep_ns(uint64_t ns) {
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
     nanosleep(&ts, NULL);
+}
+
+// Ctrl-C while a guest runs: stop the guest as well as scheduling the
+// KeyboardInterrupt the unix port's own handler would raise.
+static struct sigaction saved_sigint;
+
+static void guest_sigint_handler(int signum) {
+    (void)signum;
+    mp_wasm_request_interrupt();
+    mp_sched_keyboard_interrupt();
+}
+
+void mp_wasm_port_guest_enter(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = guest_sigint_handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &saved_sigint);
+}
+
+void mp_wasm_port_guest_exit(void) {
+    sigaction(SIGINT, &saved_sigint, NULL);
 }
