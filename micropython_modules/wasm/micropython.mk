@@ -26,6 +26,7 @@ WASM_MOD_SRC := \
 	wasm_module.c \
 	wasm_instance.c \
 	wasm_exports.c \
+	wasm_host_imports.c \
 	wasm_memory_obj.c \
 	wasm_values.c \
 	wasm_wasi.c \

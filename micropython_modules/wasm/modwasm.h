@@ -88,6 +88,7 @@ mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
 void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc);
 
 // Value conversion (wasm_values.c).
+#define MP_WASM_RETURN_VALUE ((size_t)-1)
 void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index);
 mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
@@ -95,7 +96,12 @@ const char *mp_wasm_valkind_char(wasm_valkind_t kind);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
 
+// Python host functions (wasm_host_imports.c).
+void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports);
+void mp_wasm_host_imports_reset(void);
+
 // WASI (wasm_wasi.c, wasm_wasi_fd.c).
+#define MP_WASM_WASI_MODULE "wasi_snapshot_preview1"
 bool mp_wasm_wasi_register(void);
 bool mp_wasm_wasi_has(const char *name);
 struct _mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi);

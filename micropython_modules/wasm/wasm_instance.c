@@ -7,7 +7,6 @@
 #include "py/gc.h"
 #include "modwasm.h"
 
-#define WASI_MODULE_NAME "wasi_snapshot_preview1"
 #define EXCEPTION_PREFIX "Exception: "
 #define MAX_CALL_VALUES 16
 
@@ -21,29 +20,30 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
-static bool check_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi) {
+static void link_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi) {
+    mp_wasm_host_imports_link(module, imports);
     int32_t n = wasm_runtime_get_import_count(module);
     *uses_wasi = false;
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
         wasm_runtime_get_import_type(module, i, &imp);
+        const char *kind = mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type));
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "unsupported import %s.%s (%s)", imp.module_name, imp.name,
-                mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type)));
+                "unsupported import %s.%s (%s)", imp.module_name, imp.name, kind);
         }
-        if (strcmp(imp.module_name, WASI_MODULE_NAME) == 0) {
-            *uses_wasi = true;
-            if (mp_wasm_wasi_has(imp.name) && imp.linked) {
-                continue;
-            }
+        bool is_wasi = strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0;
+        *uses_wasi |= is_wasi;
+        if (imp.linked) {
+            continue;
+        }
+        if (is_wasi && mp_wasm_wasi_has(imp.name)) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s has the wrong type (%s)",
+                imp.module_name, imp.name, kind);
         }
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
-            imp.module_name, imp.name,
-            mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type)));
+            imp.module_name, imp.name, kind);
     }
-    (void)imports;
-    return true;
 }
 
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
@@ -79,7 +79,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         bool uses_wasi;
-        check_imports(mref->module, imports, &uses_wasi);
+        link_imports(mref->module, imports, &uses_wasi);
         if (uses_wasi && self->wasi == mp_const_none) {
             // A WASI guest without explicit configuration gets the console.
             self->wasi = mp_wasm_wasi_default();

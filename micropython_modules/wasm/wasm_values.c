@@ -1,6 +1,7 @@
 // Conversion between Python objects and wasm values, and the text forms of
 // wasm types used by Module.imports()/exports() ("func (ii)i", "global i32").
 
+#include <stdio.h>
 #include <string.h>
 
 #include "py/runtime.h"
@@ -114,6 +115,13 @@ static bool int_bits_in_range(mp_obj_t obj, mp_obj_t lo, mp_obj_t hi, uint64_t *
 
 void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index) {
+    // Names the value in error messages: "argument 2" or "return value".
+    char where[24];
+    if (arg_index == MP_WASM_RETURN_VALUE) {
+        strcpy(where, "return value");
+    } else {
+        snprintf(where, sizeof(where), "argument %u", (unsigned)arg_index + 1);
+    }
     memset(out, 0, sizeof(*out));
     out->kind = kind;
     bool is_int = mp_obj_is_int(obj);
@@ -122,8 +130,8 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
         case WASM_I64: {
             if (!is_int) {
                 mp_raise_msg_varg(&mp_type_TypeError,
-                    MP_ERROR_TEXT("%s() argument %d: expected int for %s, got %s"),
-                    func_name, (int)arg_index + 1, valkind_name(kind), mp_obj_get_type_str(obj));
+                    MP_ERROR_TEXT("%s() %s: expected int for %s, got %s"),
+                    func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
             }
             uint64_t bits;
             bool ok;
@@ -139,8 +147,8 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
             }
             if (!ok) {
                 mp_raise_msg_varg(&mp_type_OverflowError,
-                    MP_ERROR_TEXT("%s() argument %d: int out of range for %s"),
-                    func_name, (int)arg_index + 1, valkind_name(kind));
+                    MP_ERROR_TEXT("%s() %s: int out of range for %s"),
+                    func_name, where, valkind_name(kind));
             }
             break;
         }
@@ -148,8 +156,8 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
         case WASM_F64: {
             if (!is_int && !mp_obj_is_float(obj)) {
                 mp_raise_msg_varg(&mp_type_TypeError,
-                    MP_ERROR_TEXT("%s() argument %d: expected float for %s, got %s"),
-                    func_name, (int)arg_index + 1, valkind_name(kind), mp_obj_get_type_str(obj));
+                    MP_ERROR_TEXT("%s() %s: expected float for %s, got %s"),
+                    func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
             }
             mp_float_t f = mp_obj_get_float(obj);
             if (kind == WASM_F32) {
@@ -161,8 +169,8 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
         }
         default:
             mp_raise_msg_varg(&mp_type_TypeError,
-                MP_ERROR_TEXT("%s() argument %d: %s parameters are not supported"),
-                func_name, (int)arg_index + 1, valkind_name(kind));
+                MP_ERROR_TEXT("%s() %s: %s values are not supported"),
+                func_name, where, valkind_name(kind));
     }
 }
 
