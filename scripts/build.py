@@ -1,10 +1,26 @@
 """Firmware and guest builds driven through MicroPython's own makefiles."""
 
+import hashlib
 import os
 import shutil
+from pathlib import Path
 
 from . import paths
 from .progress import ToolError, info, run, step
+
+
+def _config_stamp(obj_dir, make_args, inputs):
+    """Start from a clean object directory when the build configuration
+    changed: MicroPython's makefiles do not track CFLAGS."""
+    digest = hashlib.sha256("\n".join(map(str, make_args)).encode())
+    for path in inputs:
+        digest.update(Path(path).read_bytes())
+    stamp = obj_dir / ".config-stamp"
+    if obj_dir.exists() and (not stamp.exists() or stamp.read_text() != digest.hexdigest()):
+        info(f"configuration changed: cleaning {obj_dir}")
+        shutil.rmtree(obj_dir)
+    obj_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest.hexdigest())
 
 
 def _require(path, what):
@@ -14,6 +30,12 @@ def _require(path, what):
 
 def _jobs():
     return str(os.cpu_count() or 2)
+
+
+def _make_env():
+    # cache/ sits inside this repository: stop MicroPython's version script
+    # from describing *this* repository's git state as MicroPython's version.
+    return dict(os.environ, GIT_CEILING_DIRECTORIES=str(paths.ROOT))
 
 
 def unix_build_dir(interp="fast"):
@@ -28,8 +50,7 @@ def build_unix(interp="fast", pool_kb=256):
     out_dir = unix_build_dir(interp)
     obj_dir = out_dir / "obj"
     step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool) -> {out_dir}")
-    run([
-        "make", "-C", port, "-j", _jobs(),
+    args = [
         f"BUILD={obj_dir}",
         f"USER_C_MODULES={paths.MODULES}",
         f"WAMR_DIR={paths.WAMR}",
@@ -41,7 +62,9 @@ def build_unix(interp="fast", pool_kb=256):
         "MICROPY_PY_SSL=0",
         "MICROPY_SSL_AXTLS=0",
         "MICROPY_SSL_MBEDTLS=0",
-    ], what="make (unix port)", quiet=True)
+    ]
+    _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk"])
+    run(["make", "-C", port, "-j", _jobs(), *args], what="make (unix port)", quiet=True, env=_make_env())
     shutil.copy2(obj_dir / "micropython", out_dir / "micropython")
     info(f"built {out_dir / 'micropython'}")
     return out_dir / "micropython"
@@ -54,3 +77,44 @@ def build_guests(out_dir=None):
     run(["make", "-C", paths.GUEST, "-j", _jobs(), f"OUT={out_dir}"], what="make (guests)",
         quiet=True)
     return out_dir
+
+
+EMULATED_BOARD = "QEMU_WAMR"
+
+
+def emulated_build_dir():
+    return paths.BUILD / "emulated"
+
+
+def build_emulated(interp="fast"):
+    """Build the emulated Cortex-M board into build/emulated/firmware.elf."""
+    port = paths.MICROPYTHON / "ports" / "qemu"
+    _require(port, "MicroPython source")
+    _require(paths.WAMR / "core", "WAMR source")
+    board_dir = paths.ROOT / "boards" / EMULATED_BOARD
+    out_dir = emulated_build_dir()
+    obj_dir = out_dir / "obj"
+    step(f"emulated board {EMULATED_BOARD} (WAMR {interp} interpreter) -> {out_dir}")
+    # The frozen manifest needs mpy-cross; built on its own first, or the
+    # port's sub-make would inherit BUILD= and mix the two builds.
+    mpy_cross = paths.MICROPYTHON / "mpy-cross" / "build" / "mpy-cross"
+    if not mpy_cross.exists():
+        run(["make", "-C", paths.MICROPYTHON / "mpy-cross", "-j", _jobs()], what="make (mpy-cross)",
+            quiet=True)
+    args = [
+        f"BOARD={EMULATED_BOARD}",
+        f"BOARD_DIR={board_dir}",
+        f"BUILD={obj_dir}",
+        f"USER_C_MODULES={paths.MODULES}",
+        f"WAMR_DIR={paths.WAMR}",
+        f"WASM_INTERP={interp}",
+        f"FROZEN_MANIFEST={board_dir / 'manifest.py'}",
+        f"MPY_CROSS={mpy_cross}",
+        f"MPY_LIB_DIR={paths.ROOT / 'firmware' / 'no-micropython-lib'}",
+    ]
+    _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
+                                  board_dir / "mpconfigboard.mk"])
+    run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True, env=_make_env())
+    shutil.copy2(obj_dir / "firmware.elf", out_dir / "firmware.elf")
+    info(f"built {out_dir / 'firmware.elf'}")
+    return out_dir / "firmware.elf"

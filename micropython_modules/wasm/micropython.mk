@@ -36,13 +36,18 @@ ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c
 else
 WASM_MOD_SRC += port/baremetal/wasm_port_baremetal.c
+CFLAGS_USERMOD += -I$(WASM_MOD_DIR)/port/baremetal
 endif
 
 SRC_USERMOD_C += $(addprefix $(WASM_MOD_DIR)/,$(WASM_MOD_SRC))
 CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 	-DMICROPY_WASM_POOL_SIZE=$(MICROPY_WASM_POOL_SIZE) \
 	-DMICROPY_WASM_INTERP_NAME=\"$(WASM_INTERP)\"
+# Make ports link `$(CC) -o prog objs... $(LDFLAGS)` on unix; bare-metal
+# boards put $(WAMR_LIB) into their link libraries themselves (before libc).
+ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
+endif
 
 # Link after libwamr.a exists: the module's objects are part of every
 # port's final link, so an order-only dependency on them is enough.

@@ -1,0 +1,24 @@
+// Emulated Cortex-M4F board: shared hardware definitions.
+#ifndef MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
+#define MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
+
+#include <stdint.h>
+
+// MPS2 system clock (QEMU models the FPGA's 25 MHz).
+#define BOARD_SYSCLK_HZ (25000000u)
+
+// Cortex-M system registers.
+#define SCB_VTOR (*(volatile uint32_t *)0xE000ED08)
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018)
+#define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100)
+
+#define BOARD_IRQ_UART0_RX (0)
+#define BOARD_NUM_IRQS (32)
+
+// Installs `handler` for external interrupt `irq` (board_init.c).
+void board_set_irq_handler(int irq, void (*handler)(void));
+void board_uart_init(void);
+
+#endif // MICROPY_INCLUDED_QEMU_WAMR_BOARD_H

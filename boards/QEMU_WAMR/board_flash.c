@@ -1,0 +1,158 @@
+// The board's flash: a block device backed by a file on the emulator's
+// host, reached through ARM semihosting. Writes land in the host file at
+// once, so the filesystem survives a reboot of the emulated board.
+//
+// The image path is the second semihosting argument
+// (-semihosting-config ...,arg=firmware,arg=/path/flash.img).
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "py/mperrno.h"
+#include "extmod/vfs.h"
+
+#define SYS_OPEN (0x01)
+#define SYS_CLOSE (0x02)
+#define SYS_WRITE (0x05)
+#define SYS_READ (0x06)
+#define SYS_SEEK (0x0a)
+#define SYS_FLEN (0x0c)
+#define SYS_GET_CMDLINE (0x15)
+#define SEMIHOST_MODE_RPLUSB (3)
+
+#define FLASH_BLOCK_SIZE (4096)
+
+static uint32_t semihost_call(uint32_t op, const void *arg) {
+    register uint32_t r0 __asm__ ("r0") = op;
+    register const void *r1 __asm__ ("r1") = arg;
+    __asm volatile ("bkpt 0xab" : "+r" (r0) : "r" (r1) : "memory");
+    return r0;
+}
+
+// The word after the first in the semihosting command line, or "flash.img".
+static void flash_image_path(char *path, size_t size) {
+    char cmdline[256];
+    uint32_t args[2] = { (uint32_t)cmdline, sizeof(cmdline) };
+    strcpy(path, "flash.img");
+    if (semihost_call(SYS_GET_CMDLINE, args) != 0) {
+        return;
+    }
+    cmdline[sizeof(cmdline) - 1] = '\0';
+    const char *arg = strchr(cmdline, ' ');
+    if (arg == NULL) {
+        return;
+    }
+    while (*arg == ' ') {
+        arg++;
+    }
+    size_t len = strcspn(arg, " ");
+    if (len > 0 && len < size) {
+        memcpy(path, arg, len);
+        path[len] = '\0';
+    }
+}
+
+typedef struct _board_flash_obj_t {
+    mp_obj_base_t base;
+    int handle;
+    uint32_t block_count;
+} board_flash_obj_t;
+
+static const mp_obj_type_t board_flash_type;
+
+static mp_obj_t board_flash_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    char path[200];
+    flash_image_path(path, sizeof(path));
+    uint32_t open_args[3] = { (uint32_t)path, SEMIHOST_MODE_RPLUSB, strlen(path) };
+    int handle = (int)semihost_call(SYS_OPEN, open_args);
+    if (handle < 0) {
+        mp_raise_OSError(MP_ENOENT);
+    }
+    uint32_t flen_args[1] = { (uint32_t)handle };
+    int len = (int)semihost_call(SYS_FLEN, flen_args);
+    if (len < 2 * FLASH_BLOCK_SIZE) {
+        uint32_t close_args[1] = { (uint32_t)handle };
+        semihost_call(SYS_CLOSE, close_args);
+        mp_raise_OSError(MP_EINVAL);
+    }
+    board_flash_obj_t *self = mp_obj_malloc(board_flash_obj_t, type);
+    self->handle = handle;
+    self->block_count = (uint32_t)len / FLASH_BLOCK_SIZE;
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// Reads or writes `buf` at byte offset `pos` of the image.
+static void flash_transfer(board_flash_obj_t *self, uint32_t pos, mp_obj_t buf_in, bool write) {
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(buf_in, &buf, write ? MP_BUFFER_READ : MP_BUFFER_WRITE);
+    if ((uint64_t)pos + buf.len > (uint64_t)self->block_count * FLASH_BLOCK_SIZE) {
+        mp_raise_OSError(MP_EINVAL);
+    }
+    uint32_t seek_args[2] = { (uint32_t)self->handle, pos };
+    if (semihost_call(SYS_SEEK, seek_args) != 0) {
+        mp_raise_OSError(MP_EIO);
+    }
+    uint32_t rw_args[3] = { (uint32_t)self->handle, (uint32_t)buf.buf, buf.len };
+    // Both calls return the number of bytes NOT transferred.
+    if (semihost_call(write ? SYS_WRITE : SYS_READ, rw_args) != 0) {
+        mp_raise_OSError(MP_EIO);
+    }
+}
+
+static mp_obj_t board_flash_readblocks(size_t n_args, const mp_obj_t *args) {
+    board_flash_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    uint32_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
+    flash_transfer(self, mp_obj_get_int(args[1]) * FLASH_BLOCK_SIZE + offset, args[2], false);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(board_flash_readblocks_obj, 3, 4, board_flash_readblocks);
+
+static mp_obj_t board_flash_writeblocks(size_t n_args, const mp_obj_t *args) {
+    board_flash_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    uint32_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
+    flash_transfer(self, mp_obj_get_int(args[1]) * FLASH_BLOCK_SIZE + offset, args[2], true);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(board_flash_writeblocks_obj, 3, 4, board_flash_writeblocks);
+
+static mp_obj_t board_flash_ioctl(mp_obj_t self_in, mp_obj_t op_in, mp_obj_t arg_in) {
+    board_flash_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    (void)arg_in;
+    switch (mp_obj_get_int(op_in)) {
+        case MP_BLOCKDEV_IOCTL_BLOCK_COUNT:
+            return MP_OBJ_NEW_SMALL_INT(self->block_count);
+        case MP_BLOCKDEV_IOCTL_BLOCK_SIZE:
+            return MP_OBJ_NEW_SMALL_INT(FLASH_BLOCK_SIZE);
+        default:
+            // init, deinit, sync and erase need nothing: writes are direct.
+            return MP_OBJ_NEW_SMALL_INT(0);
+    }
+}
+static MP_DEFINE_CONST_FUN_OBJ_3(board_flash_ioctl_obj, board_flash_ioctl);
+
+static const mp_rom_map_elem_t board_flash_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_readblocks), MP_ROM_PTR(&board_flash_readblocks_obj) },
+    { MP_ROM_QSTR(MP_QSTR_writeblocks), MP_ROM_PTR(&board_flash_writeblocks_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&board_flash_ioctl_obj) },
+};
+static MP_DEFINE_CONST_DICT(board_flash_locals, board_flash_locals_table);
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    board_flash_type, MP_QSTR_Flash, MP_TYPE_FLAG_NONE,
+    make_new, board_flash_make_new,
+    locals_dict, &board_flash_locals
+    );
+
+static const mp_rom_map_elem_t board_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_board) },
+    { MP_ROM_QSTR(MP_QSTR_Flash), MP_ROM_PTR(&board_flash_type) },
+};
+static MP_DEFINE_CONST_DICT(board_module_globals, board_module_globals_table);
+
+const mp_obj_module_t board_module = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&board_module_globals,
+};
+
+MP_REGISTER_MODULE(MP_QSTR_board, board_module);

@@ -1,0 +1,64 @@
+// Console input through the UART receive interrupt: characters go to a
+// ring buffer that the REPL reads, and Ctrl-C raises KeyboardInterrupt at
+// once, stopping a running wasm guest as well.
+
+#include <stdint.h>
+
+#include "py/runtime.h"
+#include "py/mphal.h"
+#include "shared/runtime/interrupt_char.h"
+#include "board.h"
+#include "modwasm.h"
+
+typedef struct _cmsdk_uart_t {
+    volatile uint32_t DATA;
+    volatile uint32_t STATE;
+    volatile uint32_t CTRL;
+    volatile uint32_t INTSTATUS; // write 1 to clear
+    volatile uint32_t BAUDDIV;
+} cmsdk_uart_t;
+
+#define UART0 ((cmsdk_uart_t *)0x40004000)
+#define UART_STATE_RXFULL (1u << 1)
+#define UART_CTRL_TX_EN (1u << 0)
+#define UART_CTRL_RX_EN (1u << 1)
+#define UART_CTRL_RX_INT_EN (1u << 3)
+#define UART_INT_RX (1u << 1)
+
+#define RX_BUF_SIZE (512)
+static volatile uint8_t rx_buf[RX_BUF_SIZE];
+static volatile uint16_t rx_head, rx_tail;
+
+static void board_uart_rx_handler(void) {
+    while (UART0->STATE & UART_STATE_RXFULL) {
+        int c = UART0->DATA & 0xff;
+        if (c == mp_interrupt_char) {
+            mp_wasm_request_interrupt();
+            mp_sched_keyboard_interrupt();
+            continue;
+        }
+        uint16_t next = (rx_head + 1) % RX_BUF_SIZE;
+        if (next != rx_tail) { // drop input when the buffer is full
+            rx_buf[rx_head] = (uint8_t)c;
+            rx_head = next;
+        }
+    }
+    UART0->INTSTATUS = UART_INT_RX;
+}
+
+void board_uart_init(void) {
+    UART0->CTRL |= UART_CTRL_TX_EN | UART_CTRL_RX_EN | UART_CTRL_RX_INT_EN;
+    board_set_irq_handler(BOARD_IRQ_UART0_RX, board_uart_rx_handler);
+}
+
+// Replaces the port's polling mp_hal_stdin_rx_chr (linked with --wrap).
+int __wrap_mp_hal_stdin_rx_chr(void) {
+    for (;;) {
+        if (rx_tail != rx_head) {
+            int c = rx_buf[rx_tail];
+            rx_tail = (rx_tail + 1) % RX_BUF_SIZE;
+            return c;
+        }
+        __asm volatile ("wfi");
+    }
+}

@@ -1,0 +1,53 @@
+// Port hooks of the `wasm` module on bare metal, on top of the board's
+// clock and idle functions (wasm_board.h).
+
+#include "py/runtime.h"
+#include "modwasm.h"
+#include "wasm_board.h"
+
+MP_WEAK uint64_t mp_wasm_board_realtime_us(void) {
+    return mp_wasm_board_time_us();
+}
+
+MP_WEAK void mp_wasm_board_idle(void) {
+}
+
+// Without a hardware RNG: xorshift64*, reseeded from the clock on each
+// call. Good enough for hash seeds, not for cryptography.
+MP_WEAK void mp_wasm_board_random(uint8_t *buf, size_t len) {
+    static uint64_t state = 0x9E3779B97F4A7C15ull;
+    state ^= mp_wasm_board_time_us();
+    for (size_t i = 0; i < len; i++) {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        buf[i] = (uint8_t)((state * 0x2545F4914F6CDD1Dull) >> 56);
+    }
+}
+
+void mp_wasm_port_random(uint8_t *buf, size_t len) {
+    mp_wasm_board_random(buf, len);
+}
+
+uint64_t mp_wasm_port_time_ns(bool realtime) {
+    uint64_t us = realtime ? mp_wasm_board_realtime_us() : mp_wasm_board_time_us();
+    return us * 1000u;
+}
+
+void mp_wasm_port_sleep_ns(uint64_t ns) {
+    uint64_t end = mp_wasm_board_time_us() + ns / 1000u;
+    while (mp_wasm_board_time_us() < end) {
+        mp_wasm_board_idle();
+    }
+}
+
+void *mp_wasm_port_stack_limit(void) {
+    return mp_wasm_board_stack_limit();
+}
+
+// The board's UART interrupt calls mp_wasm_request_interrupt() directly.
+void mp_wasm_port_guest_enter(void) {
+}
+
+void mp_wasm_port_guest_exit(void) {
+}
