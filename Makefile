@@ -4,7 +4,7 @@ VENV_PY := cache/venv/bin/python
 INTERP ?= fast
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic guests test test-unix clean distclean
+.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil clean distclean
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -23,8 +23,23 @@ unix-classic:
 guests:
 	$(PYTHON) -m scripts guests
 
-test: unix unix-classic guests
+# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386).
+emulated:
+	$(PYTHON) -m scripts emulated --interp $(INTERP)
+
+# Boot the emulated board and open its REPL (the serial pty is printed).
+emulate: emulated guests
+	$(VENV_PY) -m scripts emulate
+
+test: unix unix-classic guests emulated
 	$(VENV_PY) -m pytest host_tests -q
+
+test-unix: unix unix-classic guests
+	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
+
+# The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
+test-hil: emulated guests
+	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
 
 clean:
 	rm -rf build

@@ -21,6 +21,38 @@ def _cmd_guests(args):
     build.build_guests()
 
 
+def _cmd_emulated(args):
+    from . import build
+    build.build_emulated(interp=args.interp)
+
+
+def _cmd_emulate(args):
+    from . import emulate
+    if args.run:
+        return emulate.run_script(args.run, image=args.image)
+    if args.fresh:
+        emulate.ensure_image(args.image or emulate.default_image(), fresh=True)
+    return emulate.interactive(image=args.image, repl=not args.no_repl)
+
+
+def _cmd_mkfs(args):
+    from pathlib import Path
+    from . import flashfs
+    from .progress import step
+    files = {}
+    for spec in args.files:
+        local, _, remote = spec.partition(":")
+        files[remote or "/" + Path(local).name] = Path(local).read_bytes()
+    flashfs.write_image(args.output, files, flashfs.parse_size(args.size))
+    step(f"{args.output}: littlefs image, {args.size}, {len(files)} files")
+
+
+def _cmd_lsfs(args):
+    from . import flashfs
+    for name, size in flashfs.list_image(args.image):
+        print(f"{size:>10}  {name}")
+
+
 def make_parser():
     parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -38,17 +70,38 @@ def make_parser():
 
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
     p.set_defaults(func=_cmd_guests)
+
+    p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
+    p.add_argument("--interp", choices=["fast", "classic"], default="fast")
+    p.set_defaults(func=_cmd_emulated)
+
+    p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
+    p.add_argument("--run", metavar="FILE.py", help="run a script on the board and exit with its status")
+    p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
+    p.add_argument("--fresh", action="store_true", help="recreate the flash image with the demo apps")
+    p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
+    p.set_defaults(func=_cmd_emulate)
+
+    p = sub.add_parser("mkfs", help="create a littlefs image for /flash")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--size", default="1M", help="image size (default 1M)")
+    p.add_argument("files", nargs="*", help="LOCAL[:/REMOTE] files to put in the image")
+    p.set_defaults(func=_cmd_mkfs)
+
+    p = sub.add_parser("lsfs", help="list the files in a littlefs image")
+    p.add_argument("image")
+    p.set_defaults(func=_cmd_lsfs)
     return parser
 
 
 def main(argv=None):
     args = make_parser().parse_args(argv)
     try:
-        args.func(args)
+        status = args.func(args)
     except ToolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    return 0
+    return status or 0

@@ -10,6 +10,7 @@
 #include "py/runtime.h"
 #include "py/mperrno.h"
 #include "extmod/vfs.h"
+#include "wasm_board.h"
 
 #define SYS_OPEN (0x01)
 #define SYS_CLOSE (0x02)
@@ -144,8 +145,15 @@ static MP_DEFINE_CONST_OBJ_TYPE(
     locals_dict, &board_flash_locals
     );
 
+// ticks_us(): microseconds since boot (the port has no `time` module).
+static mp_obj_t board_ticks_us(void) {
+    return mp_obj_new_int_from_ull(mp_wasm_board_time_us());
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(board_ticks_us_obj, board_ticks_us);
+
 static const mp_rom_map_elem_t board_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_board) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&board_ticks_us_obj) },
     { MP_ROM_QSTR(MP_QSTR_Flash), MP_ROM_PTR(&board_flash_type) },
 };
 static MP_DEFINE_CONST_DICT(board_module_globals, board_module_globals_table);

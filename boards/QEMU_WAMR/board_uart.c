@@ -30,6 +30,10 @@ static volatile uint8_t rx_buf[RX_BUF_SIZE];
 static volatile uint16_t rx_head, rx_tail;
 
 static void board_uart_rx_handler(void) {
+    // Acknowledge before draining: the RX interrupt flag is only raised when
+    // a character arrives, so clearing it after the loop could swallow the
+    // notification for a character that came in meanwhile.
+    UART0->INTSTATUS = UART_INT_RX;
     while (UART0->STATE & UART_STATE_RXFULL) {
         int c = UART0->DATA & 0xff;
         if (c == mp_interrupt_char) {
@@ -43,7 +47,6 @@ static void board_uart_rx_handler(void) {
             rx_head = next;
         }
     }
-    UART0->INTSTATUS = UART_INT_RX;
 }
 
 void board_uart_init(void) {
@@ -59,6 +62,12 @@ int __wrap_mp_hal_stdin_rx_chr(void) {
             rx_tail = (rx_tail + 1) % RX_BUF_SIZE;
             return c;
         }
-        __asm volatile ("wfi");
+        // Sleep with interrupts masked so a character arriving between the
+        // check and the WFI still wakes it (a pending IRQ ends WFI).
+        __asm volatile ("cpsid i" ::: "memory");
+        if (rx_tail == rx_head) {
+            __asm volatile ("wfi");
+        }
+        __asm volatile ("cpsie i" ::: "memory");
     }
 }

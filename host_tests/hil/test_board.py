@@ -1,0 +1,128 @@
+"""Hardware-in-loop: the firmware on a board (emulated by default)."""
+
+import re
+import time
+
+from conftest import GUEST_DIR
+
+BANNER = re.compile(rb"MicroPython v1\.25\.0 on \S+; .+ with .+\r\n")
+
+
+def test_soft_reset_banner_and_version(repl):
+    repl.write(b"\x04")  # Ctrl-D at the prompt: soft reset
+    repl.expect_exact("MPY: soft reboot", timeout=10)
+    repl.expect(BANNER, timeout=10)
+    repl.expect_exact(">>> ", timeout=10)
+    repl.write(b"import wasm; print(wasm.version())\r")
+    repl.expect(re.compile(rb"WAMR 2\.4\.3 \(interp=\w+, aot, bulk-memory, ref-types, multi-value, wasi-preview1, pool=\d+K\)"),
+                timeout=10)
+
+
+def test_deploy_with_mpremote_and_run(board):
+    board.mpremote("cp", str(GUEST_DIR / "hello.wasm"), ":/flash/app.wasm")
+    listing = board.mpremote("ls", "/flash")
+    size = (GUEST_DIR / "hello.wasm").stat().st_size
+    assert re.search(rf"^\s*{size} app\.wasm$", listing, re.M), listing
+    out = board.run("""
+import io, wasm
+out = io.BytesIO()
+err = io.BytesIO()
+code = wasm.run('/flash/app.wasm', ('x', 'y'), env={'GREETING': 'board'}, stdout=out,
+                stderr=err, stdin=io.BytesIO(b'abc'))
+print(err.getvalue())
+print(code)
+print(out.getvalue().decode())
+""")
+    assert out == ["b'to stderr\\n'", "2", "hello from wasm", "arg[0]=/flash/app.wasm", "arg[1]=x", "arg[2]=y",
+                   "GREETING=board", "stdin: 3 bytes", "abc", ""]
+
+
+def test_kernels_on_the_board(board):
+    out = board.run("""
+import wasm
+inst = wasm.Instance(wasm.Module.load('/flash/kernels.wasm'), heap=0)
+e = inst.exports
+p = e.alloc(9)
+inst.memory[p:p + 9] = b'123456789'
+print(e.fib(30), e.matmul(10), hex(e.crc32(p, 9) & 0xffffffff))
+print(e.sum_i64(2**62, 2**62 - 1), e.neg_i64(-2**63 + 1), e.divmod(-17, 5))
+print(e.mul_f64(1.5, 2.5), e.counter, e.bump())
+inst.close()
+""")
+    assert out == ["832040 8250 0xcbf43926",
+                   "9223372036854775807 9223372036854775807 (-3, -2)",
+                   "3.75 7 8"]
+
+
+def test_guest_output_file_survives_reboot(board):
+    out = board.run("""
+import io, wasm
+with open('/flash/guest_out.txt', 'wb') as f:
+    print(wasm.run('/flash/hello.wasm', ('persist',), stdout=f, stderr=io.BytesIO(),
+                   stdin=io.BytesIO(b'xyz')))
+print(open('/flash/guest_out.txt').read().splitlines()[:2])
+""")
+    assert out == ["1", "['hello from wasm', 'arg[0]=/flash/hello.wasm']"]
+    board.reboot()
+    out = board.run("""
+import os
+lines = open('/flash/guest_out.txt').read().splitlines()
+print(lines[:3], len(lines))
+print(sorted(os.listdir('/flash'))[:3])
+""")
+    assert out[0] == "['hello from wasm', 'arg[0]=/flash/hello.wasm', 'arg[1]=persist'] 6"
+    assert out[1] == "['app.wasm', 'guest_out.txt', 'hello.wasm']"
+
+
+def test_ctrl_c_stops_a_runaway_guest(repl):
+    repl.write(b"import wasm; t = wasm.Instance(wasm.Module.load('/flash/traps.wasm'))\r")
+    repl.expect_exact(">>> ", timeout=10)
+    repl.write(b"t.exports.spin()\r")
+    time.sleep(1.0)
+    repl.write(b"\x03")
+    repl.expect_exact("KeyboardInterrupt", timeout=10)
+    repl.expect_exact(">>> ", timeout=10)
+    repl.write(b"print('ok', t.exports.ok()); t.close(); print('closed', t.closed)\r")
+    repl.expect_exact("ok 1", timeout=10)
+    repl.expect_exact("closed True", timeout=10)
+
+
+def test_soft_reset_frees_all_wamr_memory(board):
+    measure = """
+import wasm
+print('keep' in globals())
+wasm.Module.load('/flash/traps.wasm').close()
+print(wasm.pool_info()[1])
+"""
+    board.soft_reset()
+    fresh = board.run(measure)
+    # Leave instances and modules alive, unclosed, in globals.
+    busy = board.run("""
+import wasm
+keep = [wasm.Instance(wasm.Module.load('/flash/traps.wasm'), heap=0) for i in range(2)]
+print(wasm.pool_info()[1])
+""")
+    assert int(busy[0]) < int(fresh[1]) - 20000
+    board.soft_reset()
+    assert board.run(measure) == fresh
+    assert fresh[0] == "False"
+
+
+def test_malformed_module_raises_load_error(board):
+    out = board.run("""
+import wasm
+for data in (b'', b'\\x00asm\\x01\\x00\\x00\\x00\\x01\\x03', b'not wasm at all', bytes(range(64))):
+    try:
+        wasm.Module(data)
+        print('loaded?!')
+    except wasm.LoadError as e:
+        print('LoadError:', e)
+print('alive', 1 + 1)
+""")
+    assert out == [
+        "LoadError: empty module",
+        "LoadError: unexpected end",
+        "LoadError: not a wasm or AOT module (bad magic number)",
+        "LoadError: not a wasm or AOT module (bad magic number)",
+        "alive 2",
+    ]

@@ -1,0 +1,171 @@
+"""The emulated board: QEMU mps2-an386 running build/emulated/firmware.elf
+with its littlefs flash in a host file, and its UART on a pty."""
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import build, flashfs, paths
+from .progress import ToolError, info, step
+
+QEMU = "qemu-system-arm"
+MACHINE = "mps2-an386"
+PTY_RE = re.compile(r"char device redirected to (/dev/pts/\d+)")
+
+
+def default_image():
+    return build.emulated_build_dir() / "flash.img"
+
+
+def demo_files():
+    """The guest apps the flash image starts with ({'/name': bytes})."""
+    guest_dir = paths.BUILD / "guest"
+    if not guest_dir.is_dir():
+        build.build_guests(guest_dir)
+    return {f"/{p.name}": p.read_bytes() for p in sorted(guest_dir.glob("*.wasm"))}
+
+
+def ensure_image(image, fresh=False, size=flashfs.DEFAULT_SIZE):
+    image = Path(image)
+    if fresh or not image.exists():
+        files = demo_files()
+        flashfs.write_image(image, files, size)
+        info(f"flash image {image} with {len(files)} apps")
+    return image
+
+
+class Emulator:
+    """One run of the emulated board. Use as a context manager."""
+
+    def __init__(self, firmware=None, image=None, qemu=QEMU):
+        self.firmware = Path(firmware or build.emulated_build_dir() / "firmware.elf")
+        self.image = Path(image or default_image())
+        self.qemu = qemu
+        self.proc = None
+        self.port = None
+
+    def command(self):
+        return [
+            self.qemu, "-machine", MACHINE, "-nographic", "-monitor", "null",
+            "-semihosting-config", f"enable=on,target=native,arg=firmware,arg={self.image.resolve()}",
+            "-serial", "pty", "-kernel", str(self.firmware),
+        ]
+
+    def start(self, timeout=20):
+        if not self.firmware.exists():
+            raise ToolError(f"{self.firmware} is missing: run `make emulated` first")
+        if not self.image.exists():
+            raise ToolError(f"flash image {self.image} is missing")
+        try:
+            self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+        except FileNotFoundError as exc:
+            raise ToolError(f"{self.qemu} not found: run `make setup`") from exc
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            match = PTY_RE.search(line)
+            if match:
+                self.port = match.group(1)
+                return self.port
+        self.stop()
+        raise ToolError("QEMU did not report its serial pty")
+
+    def stop(self):
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class RawRepl:
+    """MicroPython's raw REPL over a serial port: run code, get its output."""
+
+    def __init__(self, port, timeout=30):
+        import serial
+
+        self.serial = serial.Serial(port, 115200, timeout=0.1)
+        self.timeout = timeout
+
+    def close(self):
+        self.serial.close()
+
+    def _read_until(self, ending, timeout=None):
+        deadline = time.monotonic() + (timeout or self.timeout)
+        data = b""
+        while not data.endswith(ending):
+            if time.monotonic() > deadline:
+                raise ToolError(f"board did not answer (waiting for {ending!r}, got {data[-200:]!r})")
+            data += self.serial.read(1)
+        return data[:-len(ending)]
+
+    def enter(self):
+        self.serial.write(b"\r\x03\x03")
+        time.sleep(0.1)
+        self.serial.reset_input_buffer()
+        self.serial.write(b"\r\x01")
+        self._read_until(b"raw REPL; CTRL-B to exit\r\n>")
+
+    def exec(self, code, timeout=None):
+        """Runs `code`; returns (stdout, stderr) as text."""
+        self.serial.write(code.encode() + b"\x04")
+        if self.serial.read(2) != b"OK":
+            self._read_until(b"OK", 2)
+        out = self._read_until(b"\x04", timeout)
+        err = self._read_until(b"\x04", timeout)
+        self._read_until(b">", timeout)
+        return out.decode(errors="replace"), err.decode(errors="replace")
+
+    def exit(self):
+        self.serial.write(b"\x02")
+
+
+def run_script(script, firmware=None, image=None):
+    """Boots the board, runs `script` through the raw REPL, returns its status."""
+    source = Path(script).read_text()
+    with Emulator(firmware, ensure_image(image or default_image())) as emu:
+        repl = RawRepl(emu.port)
+        try:
+            repl.enter()
+            out, err = repl.exec(source, timeout=600)
+        finally:
+            repl.close()
+    sys.stdout.write(out)
+    sys.stderr.write(err)
+    return 1 if err else 0
+
+
+def interactive(firmware=None, image=None, repl=True):
+    image = ensure_image(image or default_image())
+    with Emulator(firmware, image) as emu:
+        step(f"emulated board running: serial port {emu.port}")
+        info(f"flash image: {image}")
+        info(f"connect with: mpremote connect {emu.port}")
+        if repl:
+            info("REPL below; Ctrl-] leaves it and stops the board")
+            subprocess.run([sys.executable, "-m", "mpremote", "connect", emu.port, "repl"])
+        else:
+            info("Ctrl-C stops the board")
+            try:
+                emu.proc.wait()
+            except KeyboardInterrupt:
+                pass
+    return 0
