@@ -27,10 +27,13 @@ WASM_MOD_SRC := \
 	wasm_instance.c \
 	wasm_exports.c \
 	wasm_host_imports.c \
+	wasm_natives.c \
+	wasm_natives_mp.c \
 	wasm_memory_obj.c \
 	wasm_values.c \
 	wasm_wasi.c \
-	wasm_wasi_fd.c
+	wasm_wasi_fd.c \
+	wasm_wasi_path.c
 
 ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c

@@ -96,6 +96,12 @@ const char *mp_wasm_valkind_char(wasm_valkind_t kind);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
 
+// Native host-function families (wasm_natives.c, wasm_natives_mp.c).
+bool mp_wasm_natives_register(void);
+bool mp_wasm_natives_has(const char *module_name, const char *name);
+extern NativeSymbol mp_wasm_natives_mp[];
+extern const size_t mp_wasm_natives_mp_len;
+
 // Python host functions (wasm_host_imports.c).
 void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports);
 void mp_wasm_host_imports_reset(void);
@@ -121,6 +127,9 @@ void mp_wasm_port_guest_exit(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
+// Whether VFS `path` really lies inside directory `root` (symlinks resolved
+// where the filesystem has them).
+bool mp_wasm_port_path_contained(const char *root, const char *path);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
 NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);

@@ -170,8 +170,9 @@ void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports) {
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
         wasm_runtime_get_import_type(module, i, &imp);
-        if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC || strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0) {
-            continue;
+        if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC || strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0
+            || mp_wasm_natives_has(imp.module_name, imp.name)) {
+            continue; // provided by the firmware itself
         }
         mp_obj_t sig = mp_wasm_func_type_str(imp.u.func_type);
         const char *sig_str = mp_obj_str_get_str(sig);

@@ -30,9 +30,9 @@ void mp_wasm_runtime_ensure(void) {
     // log lines would only duplicate them on the console.
     wasm_runtime_set_log_level(WASM_LOG_LEVEL_ERROR);
     // Natives are dropped by wasm_runtime_destroy: register them every time.
-    if (!mp_wasm_wasi_register()) {
+    if (!mp_wasm_wasi_register() || !mp_wasm_natives_register()) {
         wasm_runtime_destroy();
-        mp_wasm_raise(&mp_type_wasm_error, "could not register WASI functions");
+        mp_wasm_raise(&mp_type_wasm_error, "could not register native functions");
     }
     mp_wasm_ready = true;
 }

@@ -54,13 +54,14 @@ static bool has_nul(mp_obj_t bytes) {
 }
 
 static mp_obj_t wasm_wasi_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *all_args) {
-    enum { ARG_args, ARG_env, ARG_stdin, ARG_stdout, ARG_stderr };
+    enum { ARG_args, ARG_env, ARG_stdin, ARG_stdout, ARG_stderr, ARG_preopens };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_args, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_env, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_stdin, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_stdout, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_stderr, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_preopens, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
@@ -115,6 +116,36 @@ static mp_obj_t wasm_wasi_make_new(const mp_obj_type_t *type, size_t n_args, siz
         }
     }
 
+    // Preopened directories: {guest name: VFS directory}.
+    mp_obj_t preopens = args[ARG_preopens].u_obj;
+    self->preopens = mp_const_empty_tuple;
+    if (preopens != mp_const_none) {
+        if (!mp_obj_is_dict_or_ordereddict(preopens)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("WASI preopens must be a dict"));
+        }
+        mp_map_t *map = mp_obj_dict_get_map(preopens);
+        if (map->used > WASI_MAX_FDS - WASI_STDIO_COUNT - 8) {
+            mp_raise_ValueError(MP_ERROR_TEXT("too many WASI preopens"));
+        }
+        self->preopens = mp_obj_new_tuple(map->used, NULL);
+        mp_obj_tuple_t *pt = MP_OBJ_TO_PTR(self->preopens);
+        size_t n = 0;
+        for (size_t i = 0; i < map->alloc; i++) {
+            if (!mp_map_slot_is_filled(map, i)) {
+                continue;
+            }
+            mp_obj_t guest = encode_bytes(map->table[i].key, "preopen names");
+            mp_obj_t host = map->table[i].value;
+            size_t guest_len;
+            mp_obj_str_get_data(guest, &guest_len);
+            if (!mp_obj_is_str(host) || guest_len == 0 || has_nul(guest)) {
+                mp_raise_ValueError(MP_ERROR_TEXT("WASI preopens map guest names to VFS directory paths"));
+            }
+            mp_obj_t pair[2] = { guest, host };
+            pt->items[n++] = mp_obj_new_tuple(2, pair);
+        }
+    }
+
     self->stdio[0] = args[ARG_stdin].u_obj;
     self->stdio[1] = args[ARG_stdout].u_obj;
     self->stdio[2] = args[ARG_stderr].u_obj;
@@ -136,6 +167,8 @@ static void wasm_wasi_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         dest[0] = self->stdio[1];
     } else if (attr == MP_QSTR_stderr) {
         dest[0] = self->stdio[2];
+    } else if (attr == MP_QSTR_preopens) {
+        dest[0] = self->preopens;
     }
 }
 
@@ -152,12 +185,16 @@ mp_obj_t mp_wasm_wasi_default(void) {
 mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi) {
     mp_wasm_wasi_ctx_t *ctx = m_new0(mp_wasm_wasi_ctx_t, 1);
     ctx->config = MP_OBJ_TO_PTR(wasi);
+    for (int fd = 0; fd < WASI_STDIO_COUNT; fd++) {
+        ctx->fds[fd].kind = WASI_FD_STDIO;
+    }
+    mp_wasm_wasi_fs_open_preopens(ctx);
     return ctx;
 }
 
+// Files the guest left open are closed with its instance, not at some GC.
 void mp_wasm_wasi_ctx_free(mp_wasm_wasi_ctx_t *ctx) {
-    // Only GC memory so far: nothing to release deterministically.
-    (void)ctx;
+    mp_wasm_wasi_fs_close_all(ctx);
 }
 
 // --- args / environ ------------------------------------------------------------
@@ -428,10 +465,12 @@ static NativeSymbol wasi_process_natives[] = {
 };
 
 bool mp_wasm_wasi_register(void) {
-    return wasm_runtime_register_natives("wasi_snapshot_preview1", wasi_process_natives,
+    return wasm_runtime_register_natives(MP_WASM_WASI_MODULE, wasi_process_natives,
         MP_ARRAY_SIZE(wasi_process_natives))
-           && wasm_runtime_register_natives("wasi_snapshot_preview1", mp_wasm_wasi_fd_natives,
-        (uint32_t)mp_wasm_wasi_fd_natives_len);
+           && wasm_runtime_register_natives(MP_WASM_WASI_MODULE, mp_wasm_wasi_fd_natives,
+        (uint32_t)mp_wasm_wasi_fd_natives_len)
+           && wasm_runtime_register_natives(MP_WASM_WASI_MODULE, mp_wasm_wasi_path_natives,
+        (uint32_t)mp_wasm_wasi_path_natives_len);
 }
 
 static bool table_has(const NativeSymbol *table, size_t n, const char *name) {
@@ -445,5 +484,6 @@ static bool table_has(const NativeSymbol *table, size_t n, const char *name) {
 
 bool mp_wasm_wasi_has(const char *name) {
     return table_has(wasi_process_natives, MP_ARRAY_SIZE(wasi_process_natives), name)
-           || table_has(mp_wasm_wasi_fd_natives, mp_wasm_wasi_fd_natives_len, name);
+           || table_has(mp_wasm_wasi_fd_natives, mp_wasm_wasi_fd_natives_len, name)
+           || table_has(mp_wasm_wasi_path_natives, mp_wasm_wasi_path_natives_len, name);
 }

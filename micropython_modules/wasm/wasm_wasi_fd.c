@@ -1,8 +1,8 @@
 // WASI preview1 descriptor functions. Descriptors 0-2 are the guest's
-// stdio, bridged to MicroPython stream objects (sys.std* by default, or
-// any object with the stream protocol or read()/write() methods).
-// No directories are preopened here, so every path_* call and every other
-// descriptor answers EBADF.
+// stdio, bridged to MicroPython stream objects (sys.std* by default, or any
+// object with the stream protocol or read()/write() methods); the others
+// are preopened directories and what the guest opened below them
+// (wasm_wasi_path.c), backed by MicroPython's VFS.
 
 #include <string.h>
 
@@ -15,14 +15,22 @@
 #define WASI_IOVEC_SIZE 8
 #define WASI_FDSTAT_SIZE 24
 #define WASI_FILESTAT_SIZE 64
+#define WASI_PRESTAT_SIZE 8
 
 static const qstr sys_stdio_names[WASI_STDIO_COUNT] = {
     MP_QSTR_stdin, MP_QSTR_stdout, MP_QSTR_stderr,
 };
 
-// Stream for stdio descriptor `fd`, or MP_OBJ_NULL if it is not open.
-static mp_obj_t stdio_stream(mp_obj_wasm_instance_t *inst, int32_t fd) {
-    if (fd < 0 || fd >= WASI_STDIO_COUNT || inst->wasi_ctx->stdio_closed[fd]) {
+// The stream behind stdio or file descriptor `fd`, or MP_OBJ_NULL.
+static mp_obj_t fd_stream(mp_obj_wasm_instance_t *inst, int32_t fd) {
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    if (entry == NULL) {
+        return MP_OBJ_NULL;
+    }
+    if (entry->kind == WASI_FD_FILE) {
+        return entry->stream;
+    }
+    if (entry->kind != WASI_FD_STDIO) {
         return MP_OBJ_NULL;
     }
     mp_obj_t stream = inst->wasi_ctx->config->stdio[fd];
@@ -101,11 +109,7 @@ bool wasi_stream_read(mp_obj_wasm_instance_t *inst, mp_obj_t stream, uint8_t *bu
     return false;
 }
 
-// Scatter/gather over the guest's iovec array. `iov_fn` moves one buffer
-// and reports how much it moved; a short transfer ends the loop.
-typedef bool (*iov_fn_t)(mp_obj_wasm_instance_t *inst, mp_obj_t stream, uint8_t *buf,
-    size_t len, size_t *done);
-
+// Scatter/gather over the guest's iovec array; a short transfer ends it.
 static int32_t transfer_iovs(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs_off,
     uint32_t iovs_len, uint32_t result_off, bool is_write) {
     mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
@@ -114,11 +118,11 @@ static int32_t transfer_iovs(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs
     if (iovs == NULL) {
         return WASI_EFAULT;
     }
-    mp_obj_t stream = stdio_stream(inst, fd);
+    mp_obj_t stream = fd_stream(inst, fd);
     if (stream == MP_OBJ_NULL) {
-        return WASI_EBADF;
+        return wasi_fd_get(inst, fd, WASI_FD_DIR) ? WASI_EISDIR : WASI_EBADF;
     }
-    if ((is_write && fd == 0) || (!is_write && fd != 0)) {
+    if (fd < WASI_STDIO_COUNT && ((is_write && fd == 0) || (!is_write && fd != 0))) {
         return WASI_EBADF;
     }
     uint32_t total = 0;
@@ -165,57 +169,149 @@ static int32_t wasi_fd_read(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs,
     return transfer_iovs(exec_env, fd, iovs, iovs_len, nread, false);
 }
 
-static bool fd_is_open(wasm_exec_env_t exec_env, int32_t fd) {
-    return stdio_stream(wasi_instance(exec_env), fd) != MP_OBJ_NULL;
+// Seeks a file descriptor; returns a WASI errno.
+static int32_t file_seek(mp_obj_wasm_instance_t *inst, wasi_fd_t *entry, int64_t offset,
+    int whence, uint64_t *pos) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        int err;
+        mp_off_t r = mp_stream_seek(entry->stream, (mp_off_t)offset, whence, &err);
+        if (r == (mp_off_t)-1) {
+            mp_raise_OSError(err);
+        }
+        *pos = (uint64_t)r;
+        nlr_pop();
+        return WASI_ESUCCESS;
+    }
+    return wasi_errno_from_exception(inst, nlr.ret_val);
 }
 
-// Stdio is a character device: not seekable, no positional I/O.
+// Positional I/O: seek, transfer, seek back.
+static int32_t positional_io(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs, uint32_t iovs_len,
+    int64_t offset, uint32_t result, bool is_write) {
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FILE);
+    if (entry == NULL) {
+        return wasi_fd_get(inst, fd, WASI_FD_FREE) ? WASI_ESPIPE : WASI_EBADF;
+    }
+    if (offset < 0) {
+        return WASI_EINVAL;
+    }
+    uint64_t saved, unused;
+    int32_t err = file_seek(inst, entry, 0, MP_SEEK_CUR, &saved);
+    if (err == WASI_ESUCCESS) {
+        err = file_seek(inst, entry, offset, MP_SEEK_SET, &unused);
+    }
+    if (err == WASI_ESUCCESS) {
+        err = transfer_iovs(exec_env, fd, iovs, iovs_len, result, is_write);
+        int32_t err2 = file_seek(inst, entry, (int64_t)saved, MP_SEEK_SET, &unused);
+        if (err == WASI_ESUCCESS) {
+            err = err2;
+        }
+    }
+    return err;
+}
+
 static int32_t wasi_fd_pread(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs, uint32_t iovs_len,
     int64_t offset, uint32_t nread) {
-    (void)iovs;
-    (void)iovs_len;
-    (void)offset;
-    (void)nread;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
+    return positional_io(exec_env, fd, iovs, iovs_len, offset, nread, false);
 }
 
 static int32_t wasi_fd_pwrite(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs, uint32_t iovs_len,
     int64_t offset, uint32_t nwritten) {
-    (void)iovs;
-    (void)iovs_len;
-    (void)offset;
-    (void)nwritten;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
+    return positional_io(exec_env, fd, iovs, iovs_len, offset, nwritten, true);
+}
+
+// Stdio and directories are not seekable.
+static int32_t not_a_file(mp_obj_wasm_instance_t *inst, int32_t fd) {
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    if (entry == NULL) {
+        return WASI_EBADF;
+    }
+    return entry->kind == WASI_FD_DIR ? WASI_EISDIR : WASI_ESPIPE;
 }
 
 static int32_t wasi_fd_seek(wasm_exec_env_t exec_env, int32_t fd, int64_t offset, int32_t whence, uint32_t newoffset) {
-    (void)offset;
-    (void)whence;
-    (void)newoffset;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    uint64_t *out = wasi_guest_ptr(exec_env, newoffset, 8);
+    if (out == NULL) {
+        return WASI_EFAULT;
+    }
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FILE);
+    if (entry == NULL) {
+        return not_a_file(inst, fd);
+    }
+    if (whence < 0 || whence > 2) {
+        return WASI_EINVAL;
+    }
+    uint64_t pos;
+    int32_t err = file_seek(inst, entry, offset, whence, &pos);
+    if (err == WASI_ESUCCESS) {
+        out = wasi_guest_ptr(exec_env, newoffset, 8);
+        if (out == NULL) {
+            return WASI_EFAULT;
+        }
+        memcpy(out, &pos, 8);
+    }
+    return err;
 }
 
 static int32_t wasi_fd_tell(wasm_exec_env_t exec_env, int32_t fd, uint32_t offset) {
-    (void)offset;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
+    return wasi_fd_seek(exec_env, fd, 0, MP_SEEK_CUR, offset);
 }
 
 static int32_t wasi_fd_close(wasm_exec_env_t exec_env, int32_t fd) {
     mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
-    if (stdio_stream(inst, fd) == MP_OBJ_NULL) {
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    if (entry == NULL) {
         return WASI_EBADF;
     }
-    // The Python stream belongs to the caller: only the guest's view closes.
-    inst->wasi_ctx->stdio_closed[fd] = true;
-    return WASI_ESUCCESS;
+    int32_t err = WASI_ESUCCESS;
+    if (entry->kind == WASI_FD_FILE) {
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            mp_stream_close(entry->stream);
+            nlr_pop();
+        } else {
+            err = wasi_errno_from_exception(inst, nlr.ret_val);
+        }
+    }
+    // A stdio stream belongs to the caller: only the guest's view closes.
+    memset(entry, 0, sizeof(*entry));
+    return err;
 }
 
 static int32_t wasi_fd_sync(wasm_exec_env_t exec_env, int32_t fd) {
-    return fd_is_open(exec_env, fd) ? WASI_EINVAL : WASI_EBADF;
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    if (entry == NULL) {
+        return WASI_EBADF;
+    }
+    if (entry->kind != WASI_FD_FILE) {
+        return WASI_ESUCCESS;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_call_function_0(mp_load_attr(entry->stream, MP_QSTR_flush));
+        nlr_pop();
+        return WASI_ESUCCESS;
+    }
+    return wasi_errno_from_exception(inst, nlr.ret_val);
 }
 
 static int32_t wasi_fd_datasync(wasm_exec_env_t exec_env, int32_t fd) {
     return wasi_fd_sync(exec_env, fd);
+}
+
+static uint8_t fd_filetype(const wasi_fd_t *entry) {
+    switch (entry->kind) {
+        case WASI_FD_DIR:
+            return WASI_FILETYPE_DIRECTORY;
+        case WASI_FD_FILE:
+            return WASI_FILETYPE_REGULAR_FILE;
+        default:
+            return WASI_FILETYPE_CHARACTER_DEVICE;
+    }
 }
 
 static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf_off) {
@@ -223,194 +319,157 @@ static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t
     if (buf == NULL) {
         return WASI_EFAULT;
     }
-    if (!fd_is_open(exec_env, fd)) {
+    wasi_fd_t *entry = wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_FREE);
+    if (entry == NULL) {
         return WASI_EBADF;
     }
     memset(buf, 0, WASI_FDSTAT_SIZE);
-    buf[0] = WASI_FILETYPE_CHARACTER_DEVICE;
-    uint64_t rights = fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
-    memcpy(buf + 8, &rights, 8);
+    buf[0] = fd_filetype(entry);
+    memcpy(buf + 2, &entry->fdflags, 2);
+    uint64_t base, inheriting = 0;
+    if (entry->kind == WASI_FD_STDIO) {
+        // No seek/tell rights: wasi-libc treats this as a terminal.
+        base = fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+    } else {
+        base = inheriting = WASI_RIGHTS_ALL;
+    }
+    memcpy(buf + 8, &base, 8);
+    memcpy(buf + 16, &inheriting, 8);
     return WASI_ESUCCESS;
 }
 
 static int32_t wasi_fd_fdstat_set_flags(wasm_exec_env_t exec_env, int32_t fd, int32_t flags) {
-    (void)flags;
-    return fd_is_open(exec_env, fd) ? WASI_ENOTSUP : WASI_EBADF;
+    wasi_fd_t *entry = wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_FREE);
+    if (entry == NULL) {
+        return WASI_EBADF;
+    }
+    // Only APPEND can be honoured, and only when it does not change.
+    return (uint32_t)flags == entry->fdflags ? WASI_ESUCCESS : WASI_ENOTSUP;
 }
 
 static int32_t wasi_fd_fdstat_set_rights(wasm_exec_env_t exec_env, int32_t fd, int64_t base, int64_t inheriting) {
     (void)base;
     (void)inheriting;
-    return fd_is_open(exec_env, fd) ? WASI_ENOTSUP : WASI_EBADF;
+    // Rights are not enforced beyond the sandbox; dropping them is a no-op.
+    return wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_FREE) ? WASI_ESUCCESS : WASI_EBADF;
 }
 
 static int32_t wasi_fd_filestat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf_off) {
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
     uint8_t *buf = wasi_guest_ptr(exec_env, buf_off, WASI_FILESTAT_SIZE);
     if (buf == NULL) {
         return WASI_EFAULT;
     }
-    if (!fd_is_open(exec_env, fd)) {
+    wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    if (entry == NULL) {
         return WASI_EBADF;
     }
-    memset(buf, 0, WASI_FILESTAT_SIZE);
-    buf[16] = WASI_FILETYPE_CHARACTER_DEVICE;
-    uint64_t nlink = 1;
-    memcpy(buf + 24, &nlink, 8);
-    return WASI_ESUCCESS;
+    if (entry->kind == WASI_FD_STDIO) {
+        memset(buf, 0, WASI_FILESTAT_SIZE);
+        buf[16] = WASI_FILETYPE_CHARACTER_DEVICE;
+        uint64_t nlink = 1;
+        memcpy(buf + 24, &nlink, 8);
+        return WASI_ESUCCESS;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        wasi_fill_filestat(buf, wasi_fd_vfs_path(entry));
+        if (entry->kind == WASI_FD_FILE) {
+            // Unflushed writes are not in the VFS's size yet: ask the file.
+            int err;
+            mp_off_t here = mp_stream_seek(entry->stream, 0, MP_SEEK_CUR, &err);
+            mp_off_t end = mp_stream_seek(entry->stream, 0, MP_SEEK_END, &err);
+            mp_stream_seek(entry->stream, here, MP_SEEK_SET, &err);
+            if (end != (mp_off_t)-1) {
+                uint64_t size = (uint64_t)end;
+                buf = wasi_guest_ptr(exec_env, buf_off, WASI_FILESTAT_SIZE);
+                if (buf != NULL) {
+                    memcpy(buf + 32, &size, 8);
+                }
+            }
+        }
+        nlr_pop();
+        return WASI_ESUCCESS;
+    }
+    return wasi_errno_from_exception(inst, nlr.ret_val);
 }
 
 static int32_t wasi_fd_filestat_set_size(wasm_exec_env_t exec_env, int32_t fd, int64_t size) {
     (void)size;
-    return fd_is_open(exec_env, fd) ? WASI_EINVAL : WASI_EBADF;
+    // MicroPython's VFS has no truncate.
+    return wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_FREE) ? WASI_ENOTSUP : WASI_EBADF;
 }
 
 static int32_t wasi_fd_filestat_set_times(wasm_exec_env_t exec_env, int32_t fd, int64_t atim, int64_t mtim, int32_t flags) {
     (void)atim;
     (void)mtim;
     (void)flags;
-    return fd_is_open(exec_env, fd) ? WASI_ENOTSUP : WASI_EBADF;
+    return wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_FREE) ? WASI_ENOTSUP : WASI_EBADF;
 }
 
 static int32_t wasi_fd_advise(wasm_exec_env_t exec_env, int32_t fd, int64_t offset, int64_t len, int32_t advice) {
     (void)offset;
     (void)len;
     (void)advice;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    return wasi_fd_get(inst, fd, WASI_FD_FILE) ? WASI_ESUCCESS : not_a_file(inst, fd);
 }
 
 static int32_t wasi_fd_allocate(wasm_exec_env_t exec_env, int32_t fd, int64_t offset, int64_t len) {
     (void)offset;
     (void)len;
-    return fd_is_open(exec_env, fd) ? WASI_ESPIPE : WASI_EBADF;
-}
-
-static int32_t wasi_fd_readdir(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf, uint32_t len,
-    int64_t cookie, uint32_t used) {
-    (void)buf;
-    (void)len;
-    (void)cookie;
-    (void)used;
-    return fd_is_open(exec_env, fd) ? WASI_ENOTSUP : WASI_EBADF;
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    return wasi_fd_get(inst, fd, WASI_FD_FILE) ? WASI_ENOTSUP : not_a_file(inst, fd);
 }
 
 static int32_t wasi_fd_renumber(wasm_exec_env_t exec_env, int32_t fd, int32_t to) {
-    (void)exec_env;
-    (void)fd;
-    (void)to;
-    return WASI_ENOTSUP;
+    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+    wasi_fd_t *from = wasi_fd_get(inst, fd, WASI_FD_FREE);
+    wasi_fd_t *target = wasi_fd_get(inst, to, WASI_FD_FREE);
+    if (from == NULL || target == NULL) {
+        return WASI_EBADF;
+    }
+    if (from != target) {
+        wasi_fd_close(exec_env, to);
+        *target = *from;
+        memset(from, 0, sizeof(*from));
+    }
+    return WASI_ESUCCESS;
 }
 
-// No preopened directories: the guest's preopen scan stops at fd 3.
-static int32_t wasi_fd_prestat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf) {
-    (void)exec_env;
-    (void)fd;
-    (void)buf;
-    return WASI_EBADF;
+static int32_t wasi_fd_prestat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf_off) {
+    uint8_t *buf = wasi_guest_ptr(exec_env, buf_off, WASI_PRESTAT_SIZE);
+    if (buf == NULL) {
+        return WASI_EFAULT;
+    }
+    wasi_fd_t *entry = wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_DIR);
+    if (entry == NULL || !entry->preopen) {
+        return WASI_EBADF;
+    }
+    size_t len;
+    mp_obj_str_get_data(entry->guest_name, &len);
+    uint32_t name_len = (uint32_t)len;
+    memset(buf, 0, WASI_PRESTAT_SIZE); // tag 0: directory
+    memcpy(buf + 4, &name_len, 4);
+    return WASI_ESUCCESS;
 }
 
-static int32_t wasi_fd_prestat_dir_name(wasm_exec_env_t exec_env, int32_t fd, uint32_t path, uint32_t len) {
-    (void)exec_env;
-    (void)fd;
-    (void)path;
-    (void)len;
-    return WASI_EBADF;
-}
-
-// Path functions need a directory descriptor, and none is open.
-static int32_t wasi_path_no_dir3(wasm_exec_env_t exec_env, int32_t fd, uint32_t a, uint32_t b) {
-    (void)exec_env;
-    (void)fd;
-    (void)a;
-    (void)b;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_filestat_get(wasm_exec_env_t exec_env, int32_t fd, int32_t flags,
-    uint32_t path, uint32_t path_len, uint32_t buf) {
-    (void)exec_env;
-    (void)fd;
-    (void)flags;
-    (void)path;
-    (void)path_len;
-    (void)buf;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_filestat_set_times(wasm_exec_env_t exec_env, int32_t fd, int32_t flags,
-    uint32_t path, uint32_t path_len, int64_t atim, int64_t mtim, int32_t fst_flags) {
-    (void)exec_env;
-    (void)fd;
-    (void)flags;
-    (void)path;
-    (void)path_len;
-    (void)atim;
-    (void)mtim;
-    (void)fst_flags;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_link(wasm_exec_env_t exec_env, int32_t old_fd, int32_t old_flags,
-    uint32_t old_path, uint32_t old_len, int32_t new_fd, uint32_t new_path, uint32_t new_len) {
-    (void)exec_env;
-    (void)old_fd;
-    (void)old_flags;
-    (void)old_path;
-    (void)old_len;
-    (void)new_fd;
-    (void)new_path;
-    (void)new_len;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_open(wasm_exec_env_t exec_env, int32_t fd, int32_t dirflags,
-    uint32_t path, uint32_t path_len, int32_t oflags, int64_t rights_base,
-    int64_t rights_inheriting, int32_t fdflags, uint32_t fd_out) {
-    (void)exec_env;
-    (void)fd;
-    (void)dirflags;
-    (void)path;
-    (void)path_len;
-    (void)oflags;
-    (void)rights_base;
-    (void)rights_inheriting;
-    (void)fdflags;
-    (void)fd_out;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_readlink(wasm_exec_env_t exec_env, int32_t fd, uint32_t path,
-    uint32_t path_len, uint32_t buf, uint32_t buf_len, uint32_t used) {
-    (void)exec_env;
-    (void)fd;
-    (void)path;
-    (void)path_len;
-    (void)buf;
-    (void)buf_len;
-    (void)used;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_rename(wasm_exec_env_t exec_env, int32_t fd, uint32_t old_path,
-    uint32_t old_len, int32_t new_fd, uint32_t new_path, uint32_t new_len) {
-    (void)exec_env;
-    (void)fd;
-    (void)old_path;
-    (void)old_len;
-    (void)new_fd;
-    (void)new_path;
-    (void)new_len;
-    return WASI_EBADF;
-}
-
-static int32_t wasi_path_symlink(wasm_exec_env_t exec_env, uint32_t old_path, uint32_t old_len,
-    int32_t fd, uint32_t new_path, uint32_t new_len) {
-    (void)exec_env;
-    (void)old_path;
-    (void)old_len;
-    (void)fd;
-    (void)new_path;
-    (void)new_len;
-    return WASI_EBADF;
+static int32_t wasi_fd_prestat_dir_name(wasm_exec_env_t exec_env, int32_t fd, uint32_t path_off, uint32_t path_len) {
+    uint8_t *path = wasi_guest_ptr(exec_env, path_off, path_len);
+    if (path == NULL) {
+        return WASI_EFAULT;
+    }
+    wasi_fd_t *entry = wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_DIR);
+    if (entry == NULL || !entry->preopen) {
+        return WASI_EBADF;
+    }
+    size_t len;
+    const char *name = mp_obj_str_get_data(entry->guest_name, &len);
+    if (len > path_len) {
+        return WASI_ENAMETOOLONG;
+    }
+    memcpy(path, name, len);
+    return WASI_ESUCCESS;
 }
 
 #define NATIVE(name, sig) { #name, (void *)wasi_##name, sig, NULL }
@@ -432,22 +491,11 @@ NativeSymbol mp_wasm_wasi_fd_natives[] = {
     NATIVE(fd_prestat_dir_name, "(iii)i"),
     NATIVE(fd_pwrite, "(iiiIi)i"),
     NATIVE(fd_read, "(iiii)i"),
-    NATIVE(fd_readdir, "(iiiIi)i"),
     NATIVE(fd_renumber, "(ii)i"),
     NATIVE(fd_seek, "(iIii)i"),
     NATIVE(fd_sync, "(i)i"),
     NATIVE(fd_tell, "(ii)i"),
     NATIVE(fd_write, "(iiii)i"),
-    { "path_create_directory", (void *)wasi_path_no_dir3, "(iii)i", NULL },
-    NATIVE(path_filestat_get, "(iiiii)i"),
-    NATIVE(path_filestat_set_times, "(iiiiIIi)i"),
-    NATIVE(path_link, "(iiiiiii)i"),
-    NATIVE(path_open, "(iiiiiIIii)i"),
-    NATIVE(path_readlink, "(iiiiii)i"),
-    { "path_remove_directory", (void *)wasi_path_no_dir3, "(iii)i", NULL },
-    NATIVE(path_rename, "(iiiiii)i"),
-    NATIVE(path_symlink, "(iiiii)i"),
-    { "path_unlink_file", (void *)wasi_path_no_dir3, "(iii)i", NULL },
 };
 
 const size_t mp_wasm_wasi_fd_natives_len = MP_ARRAY_SIZE(mp_wasm_wasi_fd_natives);

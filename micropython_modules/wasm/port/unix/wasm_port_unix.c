@@ -2,9 +2,12 @@
 // entropy from the host OS.
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <time.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 #include "py/runtime.h"
@@ -56,4 +59,32 @@ void mp_wasm_port_guest_enter(void) {
 
 void mp_wasm_port_guest_exit(void) {
     sigaction(SIGINT, &saved_sigint, NULL);
+}
+
+// Symlinks can pre-exist in a host directory: resolve the deepest existing
+// ancestor of `path` and check that it is still below `root`.
+bool mp_wasm_port_path_contained(const char *root, const char *path) {
+    char real_root[PATH_MAX], probe[PATH_MAX], real[PATH_MAX];
+    if (realpath(root, real_root) == NULL || strlen(path) >= sizeof(probe)) {
+        return false;
+    }
+    strcpy(probe, path);
+    while (realpath(probe, real) == NULL) {
+        char *slash = strrchr(probe, '/');
+        if (slash == NULL) {
+            if (getcwd(real, sizeof(real)) == NULL) {
+                return false;
+            }
+            break;
+        }
+        *slash = '\0';
+        if (probe[0] == '\0') {
+            strcpy(probe, "/");
+        }
+    }
+    size_t n = strlen(real_root);
+    if (n == 1) {
+        return true; // root is "/"
+    }
+    return strncmp(real, real_root, n) == 0 && (real[n] == '\0' || real[n] == '/');
 }
