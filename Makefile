@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV_PY := cache/venv/bin/python
 INTERP ?= fast
+# The boards default to the classic interpreter: the fast one precompiles
+# modules into about three times their size of RAM.
+BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
 .PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil clean distclean
@@ -25,7 +28,7 @@ guests:
 
 # build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386).
 emulated:
-	$(PYTHON) -m scripts emulated --interp $(INTERP)
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP)
 
 # Boot the emulated board and open its REPL (the serial pty is printed).
 emulate: emulated guests

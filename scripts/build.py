@@ -86,7 +86,7 @@ def emulated_build_dir():
     return paths.BUILD / "emulated"
 
 
-def build_emulated(interp="fast"):
+def build_emulated(interp="classic"):
     """Build the emulated Cortex-M board into build/emulated/firmware.elf."""
     port = paths.MICROPYTHON / "ports" / "qemu"
     _require(port, "MicroPython source")

@@ -28,10 +28,10 @@ def _cmd_emulated(args):
 
 def _cmd_emulate(args):
     from . import emulate
-    if args.run:
-        return emulate.run_script(args.run, image=args.image)
     if args.fresh:
         emulate.ensure_image(args.image or emulate.default_image(), fresh=True)
+    if args.run:
+        return emulate.run_script(args.run, image=args.image)
     return emulate.interactive(image=args.image, repl=not args.no_repl)
 
 
@@ -72,7 +72,8 @@ def make_parser():
     p.set_defaults(func=_cmd_guests)
 
     p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
-    p.add_argument("--interp", choices=["fast", "classic"], default="fast")
+    p.add_argument("--interp", choices=["fast", "classic"], default="classic",
+                   help="WAMR interpreter (default: classic, which needs far less RAM per module)")
     p.set_defaults(func=_cmd_emulated)
 
     p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
