@@ -180,3 +180,14 @@ print(sorted(os.listdir('/flash/data')))
 """, timeout=120)
     assert out == ["(0, 'line 0\\nline 1\\nline 2\\nline 3\\n')", "(0, 'size=1000 dir=0\\n')",
                    "['kept.txt', 'partial.bin']"]
+
+
+def test_mpremote_run_exec_and_soft_reset(board, tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text("import wasm\nprint('fib', wasm.Instance(wasm.Module.load('/flash/kernels.wasm'),"
+                      " heap=0).exports.fib(25))\n")
+    assert board.mpremote("run", str(script)).splitlines() == ["fib 75025"]
+    assert board.mpremote("exec", "print(6 * 7)").splitlines() == ["42"]
+    board.mpremote("exec", "import wasm; keep = wasm.Module.load('/flash/traps.wasm'); x = 5")
+    board.mpremote("soft-reset")
+    assert board.mpremote("exec", "print('x' in globals())").splitlines() == ["False"]
