@@ -23,6 +23,13 @@ def _config_stamp(obj_dir, make_args, inputs):
     stamp.write_text(digest.hexdigest())
 
 
+def _install(src, dst):
+    """Copy then rename, so a binary that is running is replaced, not rewritten."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    shutil.copy2(src, tmp)
+    os.replace(tmp, dst)
+
+
 def _require(path, what):
     if not path.exists():
         raise ToolError(f"{what} not found at {path}: run `make setup` first")
@@ -65,7 +72,7 @@ def build_unix(interp="fast", pool_kb=256):
     ]
     _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk"])
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (unix port)", quiet=True, env=_make_env())
-    shutil.copy2(obj_dir / "micropython", out_dir / "micropython")
+    _install(obj_dir / "micropython", out_dir / "micropython")
     info(f"built {out_dir / 'micropython'}")
     return out_dir / "micropython"
 
@@ -115,6 +122,6 @@ def build_emulated(interp="classic"):
     _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
                                   board_dir / "mpconfigboard.mk"])
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True, env=_make_env())
-    shutil.copy2(obj_dir / "firmware.elf", out_dir / "firmware.elf")
+    _install(obj_dir / "firmware.elf", out_dir / "firmware.elf")
     info(f"built {out_dir / 'firmware.elf'}")
     return out_dir / "firmware.elf"

@@ -31,8 +31,8 @@ def _cmd_emulate(args):
     if args.fresh:
         emulate.ensure_image(args.image or emulate.default_image(), fresh=True)
     if args.run:
-        return emulate.run_script(args.run, image=args.image)
-    return emulate.interactive(image=args.image, repl=not args.no_repl)
+        return emulate.run_script(args.run, image=args.image, apps=args.apps)
+    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps)
 
 
 def _cmd_mkfs(args):
@@ -81,6 +81,7 @@ def make_parser():
     p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
     p.add_argument("--fresh", action="store_true", help="recreate the flash image with the demo apps")
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
+    p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
     p.set_defaults(func=_cmd_emulate)
 
     p = sub.add_parser("mkfs", help="create a littlefs image for /flash")

@@ -39,25 +39,39 @@ def ensure_image(image, fresh=False, size=flashfs.DEFAULT_SIZE):
 class Emulator:
     """One run of the emulated board. Use as a context manager."""
 
-    def __init__(self, firmware=None, image=None, qemu=QEMU):
+    # Where the board's linker script reserves the wasmapps XIP region.
+    WASMAPPS_ADDR = 0x00300000
+    WASMAPPS_MAX = 1024 * 1024
+
+    def __init__(self, firmware=None, image=None, qemu=QEMU, apps=None):
         self.firmware = Path(firmware or build.emulated_build_dir() / "firmware.elf")
         self.image = Path(image or default_image())
+        self.apps = Path(apps) if apps else None
         self.qemu = qemu
         self.proc = None
         self.port = None
 
     def command(self):
-        return [
+        cmd = [
             self.qemu, "-machine", MACHINE, "-nographic", "-monitor", "null",
             "-semihosting-config", f"enable=on,target=native,arg=firmware,arg={self.image.resolve()}",
             "-serial", "pty", "-kernel", str(self.firmware),
         ]
+        if self.apps is not None:
+            # The wasmapps image appears in the board's flash, executable.
+            cmd += ["-device", f"loader,file={self.apps.resolve()},addr={self.WASMAPPS_ADDR:#x}"]
+        return cmd
 
     def start(self, timeout=20):
         if not self.firmware.exists():
             raise ToolError(f"{self.firmware} is missing: run `make emulated` first")
         if not self.image.exists():
             raise ToolError(f"flash image {self.image} is missing")
+        if self.apps is not None:
+            if not self.apps.exists():
+                raise ToolError(f"wasmapps image {self.apps} is missing")
+            if self.apps.stat().st_size > self.WASMAPPS_MAX:
+                raise ToolError(f"wasmapps image {self.apps} is larger than the board's 1 MB XIP region")
         try:
             self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
@@ -138,10 +152,10 @@ class RawRepl:
         self.serial.write(b"\x02")
 
 
-def run_script(script, firmware=None, image=None):
+def run_script(script, firmware=None, image=None, apps=None):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()
-    with Emulator(firmware, ensure_image(image or default_image())) as emu:
+    with Emulator(firmware, ensure_image(image or default_image()), apps=apps) as emu:
         repl = RawRepl(emu.port)
         try:
             repl.enter()
@@ -153,9 +167,9 @@ def run_script(script, firmware=None, image=None):
     return 1 if err else 0
 
 
-def interactive(firmware=None, image=None, repl=True):
+def interactive(firmware=None, image=None, repl=True, apps=None):
     image = ensure_image(image or default_image())
-    with Emulator(firmware, image) as emu:
+    with Emulator(firmware, image, apps=apps) as emu:
         step(f"emulated board running: serial port {emu.port}")
         info(f"flash image: {image}")
         info(f"connect with: mpremote connect {emu.port}")

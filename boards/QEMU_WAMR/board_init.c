@@ -114,3 +114,13 @@ void board_init(void) {
 void board_deinit(void) {
     mp_wasm_runtime_deinit();
 }
+
+// The wasmapps XIP image: QEMU loads it into the board's "flash" at
+// _wasmapps_start (-device loader), where the CPU can execute it in place.
+extern uint8_t _wasmapps_start[];
+extern uint8_t _wasmapps_size[];
+
+const uint8_t *mp_wasm_board_xip_map(size_t *size) {
+    *size = (size_t)_wasmapps_size;
+    return _wasmapps_start;
+}

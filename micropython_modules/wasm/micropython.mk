@@ -33,7 +33,8 @@ WASM_MOD_SRC := \
 	wasm_values.c \
 	wasm_wasi.c \
 	wasm_wasi_fd.c \
-	wasm_wasi_path.c
+	wasm_wasi_path.c \
+	wasm_xip.c
 
 ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c

@@ -180,6 +180,7 @@ static const mp_rom_map_elem_t wasm_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_version), MP_ROM_PTR(&mod_wasm_version_obj) },
     { MP_ROM_QSTR(MP_QSTR_pool_info), MP_ROM_PTR(&mod_wasm_pool_info_obj) },
     { MP_ROM_QSTR(MP_QSTR_run), MP_ROM_PTR(&mod_wasm_run_obj) },
+    { MP_ROM_QSTR(MP_QSTR_apps), MP_ROM_PTR(&mp_wasm_apps_obj) },
     { MP_ROM_QSTR(MP_QSTR_Module), MP_ROM_PTR(&mp_type_wasm_module) },
     { MP_ROM_QSTR(MP_QSTR_Instance), MP_ROM_PTR(&mp_type_wasm_instance) },
     { MP_ROM_QSTR(MP_QSTR_Memory), MP_ROM_PTR(&mp_type_wasm_memory) },

@@ -57,6 +57,11 @@ mp_wasm_module_ref_t *mp_wasm_module_ref_get(mp_obj_t module_in);
 void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref);
 mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in);
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in);
+mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len);
+
+// XIP apps (wasm_xip.c).
+MP_DECLARE_CONST_FUN_OBJ_0(mp_wasm_apps_obj);
+extern const mp_rom_obj_static_class_method_t mp_wasm_module_xip_obj;
 
 struct _mp_wasm_wasi_ctx_t;
 
@@ -127,6 +132,9 @@ void mp_wasm_port_guest_exit(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
+// The wasmapps partition image mapped for execution, or NULL if the
+// device has none; `*size` is the mapped length.
+const uint8_t *mp_wasm_port_xip_map(size_t *size);
 // Whether VFS `path` really lies inside directory `root` (symlinks resolved
 // where the filesystem has them).
 bool mp_wasm_port_path_contained(const char *root, const char *path);

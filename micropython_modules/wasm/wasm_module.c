@@ -222,6 +222,37 @@ mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in) {
     return module;
 }
 
+// A module whose AOT code stays where it is (XIP): `blob` must outlive it.
+mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
+    mp_wasm_runtime_ensure();
+    LoadArgs load_args;
+    memset(&load_args, 0, sizeof(load_args));
+    load_args.name = "";
+    char error_buf[128];
+    error_buf[0] = '\0';
+    // WAMR takes a non-const buffer; XIP loading only reads it.
+    wasm_module_t module = wasm_runtime_load_ex((uint8_t *)blob, (uint32_t)len, &load_args,
+        error_buf, sizeof(error_buf));
+    if (module == NULL) {
+        gc_collect();
+        module = wasm_runtime_load_ex((uint8_t *)blob, (uint32_t)len, &load_args, error_buf, sizeof(error_buf));
+    }
+    if (module == NULL) {
+        mp_wasm_raise(&mp_type_wasm_load_error, strip_prefix(error_buf));
+    }
+    mp_wasm_module_ref_t *ref = mp_wasm_pool_malloc(sizeof(*ref));
+    if (ref == NULL) {
+        wasm_runtime_unload(module);
+        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
+    }
+    ref->module = module;
+    ref->binary = NULL;
+    ref->binary_len = (uint32_t)len;
+    ref->refs = 1;
+    ref->is_aot = true;
+    return module_new(ref);
+}
+
 static mp_obj_t wasm_module_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 1, 1, false);
     return mp_wasm_module_from_buffer(args[0]);
@@ -317,6 +348,7 @@ static void wasm_module_print(const mp_print_t *print, mp_obj_t self_in, mp_prin
 
 static const mp_rom_map_elem_t wasm_module_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_load), MP_ROM_PTR(&wasm_module_load_obj) },
+    { MP_ROM_QSTR(MP_QSTR_xip), MP_ROM_PTR(&mp_wasm_module_xip_obj) },
     { MP_ROM_QSTR(MP_QSTR_imports), MP_ROM_PTR(&wasm_module_imports_obj) },
     { MP_ROM_QSTR(MP_QSTR_exports), MP_ROM_PTR(&wasm_module_exports_obj) },
     { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&wasm_module_close_obj) },

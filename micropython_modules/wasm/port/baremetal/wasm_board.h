@@ -2,6 +2,7 @@
 #ifndef MICROPY_INCLUDED_WASM_BOARD_H
 #define MICROPY_INCLUDED_WASM_BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 // Microseconds since boot, monotonic.
@@ -14,5 +15,8 @@ uint64_t mp_wasm_board_realtime_us(void);
 void mp_wasm_board_idle(void);
 // Fill `buf` with entropy (weak default: a time-seeded xorshift generator).
 void mp_wasm_board_random(uint8_t *buf, size_t len);
+
+// The memory-mapped, executable wasmapps image (weak default: none).
+const uint8_t *mp_wasm_board_xip_map(size_t *size);
 
 #endif // MICROPY_INCLUDED_WASM_BOARD_H

@@ -25,6 +25,15 @@ MP_WEAK void mp_wasm_board_random(uint8_t *buf, size_t len) {
     }
 }
 
+MP_WEAK const uint8_t *mp_wasm_board_xip_map(size_t *size) {
+    *size = 0;
+    return NULL;
+}
+
+const uint8_t *mp_wasm_port_xip_map(size_t *size) {
+    return mp_wasm_board_xip_map(size);
+}
+
 void mp_wasm_port_random(uint8_t *buf, size_t len) {
     mp_wasm_board_random(buf, len);
 }

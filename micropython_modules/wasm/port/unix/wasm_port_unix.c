@@ -8,7 +8,10 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "py/runtime.h"
 
@@ -87,4 +90,31 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
         return true; // root is "/"
     }
     return strncmp(real, real_root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+// The wasmapps image is the file named by $WASM_APPS, mapped executable
+// once per process (a stand-in for a memory-mapped flash partition).
+const uint8_t *mp_wasm_port_xip_map(size_t *size) {
+    static const uint8_t *image;
+    static size_t image_size;
+    if (image == NULL) {
+        const char *path = getenv("WASM_APPS");
+        int fd = path ? open(path, O_RDONLY) : -1;
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            return NULL;
+        }
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+        close(fd);
+        if (p == MAP_FAILED) {
+            return NULL;
+        }
+        image = p;
+        image_size = (size_t)st.st_size;
+    }
+    *size = image_size;
+    return image;
 }
