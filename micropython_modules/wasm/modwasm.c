@@ -88,16 +88,18 @@ static mp_obj_t mod_wasm_version(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mod_wasm_version_obj, mod_wasm_version);
 
-// pool_info() -> (total, largest_free): WAMR's private pool, in bytes.
-// largest_free is measured by allocation, so it also shows fragmentation.
+// pool_info() -> (total, free, largest_free): WAMR's private pool, in bytes.
+// free and largest_free are measured by allocation, so they show leaks and
+// fragmentation exactly.
 static mp_obj_t mod_wasm_pool_info(void) {
-    size_t total, largest_free;
-    mp_wasm_pool_info(&total, &largest_free);
-    mp_obj_t items[2] = {
+    size_t total, free_bytes, largest_free;
+    mp_wasm_pool_info(&total, &free_bytes, &largest_free);
+    mp_obj_t items[3] = {
         mp_obj_new_int_from_uint(total),
+        mp_obj_new_int_from_uint(free_bytes),
         mp_obj_new_int_from_uint(largest_free),
     };
-    return mp_obj_new_tuple(2, items);
+    return mp_obj_new_tuple(3, items);
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mod_wasm_pool_info_obj, mod_wasm_pool_info);
 

@@ -34,7 +34,7 @@ extern const mp_obj_type_t mp_type_wasm_wasi;
 void mp_wasm_runtime_ensure(void);
 void mp_wasm_runtime_deinit(void);
 bool mp_wasm_runtime_active(void);
-void mp_wasm_pool_info(size_t *total, size_t *largest_free);
+void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free);
 void *mp_wasm_pool_malloc(size_t size);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 

@@ -169,8 +169,8 @@ static mp_obj_t module_load(module_source_t *src) {
         ref = try_load(src, error_buf, sizeof(error_buf));
     }
     if (ref == NULL) {
-        size_t total, largest_free;
-        mp_wasm_pool_info(&total, &largest_free);
+        size_t total, free_bytes, largest_free;
+        mp_wasm_pool_info(&total, &free_bytes, &largest_free);
         // A corrupt count field makes WAMR ask for huge tables, so running
         // out of pool here usually means a malformed module.
         mp_wasm_raise_fmt(&mp_type_wasm_load_error,

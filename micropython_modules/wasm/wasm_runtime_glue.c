@@ -69,8 +69,36 @@ static size_t pool_largest_free(void) {
     return lo;
 }
 
-void mp_wasm_pool_info(size_t *total, size_t *largest_free) {
+// Free bytes, measured the same way: take the largest block again and
+// again until nothing is left, then give everything back. Allocator headers
+// are not counted, so this is what guests and modules can really get.
+static size_t pool_free_probe(void) {
+    void *head = NULL;
+    size_t total = 0;
+    for (;;) {
+        size_t size = pool_largest_free();
+        if (size < sizeof(void *)) {
+            break;
+        }
+        void *block = wasm_runtime_malloc((unsigned int)size);
+        if (block == NULL) {
+            break;
+        }
+        *(void **)block = head;
+        head = block;
+        total += size;
+    }
+    while (head != NULL) {
+        void *next = *(void **)head;
+        wasm_runtime_free(head);
+        head = next;
+    }
+    return total;
+}
+
+void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
     *total = sizeof(mp_wasm_pool);
+    *free_bytes = sizeof(mp_wasm_pool);
     *largest_free = sizeof(mp_wasm_pool);
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
@@ -78,6 +106,7 @@ void mp_wasm_pool_info(size_t *total, size_t *largest_free) {
             *total = stats.total_size;
         }
         *largest_free = pool_largest_free();
+        *free_bytes = pool_free_probe();
     }
 }
 
