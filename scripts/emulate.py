@@ -132,11 +132,20 @@ class RawRepl:
         return data[:-len(ending)]
 
     def enter(self):
-        self.serial.write(b"\r\x03\x03")
-        time.sleep(0.1)
-        self.serial.reset_input_buffer()
-        self.serial.write(b"\r\x01")
-        self._read_until(b"raw REPL; CTRL-B to exit\r\n>")
+        # A board that has just started may still be booting and miss the
+        # first request: ask again until it answers.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            self.serial.write(b"\r\x03\x03")
+            time.sleep(0.1)
+            self.serial.reset_input_buffer()
+            self.serial.write(b"\r\x01")
+            try:
+                self._read_until(b"raw REPL; CTRL-B to exit\r\n>", 2)
+                return
+            except ToolError:
+                if time.monotonic() > deadline:
+                    raise
 
     def exec(self, code, timeout=None):
         """Runs `code`; returns (stdout, stderr) as text."""

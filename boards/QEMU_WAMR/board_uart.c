@@ -50,8 +50,14 @@ static void board_uart_rx_handler(void) {
 }
 
 void board_uart_init(void) {
-    UART0->CTRL |= UART_CTRL_TX_EN | UART_CTRL_RX_EN | UART_CTRL_RX_INT_EN;
     board_set_irq_handler(BOARD_IRQ_UART0_RX, board_uart_rx_handler);
+    UART0->CTRL |= UART_CTRL_TX_EN | UART_CTRL_RX_EN | UART_CTRL_RX_INT_EN;
+    // The port's uart_init() enabled the receiver long before: a character
+    // that came since raised no interrupt, and the UART takes no more input
+    // until it is read.
+    __asm volatile ("cpsid i" ::: "memory");
+    board_uart_rx_handler();
+    __asm volatile ("cpsie i" ::: "memory");
 }
 
 // Replaces the port's polling mp_hal_stdin_rx_chr (linked with --wrap).
@@ -65,7 +71,9 @@ int __wrap_mp_hal_stdin_rx_chr(void) {
         // Sleep with interrupts masked so a character arriving between the
         // check and the WFI still wakes it (a pending IRQ ends WFI).
         __asm volatile ("cpsid i" ::: "memory");
-        if (rx_tail == rx_head) {
+        if (UART0->STATE & UART_STATE_RXFULL) {
+            board_uart_rx_handler(); // a character whose interrupt never came
+        } else if (rx_tail == rx_head) {
             __asm volatile ("wfi");
         }
         __asm volatile ("cpsie i" ::: "memory");
