@@ -55,6 +55,16 @@ static const char *strip_prefix(const char *msg) {
     return msg;
 }
 
+// WAMR's target checks say "invalid target ..."; say what that means.
+static NORETURN void raise_load_error(const char *error_buf, bool is_aot) {
+    const char *msg = strip_prefix(error_buf);
+    if (is_aot && strstr(msg, "invalid target") != NULL) {
+        mp_wasm_raise_fmt(&mp_type_wasm_load_error,
+            "AOT file built for another target (%s); compile it with --target for this firmware", msg);
+    }
+    mp_wasm_raise(&mp_type_wasm_load_error, msg);
+}
+
 // Where a module's bytes come from. Loading may be attempted twice (after a
 // garbage collection), and WAMR may rewrite the copy it loads from, so the
 // source must be able to fill a fresh copy each time.
@@ -123,9 +133,12 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     LoadArgs load_args;
     memset(&load_args, 0, sizeof(load_args));
     load_args.name = "";
-    // The fast interpreter and the AOT loader copy what they need, so the
-    // binary can go right away; the classic interpreter runs from it.
-    load_args.wasm_binary_freeable = is_aot || WASM_ENABLE_FAST_INTERP;
+    // The fast interpreter copies what it needs, so the binary can go right
+    // away; the classic interpreter runs from it. WAMR 2.4.3's AOT loader
+    // points data segments into the binary (it learns the binary is freeable
+    // only after loading, then frees those interior pointers at unload), so
+    // AOT binaries stay alive with the module.
+    load_args.wasm_binary_freeable = !is_aot && WASM_ENABLE_FAST_INTERP;
     error_buf[0] = '\0';
     wasm_module_t module = wasm_runtime_load_ex(binary, len, &load_args, error_buf, error_len);
     mp_wasm_module_ref_t *ref = module ? wasm_runtime_malloc(sizeof(*ref)) : NULL;
@@ -138,7 +151,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
         if (strstr(error_buf, "allocate memory failed") != NULL) {
             return NULL;
         }
-        mp_wasm_raise(&mp_type_wasm_load_error, strip_prefix(error_buf));
+        raise_load_error(error_buf, is_aot);
     }
     ref->module = module;
     ref->binary_len = len;
@@ -238,7 +251,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
         module = wasm_runtime_load_ex((uint8_t *)blob, (uint32_t)len, &load_args, error_buf, sizeof(error_buf));
     }
     if (module == NULL) {
-        mp_wasm_raise(&mp_type_wasm_load_error, strip_prefix(error_buf));
+        raise_load_error(error_buf, true);
     }
     mp_wasm_module_ref_t *ref = mp_wasm_pool_malloc(sizeof(*ref));
     if (ref == NULL) {
