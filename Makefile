@@ -49,3 +49,32 @@ clean:
 
 distclean: clean
 	rm -rf cache
+
+# build/host/aotc: the WAMR AOT compiler (tools/aotc; WAMR 2.4.3 + LLVM 19).
+# Compile apps with `python -m scripts aot APP.wasm --target TARGET [--xip]`.
+.PHONY: aotc
+aotc:
+	$(PYTHON) -m scripts aot --build-compiler
+
+# --- ESP32 boards (boards/ESP32*_WAMR*) -----------------------------------------
+# `make esp32 BOARD=ESP32S3_WAMR_LCD` builds the firmware and data images in
+# Docker into build/esp32/$(BOARD); `make esp32-flash PORT=/dev/ttyUSB0`
+# writes them (FLASH_ARGS="--erase", "--skip xip", ...).
+BOARD ?= ESP32_WAMR
+DOCKER ?= docker
+
+.PHONY: esp32 esp32-check esp32-flash
+
+esp32-check:
+	$(PYTHON) -m scripts esp32-check
+
+esp32:
+	$(DOCKER) build --build-arg BOARD=$(BOARD) \
+		$(if $(BOARD_VARIANT),--build-arg BOARD_VARIANT=$(BOARD_VARIANT)) \
+		$(if $(WASM_INTERP),--build-arg WASM_INTERP=$(WASM_INTERP)) \
+		$(if $(WASMAPPS),--build-arg WASMAPPS=$(WASMAPPS)) \
+		$(if $(XTENSA_LLVM),--build-arg XTENSA_LLVM=$(XTENSA_LLVM)) \
+		--output type=local,dest=build/esp32/$(BOARD) .
+
+esp32-flash:
+	$(VENV_PY) -m scripts flash --port $(PORT) --board $(BOARD) $(FLASH_ARGS)

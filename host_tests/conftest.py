@@ -60,6 +60,20 @@ class Firmware:
         return self.run(script, **kw).stdout.splitlines()
 
 
+def pytest_addoption(parser):
+    parser.addoption("--aot-target", default="thumbv7em",
+                     help="AOT target of the board under test in the HIL suite "
+                          "(thumbv7em for the emulated board; riscv32 or xtensa for ESP32 boards)")
+
+
+@pytest.fixture(scope="session")
+def aotc():
+    """build/host/aotc, built once per session (a minute or so the first time)."""
+    from scripts import aot
+
+    return aot.build_compiler()
+
+
 @pytest.fixture(scope="session")
 def guest_dir():
     """The C guest apps, built once per session from guest/."""
@@ -83,3 +97,9 @@ def fw(guest_dir, tmp_path):
 def any_fw(request, guest_dir, tmp_path):
     """Each interpreter flavour of the unix firmware in turn."""
     return Firmware(_firmware_binary(request.param), guest_dir, tmp_path)
+
+
+@pytest.fixture
+def classic_fw(guest_dir, tmp_path):
+    """The unix firmware on WAMR's classic interpreter."""
+    return Firmware(_firmware_binary("classic"), guest_dir, tmp_path)

@@ -53,6 +53,84 @@ def _cmd_lsfs(args):
         print(f"{size:>10}  {name}")
 
 
+def _cmd_esp32_check(args):
+    from . import esp32
+    from .progress import step
+    names = args.board or esp32.board_names()
+    failed = 0
+    for name in names:
+        board = esp32.load_board(name)
+        for line in esp32.describe(board):
+            print(line)
+        problems = esp32.check_board(board)
+        for problem in problems:
+            print(f"    PROBLEM: {problem}")
+        failed += bool(problems)
+    if failed:
+        print(f"error: {failed} board(s) with problems", file=sys.stderr)
+        return 1
+    step(f"{len(names)} board(s) OK")
+    return 0
+
+
+def _cmd_esp32_images(args):
+    from . import deploy
+    deploy.make_images(args.board, args.apps, args.output, xip=not args.no_xip)
+
+
+def _cmd_flash(args):
+    from . import flash
+    overrides = {"app": args.app, "fs": args.fs, "xip": args.xip}
+    flash.flash_board(args.port, args.board, build_dir=args.build_dir, overrides=overrides,
+                      skip=args.skip or (), erase=args.erase, baud=args.baud,
+                      reset=not args.no_reset)
+
+
+def _cmd_deploy(args):
+    from . import deploy
+    if args.xip:
+        if not args.board:
+            from .progress import ToolError
+            raise ToolError("--xip needs --board (the partition table to flash into)")
+        deploy.deploy_xip(args.port, args.board, args.apps, baud=args.baud,
+                          build_dir=args.build_dir)
+    else:
+        deploy.deploy_files(args.port, args.apps, dest=args.dest)
+
+
+def _cmd_xip_pack(args):
+    from . import xip
+    from .progress import step
+    image = xip.pack_files(args.files, args.output, args.target)
+    step(f"{args.output}: {len(args.files)} apps, {len(image)} bytes")
+
+
+def _cmd_xip_list(args):
+    from pathlib import Path
+    from . import xip
+    for app in xip.parse(Path(args.image).read_bytes()):
+        print(f"{app.name:<32} {app.target:<10} AOT v{app.aot_version}  "
+              f"offset {app.offset:#08x}  {app.size:>8} bytes  crc32 {app.crc32:08x}")
+
+
+def _cmd_aot(args):
+    from . import aot
+    from .progress import info
+    if args.build_compiler:
+        info(f"AOT compiler: {aot.build_compiler()}")
+        if not args.input:
+            return 0
+    if not args.input:
+        raise ToolError("no input: python -m scripts aot APP.wasm --target TARGET [--xip] [-o OUT.aot]")
+    out = aot.compile_wasm(args.input, args.target, xip=args.xip, output=args.output)
+    try:
+        ti = aot.read_target_info(out.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ToolError(f"{out}: {exc}") from None
+    info(f"{out}: {out.stat().st_size} bytes, AOT version {ti['version']}, arch {ti['arch']}"
+         f"{', XIP' if ti['xip'] else ''}")
+
+
 def make_parser():
     parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,9 +168,70 @@ def make_parser():
     p.add_argument("files", nargs="*", help="LOCAL[:/REMOTE] files to put in the image")
     p.set_defaults(func=_cmd_mkfs)
 
+    p = sub.add_parser("xip-pack", help="build a wasmapps XIP partition image")
+    p.add_argument("files", nargs="+", help="apps: .wasm (compiled with --target) or XIP .aot files")
+    p.add_argument("--target", help="AOT target for .wasm inputs (x86_64, thumbv7em, riscv32, ...)")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_cmd_xip_pack)
+
+    p = sub.add_parser("xip-list", help="list the apps in a wasmapps image")
+    p.add_argument("image")
+    p.set_defaults(func=_cmd_xip_list)
+
     p = sub.add_parser("lsfs", help="list the files in a littlefs image")
     p.add_argument("image")
     p.set_defaults(func=_cmd_lsfs)
+
+    p = sub.add_parser("aot", help="compile a .wasm app to a WAMR AOT file (builds build/host/aotc)")
+    p.add_argument("input", nargs="?", metavar="APP.wasm")
+    p.add_argument("--target", default="x86_64",
+                   choices=["x86_64", "thumbv7em", "thumbv7m", "riscv32", "xtensa", "xtensa-esp32s3"],
+                   help="x86_64 (unix firmware, default), thumbv7em (Cortex-M4F), thumbv7m "
+                        "(Cortex-M3), riscv32 (ESP32-C3), xtensa (ESP32) and xtensa-esp32s3 "
+                        "(ESP32-S3; both need Espressif's LLVM)")
+    p.add_argument("--xip", action="store_true",
+                   help="execute-in-place file for flash (no text relocations)")
+    p.add_argument("-o", "--output", help="output file (default: APP.aot)")
+    p.add_argument("--build-compiler", action="store_true",
+                   help="(re)build the compiler if needed; with no APP.wasm, only that")
+    p.set_defaults(func=_cmd_aot)
+
+    p = sub.add_parser("esp32-check", help="check the ESP32 boards' files and partition tables")
+    p.add_argument("--board", action="append", help="only this board (repeatable)")
+    p.set_defaults(func=_cmd_esp32_check)
+
+    p = sub.add_parser("esp32-images",
+                       help="make an ESP32 board's littlefs (vfs.img) and XIP (wasmapps.bin) images")
+    p.add_argument("--board", required=True, help="board name, e.g. ESP32_WAMR")
+    p.add_argument("-o", "--output", help="output directory (default build/esp32/BOARD)")
+    p.add_argument("--no-xip", action="store_true", help="only the littlefs image")
+    p.add_argument("apps", nargs="*", help="apps to put in both images (default build/guest/*.wasm)")
+    p.set_defaults(func=_cmd_esp32_images)
+
+    p = sub.add_parser("flash", help="write a board's firmware and data images with esptool, then verify")
+    p.add_argument("--port", required=True, help="serial port, e.g. /dev/ttyUSB0 (or a socket:// URL)")
+    p.add_argument("--board", required=True, help="board name, e.g. ESP32_WAMR")
+    p.add_argument("--build-dir", help="directory with the images (default build/esp32/BOARD)")
+    p.add_argument("--erase", action="store_true", help="erase the whole flash first")
+    p.add_argument("--skip", action="append", choices=["bootloader", "partition-table", "app", "fs", "xip"],
+                   help="do not write this region (repeatable; `--skip fs` keeps the board's files)")
+    p.add_argument("--app", help="MicroPython image instead of BUILD_DIR/micropython.bin")
+    p.add_argument("--fs", help="littlefs image instead of BUILD_DIR/vfs.img")
+    p.add_argument("--xip", help="XIP apps image instead of BUILD_DIR/wasmapps.bin")
+    p.add_argument("--baud", type=int, default=460800, help="baud rate (default 460800)")
+    p.add_argument("--no-reset", action="store_true", help="leave the chip in the bootloader")
+    p.set_defaults(func=_cmd_flash)
+
+    p = sub.add_parser("deploy", help="copy guest apps to a board (mpremote), or flash them as XIP apps")
+    p.add_argument("--port", required=True, help="serial port of the running board")
+    p.add_argument("--dest", default="", help="directory on the board (default: the one it starts in)")
+    p.add_argument("--xip", action="store_true",
+                   help="compile the apps with xip-pack and flash the board's wasmapps partition")
+    p.add_argument("--board", help="board name (with --xip)")
+    p.add_argument("--build-dir", help="where the wasmapps image goes (with --xip; default build/esp32/BOARD)")
+    p.add_argument("--baud", type=int, default=460800, help="baud rate for --xip flashing")
+    p.add_argument("apps", nargs="+", help=".wasm (or WAMR AOT) files")
+    p.set_defaults(func=_cmd_deploy)
     return parser
 
 

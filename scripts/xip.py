@@ -61,6 +61,17 @@ def aot_info(blob, what="AOT file"):
     return arch.split(b"\0", 1)[0].decode("ascii"), version, e_type == XIP_E_TYPE
 
 
+def aot_text_size(blob):
+    """Size in bytes of the code (text section) of a WAMR AOT file."""
+    pos = 8
+    while pos + 8 <= len(blob):
+        kind, size = struct.unpack_from("<II", blob, pos)
+        if kind == 2:
+            return size
+        pos += 8 + size
+    raise ToolError("AOT file has no text section")
+
+
 def _align(n):
     return (n + BLOB_ALIGN - 1) // BLOB_ALIGN * BLOB_ALIGN
 
@@ -124,8 +135,35 @@ def parse(image, verify_blobs=True):
     return apps
 
 
-def pack_files(paths, output):
-    apps = [(Path(p).stem, Path(p).read_bytes()) for p in paths]
+def compile_xip(wasm, target, out_dir):
+    """Compiles a .wasm to an XIP AOT file with `python -m scripts aot`."""
+    import subprocess
+    import sys
+
+    from . import paths
+
+    out = Path(out_dir) / (Path(wasm).stem + ".aot")
+    proc = subprocess.run([sys.executable, "-m", "scripts", "aot", str(wasm), "--target", target,
+                           "--xip", "-o", str(out)], cwd=paths.ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ToolError(f"compiling {wasm} for {target} failed:\n{proc.stderr.strip()}")
+    return out.read_bytes()
+
+
+def pack_files(files, output, target=None):
+    """Packs .aot (XIP) files, and .wasm files compiled for `target`."""
+    import tempfile
+
+    apps = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            f = Path(f)
+            if f.suffix == ".wasm":
+                if target is None:
+                    raise ToolError(f"{f}: .wasm inputs need --target")
+                apps.append((f.stem, compile_xip(f, target, tmp)))
+            else:
+                apps.append((f.stem, f.read_bytes()))
     image = pack(apps)
     Path(output).write_bytes(image)
     return image

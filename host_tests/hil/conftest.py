@@ -16,6 +16,30 @@ from scripts import emulate, paths
 GUEST_DIR = paths.BUILD / "guest"
 
 
+XIP_APPS = ("kernels", "traps", "bigcode")
+AOT_APPS = ("kernels", "traps")
+
+
+def build_aot_apps(tmp_dir, target):
+    """The apps compiled for the board: the wasmapps image it boots with (a
+    real board gets the same with `python -m scripts deploy --xip`) and
+    relocatable AOT files to copy to its filesystem. Returns the image,
+    {name: AOT text size} of its apps, and {name: AOT file path}."""
+    from scripts import aot, xip
+
+    blobs = []
+    for name in XIP_APPS:
+        out = aot.compile_wasm(GUEST_DIR / f"{name}.wasm", target, xip=True,
+                               output=tmp_dir / f"{name}.xip.aot", quiet=True)
+        blobs.append((name, out.read_bytes()))
+    image = tmp_dir / "wasmapps.bin"
+    image.write_bytes(xip.pack(blobs))
+    files = {name: aot.compile_wasm(GUEST_DIR / f"{name}.wasm", target,
+                                    output=tmp_dir / f"{name}.aot", quiet=True)
+             for name in AOT_APPS}
+    return image, {name: xip.aot_text_size(blob) for name, blob in blobs}, files
+
+
 class Board:
     """The device under test, whichever kind it is."""
 
@@ -23,9 +47,12 @@ class Board:
         self.config = config
         self.real_port = config.getoption("port")
         self.emulator = None
+        # Built for a real board too: the AOT tests compare with these files.
+        self.aot_target = config.getoption("aot_target")
+        apps, self.xip_text_sizes, self.aot_files = build_aot_apps(tmp_dir, self.aot_target)
         if not self.real_port:
             image = emulate.ensure_image(tmp_dir / "flash.img", fresh=True)
-            self.emulator = emulate.Emulator(image=image)
+            self.emulator = emulate.Emulator(image=image, apps=apps)
             self.emulator.start()
         self._publish_port()
 

@@ -3,7 +3,9 @@
 import re
 import time
 
-from conftest import GUEST_DIR
+from scripts.paths import BUILD
+
+GUEST_DIR = BUILD / "guest"
 
 BANNER = re.compile(rb"MicroPython v1\.25\.0 on \S+; .+ with .+\r\n")
 
@@ -191,3 +193,87 @@ def test_mpremote_run_exec_and_soft_reset(board, tmp_path):
     board.mpremote("exec", "import wasm; keep = wasm.Module.load('/flash/traps.wasm'); x = 5")
     board.mpremote("soft-reset")
     assert board.mpremote("exec", "print('x' in globals())").splitlines() == ["False"]
+
+
+KERNELS = """
+import wasm, gc
+def kernels(inst):
+    e = inst.exports
+    p = e.alloc(9)
+    inst.memory[p:p + 9] = b'123456789'
+    r = (e.fib(25), e.matmul(10), e.crc32(p, 9) & 0xffffffff, e.divmod(-17, 5), e.sum_i64(2**62, 2**62 - 1),
+         e.mul_f64(1.5, -2.25), e.add_f32(1.5, 2.25), e.counter, e.bump())
+    inst.close()
+    return r
+"""
+KERNELS_RESULT = "(75025, 8250, 3421780262, (-3, -2), 9223372036854775807, -3.375, 3.75, 7, 8)"
+
+
+def test_aot_files_load_from_flash(board):
+    """Relocatable AOT files: code copied into executable RAM, same results."""
+    for name, path in board.aot_files.items():
+        board.mpremote("cp", str(path), f":/flash/{name}.aot")
+    out = board.run(KERNELS + """
+interp = kernels(wasm.Instance(wasm.Module.load('/flash/kernels.wasm'), heap=0))
+m = wasm.Module.load('/flash/kernels.aot')
+print(m.is_aot, kernels(wasm.Instance(m, heap=0)) == interp)
+print(interp)
+m.close()
+t = wasm.Instance(wasm.Module.load('/flash/traps.aot'), heap=0)
+for name, args in (('do_unreachable', ()), ('oob_write', ()), ('div_zero', (1, 0))):
+    try:
+        t.call(name, *args)
+    except wasm.Trap as e:
+        print(name, e)
+print(t.exports.ok())
+t.close()
+gc.collect()
+""", timeout=120)
+    assert out == ["True True", KERNELS_RESULT, "do_unreachable unreachable",
+                   "oob_write out of bounds memory access", "div_zero integer divide by zero", "1"]
+
+
+def test_xip_apps_run_in_place(board):
+    out = board.run(KERNELS + """
+print([(name, target) for name, target, size in wasm.apps()])
+interp = kernels(wasm.Instance(wasm.Module.load('/flash/kernels.wasm'), heap=0))
+x = wasm.Module.xip('kernels')
+print(x.is_aot, kernels(wasm.Instance(x, heap=0)) == interp)
+print(interp)
+x.close()
+gc.collect()
+pool0 = wasm.pool_info()[1]
+big = wasm.Module.xip('bigcode')
+print(pool0 - wasm.pool_info()[1])
+inst = wasm.Instance(big, heap=0)
+print(inst.exports.churn(12345) & 0xffffffff)
+inst.close()
+big.close()
+t = wasm.Instance(wasm.Module.xip('traps'), heap=0)
+for name in ('do_unreachable', 'oob_read'):
+    try:
+        t.call(name)
+    except wasm.Trap as e:
+        print(name, e)
+t.close()
+""", timeout=120)
+    target = board.aot_target
+    assert out[0] == str([("kernels", target), ("traps", target), ("bigcode", target)])
+    assert out[1] == "True True"
+    assert out[2] == KERNELS_RESULT
+    text = board.xip_text_sizes["bigcode"]
+    assert text >= 32 * 1024
+    assert int(out[3]) < text // 10, (out[3], text)
+    assert out[5:] == ["do_unreachable unreachable", "oob_read out of bounds memory access"]
+
+
+def test_ctrl_c_stops_a_runaway_xip_guest(repl):
+    repl.write(b"import wasm; t = wasm.Instance(wasm.Module.xip('traps'), heap=0)\r")
+    repl.expect_exact(">>> ", timeout=10)
+    repl.write(b"t.exports.spin()\r")
+    time.sleep(1.0)
+    repl.write(b"\x03")
+    repl.expect_exact("KeyboardInterrupt", timeout=10)
+    repl.expect_exact(">>> ", timeout=10)
+    repl.write(b"print('ok', t.exports.ok()); t.close()\r")
+    repl.expect_exact("ok 1", timeout=10)

@@ -80,9 +80,10 @@ static void xtensa_hint(void) {
     llvm_version(version, sizeof(version));
     fprintf(stderr,
         "aotc: upstream LLVM %s lacks a usable Xtensa backend (at most an experimental\n"
-        "      target without the ESP32 CPUs). Xtensa AOT files need Espressif's LLVM fork\n"
-        "      (xtensa_release_18.x or newer): rebuild aotc against it with\n"
-        "      make -C tools/aotc LLVM_CONFIG=/path/to/espressif-llvm/bin/llvm-config\n",
+        "      target without the ESP32 CPUs).\n"
+        "      Xtensa AOT files need Espressif's LLVM fork (xtensa_release_18.x or newer);\n"
+        "      rebuild aotc against it with\n"
+        "      LLVM_CONFIG=/path/to/espressif-llvm/bin/llvm-config python -m scripts aot --build-compiler\n",
         version);
 }
 
@@ -112,8 +113,9 @@ static void usage(FILE *out) {
     fprintf(out,
         "usage: aotc --target=ARCH [options] [-o OUT.aot] IN.wasm\n"
         "\n"
-        "  --target=ARCH            x86_64, thumbv7em, thumbv7m, riscv32, xtensa, ...\n"
-        "                           or a full LLVM triple\n"
+        "  --target=ARCH            x86_64, thumbv7em, riscv32, xtensa, ... (WAMR's list)\n"
+        "                           or an LLVM triple, e.g. thumbv7m-unknown-none-eabi\n"
+        "                           (WAMR then ignores --target-abi, --cpu, --cpu-features)\n"
         "  --target-abi=ABI         eabi, eabihf, ilp32, gnu, ...\n"
         "  --cpu=CPU                LLVM CPU name (cortex-m4, generic-rv32, esp32, ...)\n"
         "  --cpu-features=LIST      LLVM features, e.g. +m,+c\n"
@@ -211,7 +213,12 @@ static int parse_args(int argc, char **argv, Options *o) {
     }
     o->input = argv[optind];
     if (!o->target) {
-        error("--target is required (x86_64, thumbv7em, thumbv7m, riscv32, xtensa, ...)");
+        error("--target is required (x86_64, thumbv7em, riscv32, xtensa, ... or an LLVM triple)");
+        return 2;
+    }
+    if (strchr(o->target, '-') && (o->abi || o->cpu || o->features)) {
+        error("with an LLVM triple as --target, WAMR ignores --target-abi, --cpu and "
+              "--cpu-features: put the ABI in the triple and leave the others out");
         return 2;
     }
     return 0;
@@ -523,6 +530,7 @@ int main(int argc, char **argv) {
     // Runtime features: bulk memory and reference types on, SIMD off
     // (WASM_ENABLE_SIMD=0), no GC, no tail calls. Multi-value is always on.
     option.enable_bulk_memory = true;
+    option.enable_bulk_memory_opt = true; // memory.copy/fill (see Makefile)
     option.enable_ref_types = true;
     option.enable_call_indirect_overlong = true;
     option.enable_simd = false;
@@ -581,8 +589,11 @@ int main(int argc, char **argv) {
               "which an XIP loader cannot apply (the code runs from read-only flash):",
               output, text_relocs, text_relocs == 1 ? "" : "s");
         scan_relocations(aot, aot_size, stderr, false);
-        fprintf(stderr, "aotc: route these helpers through WAMR's runtime with "
-                        "--builtin-intrinsics (e.g. i64.common,fp.common,fpxint)\n");
+        fprintf(stderr,
+            "aotc: calls to helpers (__aeabi_*, libm) can go through WAMR's runtime instead:\n"
+            "      --builtin-intrinsics=... (e.g. i64.common,fp.common,fpxint); references to\n"
+            "      constant pools (.rodata.cst*, e.g. from vectorised x86-64 code) may go away\n"
+            "      with a lower --opt-level\n");
         return 1;
     }
 
