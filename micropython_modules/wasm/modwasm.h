@@ -132,9 +132,11 @@ void mp_wasm_port_guest_exit(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
-// The wasmapps partition image mapped for execution, or NULL if the
-// device has none; `*size` is the mapped length.
-const uint8_t *mp_wasm_port_xip_map(size_t *size);
+// The wasmapps partition image mapped for reading, or NULL if the device
+// has none; `*size` is the mapped length and `*code` the address of the same
+// bytes mapped for instruction fetch (the same pointer unless the port maps
+// flash twice, as ESP32 does: its instruction bus takes no byte loads).
+const uint8_t *mp_wasm_port_xip_map(size_t *size, const uint8_t **code);
 // Whether VFS `path` really lies inside directory `root` (symlinks resolved
 // where the filesystem has them).
 bool mp_wasm_port_path_contained(const char *root, const char *path);

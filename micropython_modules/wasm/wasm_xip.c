@@ -40,9 +40,11 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *data, size_t len) {
 }
 
 // The mapped image with a valid header and index, or raise LoadError.
-static const uint8_t *xip_image(uint16_t *count) {
+// `*code`, if given, receives where the same bytes can be executed.
+static const uint8_t *xip_image(uint16_t *count, const uint8_t **code) {
     size_t mapped = 0;
-    const uint8_t *image = mp_wasm_port_xip_map(&mapped);
+    const uint8_t *code_image = NULL;
+    const uint8_t *image = mp_wasm_port_xip_map(&mapped, &code_image);
     if (image == NULL) {
         mp_wasm_raise(&mp_type_wasm_load_error, "no wasmapps partition image on this device");
     }
@@ -61,6 +63,9 @@ static const uint8_t *xip_image(uint16_t *count) {
     }
     if (crc32_update(0, image + XIP_HEADER_SIZE, table_end - XIP_HEADER_SIZE) != rd32(image + 12)) {
         mp_wasm_raise(&mp_type_wasm_load_error, "wasmapps index checksum mismatch");
+    }
+    if (code != NULL) {
+        *code = code_image;
     }
     return image;
 }
@@ -91,7 +96,7 @@ static void runtime_target(char *buf, size_t len) {
 // apps() -> [(name, target, size), ...] of the wasmapps partition.
 static mp_obj_t mod_wasm_apps(void) {
     uint16_t count;
-    const uint8_t *image = xip_image(&count);
+    const uint8_t *image = xip_image(&count, NULL);
     mp_obj_t list = mp_obj_new_list(0, NULL);
     for (size_t i = 0; i < count; i++) {
         xip_entry_t e;
@@ -111,7 +116,8 @@ MP_DEFINE_CONST_FUN_OBJ_0(mp_wasm_apps_obj, mod_wasm_apps);
 static mp_obj_t wasm_module_xip(mp_obj_t name_in) {
     const char *name = mp_obj_str_get_str(name_in);
     uint16_t count;
-    const uint8_t *image = xip_image(&count);
+    const uint8_t *code_image;
+    const uint8_t *image = xip_image(&count, &code_image);
     uint32_t image_size = rd32(image + 8);
     for (size_t i = 0; i < count; i++) {
         xip_entry_t e;
@@ -123,7 +129,7 @@ static mp_obj_t wasm_module_xip(mp_obj_t name_in) {
             mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: blob lies outside the image", name);
         }
         const uint8_t *blob = image + e.offset;
-        if (((uintptr_t)blob & 3) != 0) {
+        if (((uintptr_t)blob & 3) != 0 || ((uintptr_t)code_image & 3) != 0) {
             mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: blob is not word-aligned", name);
         }
         char target[XIP_TARGET_LEN + 1];
@@ -144,7 +150,7 @@ static mp_obj_t wasm_module_xip(mp_obj_t name_in) {
         if (!wasm_runtime_is_xip_file(blob, e.size)) {
             mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: not an XIP AOT file", name);
         }
-        return mp_wasm_module_from_xip(blob, e.size);
+        return mp_wasm_module_from_xip(code_image + e.offset, e.size);
     }
     mp_wasm_raise_fmt(&mp_type_wasm_load_error, "no app named '%s' in the wasmapps partition", name);
 }

@@ -30,8 +30,10 @@ MP_WEAK const uint8_t *mp_wasm_board_xip_map(size_t *size) {
     return NULL;
 }
 
-const uint8_t *mp_wasm_port_xip_map(size_t *size) {
-    return mp_wasm_board_xip_map(size);
+// Bare-metal boards map flash once, readable and executable alike.
+const uint8_t *mp_wasm_port_xip_map(size_t *size, const uint8_t **code) {
+    *code = mp_wasm_board_xip_map(size);
+    return *code;
 }
 
 void mp_wasm_port_random(uint8_t *buf, size_t len) {

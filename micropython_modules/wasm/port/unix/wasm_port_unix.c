@@ -94,7 +94,7 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
 
 // The wasmapps image is the file named by $WASM_APPS, mapped executable
 // once per process (a stand-in for a memory-mapped flash partition).
-const uint8_t *mp_wasm_port_xip_map(size_t *size) {
+const uint8_t *mp_wasm_port_xip_map(size_t *size, const uint8_t **code) {
     static const uint8_t *image;
     static size_t image_size;
     if (image == NULL) {
@@ -105,16 +105,19 @@ const uint8_t *mp_wasm_port_xip_map(size_t *size) {
             if (fd >= 0) {
                 close(fd);
             }
+            *size = 0;
             return NULL;
         }
         void *p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
         close(fd);
         if (p == MAP_FAILED) {
+            *size = 0;
             return NULL;
         }
         image = p;
         image_size = (size_t)st.st_size;
     }
     *size = image_size;
+    *code = image;
     return image;
 }

@@ -1,0 +1,34 @@
+# ESP32-S3 (Xtensa LX7, dual core), 8 MB flash, octal PSRAM, an SPI LCD (pins
+# in mpconfigboard.h, for the LVGL work), with the `wasm` module (WAMR).
+# An out-of-tree board for MicroPython 1.25's ports/esp32:
+#
+#   make -C ports/esp32 BOARD_DIR=/abs/path/boards/ESP32S3_WAMR_LCD \
+#       USER_C_MODULES=/abs/path/micropython_modules/wasm/micropython.cmake
+#
+# Modules with quad PSRAM (N8R2): add BOARD_VARIANT=SPIRAM_QUAD.
+
+set(IDF_TARGET esp32s3)
+
+set(SDKCONFIG_DEFAULTS
+    boards/sdkconfig.base
+    boards/sdkconfig.usb
+    boards/sdkconfig.ble
+    boards/sdkconfig.spiram_sx
+    boards/sdkconfig.240mhz
+    boards/sdkconfig.spiram_oct
+    ${MICROPY_BOARD_DIR}/../esp32_common/sdkconfig.wamr
+    ${MICROPY_BOARD_DIR}/sdkconfig.board
+)
+
+# WAMR pool: 1 MB placed in PSRAM by a linker fragment (the module's
+# micropython.cmake adds it when MICROPY_WASM_POOL_IN_PSRAM is ON; it needs
+# CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY, set in sdkconfig.board).
+# Set MICROPY_WASM_POOL_IN_PSRAM OFF and a smaller size for internal RAM.
+if(NOT DEFINED MICROPY_WASM_POOL_SIZE)
+    set(MICROPY_WASM_POOL_SIZE 1048576)
+endif()
+if(NOT DEFINED MICROPY_WASM_POOL_IN_PSRAM)
+    set(MICROPY_WASM_POOL_IN_PSRAM ON)
+endif()
+
+include(${MICROPY_BOARD_DIR}/../esp32_common/wamr_board.cmake)

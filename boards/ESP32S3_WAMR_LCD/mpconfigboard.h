@@ -1,0 +1,41 @@
+// ESP32-S3 (Xtensa LX7), 8 MB flash, octal PSRAM, SPI LCD: MicroPython 1.25
+// with the `wasm` module (WAMR 2.4, classic interpreter + AOT, XIP apps in the
+// `wasmapps` partition).
+//
+// The interpreter is WAMR's classic one unless built with
+// MICROPY_WASM_INTERP=fast (see esp32_common/wamr_board.cmake).
+//
+// Memory: the WAMR pool (MICROPY_WASM_POOL_SIZE, 1 MB, set in
+// mpconfigboard.cmake) is placed in PSRAM by a linker fragment; the GC heap
+// is in PSRAM too (MicroPython's SPIRAM support).
+//
+// REPL on native USB (TinyUSB CDC) and on UART0; Ctrl-C on either stops a
+// running wasm guest.
+
+#ifndef MICROPY_HW_BOARD_NAME
+#define MICROPY_HW_BOARD_NAME               "ESP32-S3 module with WAMR and LCD"
+#endif
+#define MICROPY_HW_MCU_NAME                 "ESP32S3"
+
+#define MICROPY_HW_ENABLE_UART_REPL         (1)
+
+#define MICROPY_HW_I2C0_SCL                 (9)
+#define MICROPY_HW_I2C0_SDA                 (8)
+
+// SPI LCD wiring, for the LVGL display driver that comes later (nothing in
+// the firmware drives the display yet). A 240x320 ST7789 (or ILI9341) panel
+// on SPI2 (FSPI), write-only. The pins avoid the flash/PSRAM pins (GPIO26-37
+// with octal PSRAM), USB (GPIO19/20), the strapping pins (0, 3, 45, 46) and
+// the I2C0 pins above.
+#define MICROPY_HW_LCD_SPI_HOST             (1)    // SPI2_HOST in ESP-IDF numbering
+#define MICROPY_HW_LCD_SPI_BAUDRATE         (40000000)
+#define MICROPY_HW_LCD_PIN_SCLK             (12)
+#define MICROPY_HW_LCD_PIN_MOSI             (11)
+#define MICROPY_HW_LCD_PIN_MISO             (-1)   // not connected
+#define MICROPY_HW_LCD_PIN_CS               (10)
+#define MICROPY_HW_LCD_PIN_DC               (13)
+#define MICROPY_HW_LCD_PIN_RST              (14)
+#define MICROPY_HW_LCD_PIN_BACKLIGHT        (21)   // active high
+#define MICROPY_HW_LCD_WIDTH                (240)
+#define MICROPY_HW_LCD_HEIGHT               (320)
+#define MICROPY_HW_LCD_CONTROLLER           "ST7789"

@@ -1,0 +1,321 @@
+"""The ESP32 build files without ESP-IDF: micropython.cmake must mirror the
+make fragments (micropython.mk, wamr.mk), and with cmake installed the board
+files and the module are run for real, against MicroPython's
+ports/esp32/CMakeLists.txt and py/usermod.cmake, with small stand-ins for the
+ESP-IDF pieces they call."""
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+
+import pytest
+
+from scripts import esp32, paths
+
+WASM_MOD = paths.MODULES / "wasm"
+CMAKE_FILE = WASM_MOD / "micropython.cmake"
+CMAKE = shutil.which("cmake")
+HAVE_PORT = (esp32.ESP32_PORT / "CMakeLists.txt").exists()
+needs_cmake = pytest.mark.skipif(CMAKE is None or not HAVE_PORT,
+                                 reason="needs cmake and MicroPython's sources in cache/")
+
+
+def make_list(text, var):
+    """Items of a `VAR := a b \\` / `VAR = ...` block of a makefile."""
+    m = re.search(rf"^{var}\s*:?=\s*\\?\n?((?:.*\\\n)*.*)$", text, re.M)
+    assert m, var
+    return m.group(1).replace("\\\n", " ").split()
+
+
+def cmake_list(text, var):
+    m = re.search(rf"^set\({var}\s*\n(.*?)^\)", text, re.M | re.S)
+    assert m, var
+    return [item for line in m.group(1).splitlines()
+            for item in line.split("#", 1)[0].split()]
+
+
+# --- mirrors of the make fragments ------------------------------------------------------
+
+def test_binding_sources_equal_micropython_mk():
+    mk = (WASM_MOD / "micropython.mk").read_text()
+    assert cmake_list(CMAKE_FILE.read_text(), "WASM_MOD_SRC") == make_list(mk, "WASM_MOD_SRC")
+
+
+def test_feature_defines_equal_wamr_mk():
+    mk = (WASM_MOD / "wamr.mk").read_text()
+    make_defs = [d.removeprefix("-D").replace("$(WAMR_FAST_INTERP)", "${WAMR_FAST_INTERP}")
+                 for d in make_list(mk, "WAMR_FEATURE_DEFS")]
+    assert cmake_list(CMAKE_FILE.read_text(), "WAMR_FEATURE_DEFS") == make_defs
+    assert "WASM_ENABLE_THREAD_MGR=1" in make_defs and "WASM_ENABLE_LIBC_WASI=0" in make_defs
+
+
+def test_wamr_sources_equal_wamr_mk():
+    mk = (WASM_MOD / "wamr.mk").read_text()
+    make_src = [s.replace("$(WAMR_INTERP_SRC)", "wasm_interp_${MICROPY_WASM_INTERP}.c")
+                for s in make_list(mk, "WAMR_SRC")
+                if s not in ("$(WAMR_AOT_RELOC)", "$(WAMR_PLATFORM_SRC)")]
+    assert cmake_list(CMAKE_FILE.read_text(), "WAMR_CORE_SRC") == make_src
+    shim = [s for s in make_list(mk, "WAMR_SHIM_SRC") if not s.startswith("$(")]
+    assert cmake_list(CMAKE_FILE.read_text(), "WAMR_SHIM_SRC") == shim
+
+
+def test_esp32_only_additions():
+    text = CMAKE_FILE.read_text()
+    assert cmake_list(text, "WAMR_ESP32_DEFS") == ["WASM_ENABLE_WORD_ALIGN_READ=1"]
+    platform = cmake_list(text, "WAMR_PLATFORM_SRC")
+    assert all(p.startswith("shared/platform/esp-idf/") for p in platform)
+    for src in platform:
+        assert (paths.WAMR / "core" / src).exists(), src
+
+
+# --- the board files through the port's real CMakeLists.txt -----------------------------
+
+FAKE_PROJECT = """\
+# Stand-in for ESP-IDF's project.cmake: record what the port set up.
+file(WRITE "${CMAKE_BINARY_DIR}/board.txt"
+    "IDF_TARGET=${IDF_TARGET}\\n"
+    "SDKCONFIG_DEFAULTS=${SDKCONFIG_DEFAULTS}\\n"
+    "MICROPY_FROZEN_MANIFEST=${MICROPY_FROZEN_MANIFEST}\\n"
+    "USER_C_MODULES=${USER_C_MODULES}\\n"
+    "MICROPY_WASM_POOL_SIZE=${MICROPY_WASM_POOL_SIZE}\\n"
+    "MICROPY_WASM_POOL_IN_PSRAM=${MICROPY_WASM_POOL_IN_PSRAM}\\n"
+    "MICROPY_WASM_INTERP=${MICROPY_WASM_INTERP}\\n")
+macro(project)
+endmacro()
+"""
+
+
+def read_vars(path):
+    out = {}
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition("=")
+        out[key] = value
+    return out
+
+
+def configure_port(tmp_path, board, *extra):
+    idf = tmp_path / "idf"
+    (idf / "tools" / "cmake").mkdir(parents=True)
+    (idf / "tools" / "cmake" / "project.cmake").write_text(FAKE_PROJECT)
+    build = tmp_path / "build"
+    result = subprocess.run(
+        [CMAKE, "-S", esp32.ESP32_PORT, "-B", build, f"-DMICROPY_BOARD_DIR={esp32.BOARDS_DIR / board}",
+         *extra],
+        env={"IDF_PATH": str(idf), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return read_vars(build / "board.txt"), build
+
+
+def merged_sdkconfig(path):
+    return esp32.parse_sdkconfig(path.read_text())
+
+
+@needs_cmake
+@pytest.mark.parametrize("board", esp32.BOARDS)
+def test_port_cmake_configures_each_board(tmp_path, board):
+    found, build = configure_port(tmp_path, board)
+    model = esp32.load_board(board, need_port=True)
+    assert found["IDF_TARGET"] == model.chip
+    assert found["MICROPY_FROZEN_MANIFEST"] == str(model.dir / "manifest.py")
+    assert found["USER_C_MODULES"] == str(CMAKE_FILE)
+    assert int(found["MICROPY_WASM_POOL_SIZE"]) == model.pool_size
+    assert found["MICROPY_WASM_INTERP"] == "classic"      # the boards' default
+    # What ESP-IDF would be given: the port concatenates the fragments.
+    combined = merged_sdkconfig(build / "sdkconfig.combined")
+    assert combined == model.sdkconfig
+    assert combined["CONFIG_PARTITION_TABLE_CUSTOM_FILENAME"] == f'"{model.dir / "partitions.csv"}"'
+
+
+@needs_cmake
+def test_port_cmake_board_variant_and_user_module_list(tmp_path):
+    found, build = configure_port(
+        tmp_path, "ESP32S3_WAMR_LCD", "-DMICROPY_BOARD_VARIANT=SPIRAM_QUAD",
+        f"-DUSER_C_MODULES={WASM_MOD}")
+    combined = merged_sdkconfig(build / "sdkconfig.combined")
+    assert combined["CONFIG_SPIRAM_MODE_QUAD"] == "y"
+    assert combined.get("CONFIG_SPIRAM_MODE_OCT", "") == ""
+    # The module given as a directory is not added a second time.
+    assert found["USER_C_MODULES"] == str(WASM_MOD)
+
+
+@needs_cmake
+def test_port_cmake_interpreter_from_the_environment(tmp_path):
+    idf = tmp_path / "idf"
+    (idf / "tools" / "cmake").mkdir(parents=True)
+    (idf / "tools" / "cmake" / "project.cmake").write_text(FAKE_PROJECT)
+    result = subprocess.run(
+        [CMAKE, "-S", esp32.ESP32_PORT, "-B", tmp_path / "b",
+         f"-DMICROPY_BOARD_DIR={esp32.BOARDS_DIR / 'ESP32C3_WAMR'}"],
+        env={"IDF_PATH": str(idf), "PATH": "/usr/bin:/bin", "MICROPY_WASM_INTERP": "fast"},
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert read_vars(tmp_path / "b" / "board.txt")["MICROPY_WASM_INTERP"] == "fast"
+
+
+@needs_cmake
+def test_port_cmake_relative_board_dir_still_gives_an_absolute_table(tmp_path):
+    # As `idf.py -D MICROPY_BOARD_DIR=<relative>` run in ports/esp32.
+    # cache/micropython is a symlink: use the real port directory, where the
+    # lexical and the physical meaning of `..` agree.
+    port = esp32.ESP32_PORT.resolve()
+    rel = os.path.relpath(esp32.BOARDS_DIR.resolve() / "ESP32_WAMR", port)
+    idf = tmp_path / "idf"
+    (idf / "tools" / "cmake").mkdir(parents=True)
+    (idf / "tools" / "cmake" / "project.cmake").write_text(FAKE_PROJECT)
+    result = subprocess.run([CMAKE, "-S", port, "-B", tmp_path / "b", f"-DMICROPY_BOARD_DIR={rel}"],
+                            env={"IDF_PATH": str(idf), "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, cwd=port)
+    assert result.returncode == 0, result.stderr
+    combined = merged_sdkconfig(tmp_path / "b" / "sdkconfig.combined")
+    assert combined["CONFIG_PARTITION_TABLE_CUSTOM_FILENAME"] == \
+        f'"{(esp32.BOARDS_DIR / "ESP32_WAMR" / "partitions.csv").resolve()}"'
+
+
+# --- micropython.cmake as MicroPython's esp32 component includes it ----------------------
+
+COMPONENT = """\
+cmake_minimum_required(VERSION 3.19)
+project(wasm_module_check C ASM)
+
+# Stand-ins for what ESP-IDF gives a component's CMakeLists.txt.
+function(idf_build_get_property var prop)
+    if(prop STREQUAL "BUILD_COMPONENTS")
+        set(${{var}} freertos esp_timer pthread lwip heap newlib log esp_common
+            esp_hw_support esp_system esp_rom soc hal main PARENT_SCOPE)
+    elseif(prop STREQUAL "CONFIG_DIR")
+        set(${{var}} "${{CMAKE_BINARY_DIR}}/config" PARENT_SCOPE)
+    else()
+        set(${{var}} "" PARENT_SCOPE)
+    endif()
+endfunction()
+foreach(comp freertos esp_timer pthread lwip heap newlib log esp_common esp_hw_support
+        esp_system esp_rom soc hal)
+    add_library(idf::${{comp}} INTERFACE IMPORTED)
+endforeach()
+{config}
+
+# As ports/esp32/esp32_common.cmake: user modules first, the component after.
+set(USER_C_MODULES "{module}")
+include("{micropython}/py/usermod.cmake")
+set(MICROPY_LDFRAGMENTS_SEEN "${{MICROPY_USER_LDFRAGMENTS}}")
+
+function(dump)
+    set(out "")
+    foreach(item
+            "WAMR_SRC;micropy_wamr;SOURCES" "WAMR_DEFS;micropy_wamr;COMPILE_DEFINITIONS"
+            "WAMR_INCS;micropy_wamr;INCLUDE_DIRECTORIES" "WAMR_OPTS;micropy_wamr;COMPILE_OPTIONS"
+            "WAMR_LIBS;micropy_wamr;LINK_LIBRARIES" "MOD_SRC;usermod_wasm;INTERFACE_SOURCES"
+            "MOD_DEFS;usermod_wasm;INTERFACE_COMPILE_DEFINITIONS"
+            "MOD_INCS;usermod_wasm;INTERFACE_INCLUDE_DIRECTORIES"
+            "MOD_LIBS;usermod_wasm;INTERFACE_LINK_LIBRARIES"
+            "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES")
+        list(GET item 0 key)
+        list(GET item 1 target)
+        list(GET item 2 prop)
+        get_target_property(value ${{target}} ${{prop}})
+        string(APPEND out "${{key}}=${{value}}\\n")
+    endforeach()
+    string(APPEND out "QSTR=${{MICROPY_SOURCE_USERMOD}}\\n")
+    string(APPEND out "LDFRAGMENTS=${{MICROPY_LDFRAGMENTS_SEEN}}\\n")
+    file(WRITE "${{CMAKE_BINARY_DIR}}/module.txt" "${{out}}")
+endfunction()
+cmake_language(DEFER CALL dump)
+"""
+
+CHIP_CONFIG = {
+    "xtensa": "set(IDF_TARGET esp32)\nset(CONFIG_IDF_TARGET_ARCH_XTENSA y)",
+    "riscv": "set(IDF_TARGET esp32c3)\nset(CONFIG_IDF_TARGET_ARCH_RISCV y)",
+}
+
+
+def configure_module(tmp_path, chip, *extra_config, expect_ok=True):
+    src = tmp_path / "src"
+    src.mkdir()
+    config = "\n".join([CHIP_CONFIG[chip], *extra_config])
+    (src / "CMakeLists.txt").write_text(COMPONENT.format(
+        config=config, module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+    build = tmp_path / "build"
+    result = subprocess.run([CMAKE, "-S", src, "-B", build, f"-DWAMR_DIR={paths.WAMR}"],
+                            capture_output=True, text=True)
+    if not expect_ok:
+        assert result.returncode != 0
+        return result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {k: v.split(";") if v else [] for k, v in read_vars(build / "module.txt").items()}
+    return found
+
+
+@needs_cmake
+@pytest.mark.parametrize("chip, target, name, invoke, reloc", [
+    ("xtensa", "XTENSA", "XTENSA", "invokeNative_xtensa.s", "aot_reloc_xtensa.c"),
+    ("riscv", "RISCV32_ILP32", "RISCV32", "invokeNative_riscv.S", "aot_reloc_riscv.c"),
+])
+def test_module_cmake_builds_wamr_for_the_chip(tmp_path, chip, target, name, invoke, reloc):
+    found = configure_module(tmp_path, chip, "set(MICROPY_WASM_POOL_SIZE 98304)",
+                             "set(MICROPY_WASM_INTERP classic)")
+    wamr_src = found["WAMR_SRC"]
+    for path in wamr_src:
+        assert os.path.exists(path), path
+    names = [p.rsplit("/", 1)[-1] for p in wamr_src]
+    assert invoke in names and reloc in names
+    assert "wasm_interrupt.c" in names and "wasm_interp_classic.c" in names
+    assert "espidf_platform.c" in names and "espidf_file.c" not in names
+    for defs in (found["WAMR_DEFS"], found["MOD_DEFS"]):
+        assert f"BUILD_TARGET_{target}" in defs
+        assert f'BUILD_TARGET="{name}"' in defs
+        assert "WASM_ENABLE_WORD_ALIGN_READ=1" in defs
+        assert "WASM_ENABLE_LIBC_WASI=0" in defs and "WASM_ENABLE_THREAD_MGR=1" in defs
+    assert "BH_PLATFORM_ESP_IDF" in found["WAMR_DEFS"]
+    assert "BH_VPRINTF=mp_wasm_vprintf" in found["WAMR_DEFS"]
+    assert "MICROPY_WASM_POOL_SIZE=98304" in found["MOD_DEFS"]
+    assert 'MICROPY_WASM_INTERP_NAME="classic"' in found["MOD_DEFS"]
+    assert "WASM_ENABLE_FAST_INTERP=0" in found["MOD_DEFS"]
+    assert "-w" in found["WAMR_OPTS"]
+    assert ("-mlongcalls" in found["WAMR_OPTS"]) == (chip == "xtensa")
+    assert "idf::freertos" in found["WAMR_LIBS"] and "idf::pthread" in found["WAMR_LIBS"]
+    # The binding: every source exists; it is QSTR-scanned, WAMR is not.
+    mod_names = [p.rsplit("/", 1)[-1] for p in found["MOD_SRC"]]
+    assert "wasm_port_esp32.c" in mod_names and "wasm_xip_esp32.c" in mod_names
+    for path in found["MOD_SRC"]:
+        assert os.path.exists(path), path
+    assert sorted(found["QSTR"]) == sorted(found["MOD_SRC"])
+    assert found["MOD_LIBS"] == ["micropy_wamr"] and "usermod_wasm" in found["USERMOD_LIBS"]
+    assert any(p.endswith("core/iwasm/include") for p in found["MOD_INCS"])
+    assert found["LDFRAGMENTS"] == []
+
+
+@needs_cmake
+def test_module_cmake_pool_in_psram_adds_the_linker_fragment(tmp_path):
+    found = configure_module(tmp_path, "xtensa", "set(MICROPY_WASM_POOL_IN_PSRAM ON)",
+                             "set(CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY y)")
+    assert found["LDFRAGMENTS"] == [str(WASM_MOD / "port" / "esp32" / "wasm_pool_psram.lf")]
+
+
+@needs_cmake
+def test_module_cmake_refuses_psram_pool_without_external_bss(tmp_path):
+    out = configure_module(tmp_path, "xtensa", "set(MICROPY_WASM_POOL_IN_PSRAM ON)", expect_ok=False)
+    assert "CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY" in out
+
+
+@needs_cmake
+def test_module_cmake_names_a_missing_wamr_tree(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(COMPONENT.format(
+        config=CHIP_CONFIG["xtensa"], module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+    result = subprocess.run([CMAKE, "-S", src, "-B", tmp_path / "b", f"-DWAMR_DIR={tmp_path}/nowamr"],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "WAMR sources not found" in result.stderr and "nowamr" in result.stderr
+
+
+def test_cmake_helpers_parse_what_they_should():
+    assert make_list("X := \\\n\ta \\\n\tb\nY = c\n", "X") == ["a", "b"]
+    assert cmake_list(textwrap.dedent("""\
+        set(V
+            a  # one
+            b
+        )
+        """), "V") == ["a", "b"]

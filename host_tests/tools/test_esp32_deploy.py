@@ -1,0 +1,231 @@
+"""`python -m scripts deploy` and `esp32-images`: argument checks, the
+mpremote invocation, deployment to the emulated board (QEMU) end to end, and
+`deploy --xip` flashing only the wasmapps partition of a mock ESP32."""
+
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from scripts import deploy, emulate, esp32, flash, flashfs, paths
+from scripts.progress import ToolError
+from test_esp32_flash import MOCK, MockFlash, make_images, mock_bootloader, wasmapps_image  # noqa: F401
+
+GUEST = paths.BUILD / "guest"
+FIRMWARE = paths.BUILD / "emulated" / "firmware.elf"
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "scripts", *map(str, args)], cwd=paths.ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def apps(tmp_path):
+    a = tmp_path / "a.wasm"
+    a.write_bytes(b"\0asm\1\0\0\0" + bytes(100))
+    b = tmp_path / "b.aot"
+    b.write_bytes(b"\0aot\4\0\0\0" + bytes(200))
+    return [a, b]
+
+
+# --- argument checks ---------------------------------------------------------------------
+
+def test_apps_must_exist_and_be_wasm_or_aot(tmp_path, apps):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(ToolError) as exc:
+        deploy.check_apps([*apps, tmp_path / "missing.wasm", text])
+    msg = str(exc.value)
+    assert "nothing was copied" in msg
+    assert f"{tmp_path / 'missing.wasm'}: no such file" in msg
+    assert f"{text}: not a .wasm module or WAMR AOT file" in msg
+    assert deploy.check_apps(apps) == apps
+
+
+def test_two_apps_with_one_name_are_refused(tmp_path, apps):
+    (tmp_path / "sub").mkdir()
+    other = tmp_path / "sub" / "a.wasm"
+    other.write_bytes(apps[0].read_bytes())
+    with pytest.raises(ToolError, match="same name on the board: a.wasm"):
+        deploy.check_apps([apps[0], other])
+
+
+def test_cli_refuses_bad_input_before_touching_the_port(tmp_path, apps):
+    result = run_cli("deploy", "--port", "/dev/ttyNOSUCH", tmp_path / "missing.wasm")
+    assert result.returncode == 1 and "no such file" in result.stderr
+    result = run_cli("deploy", "--port", "/dev/ttyNOSUCH", *apps)
+    assert result.returncode == 1 and "serial port /dev/ttyNOSUCH does not exist" in result.stderr
+    result = run_cli("deploy", "--port", "/dev/ttyNOSUCH", "--xip", *apps)
+    assert result.returncode == 1 and "--xip needs --board" in result.stderr
+    result = run_cli("deploy", "--port", "/dev/ttyNOSUCH")
+    assert result.returncode == 2       # argparse: apps are required
+
+
+def test_mpremote_command_copies_then_checks_sizes(apps):
+    cmd = deploy.mpremote_command("/dev/ttyUSB0", apps)
+    assert cmd[:6] == [sys.executable, "-m", "mpremote", "connect", "/dev/ttyUSB0", "cp"]
+    assert cmd[6:8] == [str(a) for a in apps]
+    assert cmd[8] == ":"                 # the board's current directory
+    assert cmd[9:11] == ["+", "exec"]
+    code = cmd[11]
+    compile(code, "<deploy check>", "exec")
+    assert "('a.wasm', 108)" in code and "('b.aot', 208)" in code
+    cmd = deploy.mpremote_command("/dev/ttyUSB0", apps, dest="/flash")
+    assert cmd[8] == ":/flash/" and "('/flash/a.wasm', 108)" in cmd[11]
+    assert deploy.mpremote_command("p", apps, dest=":lib/")[8] == ":lib/"
+
+
+# --- the data images -------------------------------------------------------------------------
+
+def test_esp32_images_makes_a_littlefs_of_the_partition_size(tmp_path, apps):
+    made = deploy.make_images("ESP32C3_WAMR", apps, tmp_path, xip=False)
+    assert made == [tmp_path / "vfs.img"]
+    vfs = esp32.load_board("ESP32C3_WAMR").partition("vfs")
+    assert (tmp_path / "vfs.img").stat().st_size == vfs.size
+    listing = flashfs.list_image(tmp_path / "vfs.img")
+    assert listing[1:] == [("/flash/a.wasm", 108), ("/flash/b.aot", 208)]
+    assert listing[0][0] == "/boot.py"
+    boot = flashfs.read_file(tmp_path / "vfs.img", "/boot.py").decode()
+    assert 'os.chdir("/flash")' in boot
+    compile(boot, "boot.py", "exec")
+    assert flash.littlefs_geometry((tmp_path / "vfs.img").read_bytes()) == (4096, vfs.size // 4096)
+
+
+def test_wasmapps_image_needs_xip_pack(tmp_path, apps, monkeypatch):
+    monkeypatch.setattr(deploy, "xip_pack_available", lambda: False)
+    with pytest.raises(ToolError, match="python -m scripts xip-pack` is not available"):
+        deploy.make_images("ESP32_WAMR", apps, tmp_path)
+
+
+def test_wasmapps_image_runs_xip_pack_for_the_chip(tmp_path, apps, monkeypatch):
+    calls = []
+
+    def fake_run(cmd, **kw):
+        calls.append([str(c) for c in cmd])
+        out = cmd[cmd.index("-o") + 1]
+        out.write_bytes(b"WAPP" + bytes(60))
+
+    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
+    monkeypatch.setattr(deploy, "run", fake_run)
+    deploy.make_images("ESP32C3_WAMR", apps, tmp_path)
+    assert calls[0][1:4] == ["-m", "scripts", "xip-pack"]
+    assert calls[0][4:6] == [str(a) for a in apps]
+    assert calls[0][6:] == ["--target", "riscv32", "-o", str(tmp_path / "wasmapps.bin")]
+    deploy.make_images("ESP32S3_WAMR_LCD", apps, tmp_path)
+    assert calls[1][calls[1].index("--target") + 1] == "xtensa-esp32s3"
+
+
+def test_wasmapps_image_larger_than_the_partition(tmp_path, apps, monkeypatch):
+    size = esp32.load_board("ESP32_WAMR").partition("wasmapps").size
+    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
+    monkeypatch.setattr(deploy, "run", lambda cmd, **kw: cmd[cmd.index("-o") + 1].write_bytes(bytes(size + 1)))
+    with pytest.raises(ToolError, match=f"larger than the {size}-byte `wasmapps` partition"):
+        deploy.make_images("ESP32_WAMR", apps, tmp_path)
+
+
+def test_xip_pack_availability_follows_the_cli():
+    from scripts import cli
+    names = {a.dest for a in cli.make_parser()._actions}
+    assert "command" in names
+    assert deploy.xip_pack_available() in (True, False)
+
+
+# --- deploy --xip: only the wasmapps partition is written -------------------------------------
+
+@pytest.mark.skipif(not MOCK.exists(), reason="esp32-mock-bootloader not installed")
+def test_deploy_xip_flashes_only_the_wasmapps_partition(tmp_path, apps, monkeypatch, mock_bootloader):  # noqa: F811
+    board = make_images(tmp_path / "out", "ESP32_WAMR")
+    image = wasmapps_image("xtensa", random.Random(3))
+    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
+    monkeypatch.setattr(deploy, "run", lambda cmd, **kw: cmd[cmd.index("-o") + 1].write_bytes(image))
+    url = mock_bootloader("esp32")
+    deploy.deploy_xip(url, "ESP32_WAMR", apps, build_dir=tmp_path / "out")
+    mock = MockFlash(url)
+    xip = board.partition("wasmapps")
+    assert mock.read(xip.offset, len(image)) == image
+    assert (tmp_path / "out" / "wasmapps.bin").read_bytes() == image
+    # Firmware, table and filesystem untouched.
+    assert mock.is_erased(0, xip.offset)
+    assert mock.is_erased(xip.end, board.flash_size - xip.end)
+
+
+def test_deploy_xip_without_xip_pack_writes_nothing(tmp_path, apps, monkeypatch):
+    monkeypatch.setattr(deploy, "xip_pack_available", lambda: False)
+    monkeypatch.setattr(flash, "connect", lambda *a, **k: pytest.fail("connected"))
+    with pytest.raises(ToolError, match="xip-pack"):
+        deploy.deploy_xip("/dev/null", "ESP32_WAMR", apps, build_dir=tmp_path)
+
+
+# --- deploy to the emulated board ---------------------------------------------------------------
+
+@pytest.mark.skipif(not FIRMWARE.exists() or shutil.which(emulate.QEMU) is None,
+                    reason="needs the emulated board (make emulated) and qemu-system-arm")
+def test_deploy_to_the_emulated_board(tmp_path):
+    apps = sorted(GUEST.glob("*.wasm"))[:2] if GUEST.is_dir() else []
+    if len(apps) < 2:
+        pytest.skip("guest apps not built (make guests)")
+    image = tmp_path / "flash.img"
+    flashfs.write_image(image, {}, flashfs.DEFAULT_SIZE)
+    with emulate.Emulator(image=image) as emu:
+        result = run_cli("deploy", "--port", emu.port, *apps, timeout=180)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"{len(apps)} app(s) deployed" in result.stdout
+        repl = emulate.RawRepl(emu.port)
+        try:
+            repl.enter()
+            out, err = repl.exec("import os\nprint(sorted(os.listdir()))")
+        finally:
+            repl.close()
+    assert err == ""
+    assert all(a.name in out for a in apps)
+    # What the board wrote is in its littlefs image, at the filesystem root.
+    assert flashfs.list_image(image) == [(f"/{a.name}", a.stat().st_size) for a in apps]
+
+
+# --- vfs.img as the ESP32 port mounts it --------------------------------------------------------
+
+UNIX_FW = paths.BUILD / "unix" / "micropython"
+
+MOUNT_AS_ESP32 = """\
+import vfs, os
+
+class Partition:
+    # esp32.Partition as a block device: 4096-byte blocks, littlefs ioctls.
+    def __init__(self, data):
+        self.data = bytearray(data)
+    def readblocks(self, n, buf, off=0):
+        start = n * 4096 + off
+        buf[:] = self.data[start:start + len(buf)]
+    def writeblocks(self, n, buf, off=None):
+        start = n * 4096 + (off or 0)
+        self.data[start:start + len(buf)] = buf
+    def ioctl(self, op, arg):
+        if op == 4:
+            return len(self.data) // 4096
+        if op == 5:
+            return 4096
+        if op == 6:
+            return 0
+
+bdev = Partition(open(IMAGE, 'rb').read())
+vfs.umount('/')
+vfs.mount(vfs.VfsLfs2(bdev), '/')      # what the port's _boot.py does
+exec(open('/boot.py').read())
+print(os.getcwd())
+print(sorted(os.listdir()))
+print(os.stat('a.wasm')[6])
+"""
+
+
+@pytest.mark.skipif(not UNIX_FW.exists(), reason="needs the unix firmware (make unix)")
+def test_vfs_image_mounts_in_micropython_and_boots_into_flash(tmp_path, apps):
+    deploy.make_images("ESP32_WAMR", apps, tmp_path, xip=False)
+    script = tmp_path / "mount.py"
+    script.write_text(f"IMAGE = {str(tmp_path / 'vfs.img')!r}\n" + MOUNT_AS_ESP32)
+    result = subprocess.run([str(UNIX_FW), "-X", "heapsize=8M", str(script)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["/flash", "['a.wasm', 'b.aot']", "108"]

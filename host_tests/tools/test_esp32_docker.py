@@ -1,0 +1,176 @@
+"""The Docker build and the CI workflow, checked statically (no Docker engine
+here): pinned versions equal the lock file, the stages and their references
+hold together, every RUN script parses, and the workflow builds every board."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from scripts import esp32, paths
+
+DOCKERFILE = paths.ROOT / "Dockerfile"
+WORKFLOW = paths.ROOT / ".github" / "workflows" / "esp32.yml"
+SUPPORTED_IDF = ("v5.2", "v5.2.2", "v5.3", "v5.4")   # MicroPython 1.25's ports/esp32/README.md
+
+
+def instructions():
+    """[(KEYWORD, text)] with continuation lines joined, comments dropped."""
+    out, current = [], ""
+    for line in DOCKERFILE.read_text().splitlines():
+        stripped = line.strip()
+        if not current and (not stripped or stripped.startswith("#")):
+            continue
+        if current and stripped.startswith("#"):
+            continue
+        if stripped.endswith("\\"):
+            current += stripped[:-1] + " "
+            continue
+        current += stripped
+        keyword, _, rest = current.partition(" ")
+        out.append((keyword.upper(), rest.strip()))
+        current = ""
+    assert not current, "Dockerfile ends inside a continued line"
+    return out
+
+
+def global_args():
+    args = {}
+    for keyword, rest in instructions():
+        if keyword == "FROM":
+            break
+        if keyword == "ARG":
+            name, _, value = rest.partition("=")
+            args[name] = value
+    return args
+
+
+@pytest.fixture(scope="module")
+def lock():
+    return json.loads(paths.LOCK_FILE.read_text())
+
+
+def test_pinned_versions_equal_the_lock_file(lock):
+    args = global_args()
+    mp, wamr, lvgl = (lock["sources"][k] for k in ("micropython", "wamr", "lvgl"))
+    assert args["MICROPY_VERSION"] == mp["version"]
+    assert args["WAMR_VERSION"] == wamr["version"]
+    assert args["WAMR_CRATE"] == wamr["crate"]
+    assert args["WAMR_CRATE_VERSION"] == wamr["crate_version"]
+    assert args["WAMR_CRATE_SHA256"] == wamr["sha256"]
+    assert args["WAMR_TREE"] == wamr["tree"]
+    assert args["LVGL_CRATE"] == lvgl["crate"]
+    assert args["LVGL_CRATE_VERSION"] == lvgl["crate_version"]
+    assert args["LVGL_CRATE_SHA256"] == lvgl["sha256"]
+    assert args["LVGL_TREE"] == lvgl["tree"]
+
+
+def test_esp_idf_image_is_pinned_to_a_version_micropython_supports():
+    args = global_args()
+    assert args["IDF_VERSION"] in SUPPORTED_IDF
+    froms = [rest for keyword, rest in instructions() if keyword == "FROM"]
+    assert "espressif/idf:${IDF_VERSION} AS firmware" in froms
+    readme = esp32.ESP32_PORT / "README.md"
+    if readme.exists():
+        supported = re.search(r"Currently MicroPython supports (.*)\.", readme.read_text()).group(1)
+        assert args["IDF_VERSION"] in re.findall(r"v\d+\.\d+(?:\.\d+)?", supported)
+
+
+def test_board_argument_defaults_to_a_real_board():
+    args = global_args()
+    assert args["BOARD"] in esp32.board_names()
+    assert args["WASMAPPS"] == "1" and args["XTENSA_LLVM"] == "0"
+    assert re.fullmatch(r"esp-\d+\.\d+\.\d+_\d{8}", args["ESP_LLVM_TAG"])
+
+
+def test_stages_and_references_hold_together():
+    stages, copies_from, froms = [], [], []
+    declared = set(global_args())
+    for keyword, rest in instructions():
+        if keyword == "FROM":
+            m = re.fullmatch(r"(\S+)(?: AS (\S+))?", rest, re.I)
+            image, name = m.group(1), m.group(2)
+            froms.append(image)
+            for var in re.findall(r"\$\{(\w+)\}", image):
+                assert var in declared, f"FROM uses undeclared global ARG {var}"
+            stages.append(name)
+        elif keyword == "COPY":
+            m = re.match(r"--from=(\S+)", rest)
+            if m:
+                copies_from.append(m.group(1))
+    assert stages == ["sources", "llvm-xtensa-0", "llvm-xtensa-1", "llvm-xtensa", "apps", "firmware", "export"]
+    assert "llvm-xtensa-${XTENSA_LLVM}" in froms
+    for ref in copies_from:
+        assert ref in stages, ref
+    # The export stage holds only the images.
+    export = DOCKERFILE.read_text().split("AS export", 1)[1]
+    assert "FROM scratch" in DOCKERFILE.read_text().split("AS export", 1)[0].splitlines()[-1]
+    assert re.findall(r"COPY --from=(\w+) /out/ /", export) == ["firmware", "apps"]
+
+
+def test_stage_args_are_declared_where_they_are_used():
+    declared_global = set(global_args())
+    stage_args = set()
+    for keyword, rest in instructions():
+        if keyword == "FROM":
+            stage_args = set()
+        elif keyword == "ARG":
+            stage_args.add(rest.partition("=")[0])
+        elif keyword in ("RUN", "ENV", "COPY", "WORKDIR"):
+            for var in re.findall(r"\$\{(\w+)", rest):
+                if var in declared_global:
+                    assert var in stage_args, f"{keyword} {rest[:60]}... uses ${{{var}}} not declared in its stage"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_every_run_script_parses():
+    for keyword, rest in instructions():
+        if keyword != "RUN":
+            continue
+        result = subprocess.run(["bash", "-n", "-o", "pipefail", "-c", rest], capture_output=True, text=True)
+        assert result.returncode == 0, f"{rest[:80]}...\n{result.stderr}"
+
+
+def test_build_uses_absolute_board_and_module_paths():
+    text = DOCKERFILE.read_text()
+    assert 'BOARD_DIR="/project/boards/${BOARD}"' in text
+    assert "USER_C_MODULES=/project/micropython_modules/wasm/micropython.cmake" in text
+    assert "make -C ports/esp32 submodules" in text and "make -C mpy-cross" in text
+    assert 'git clone --depth 1 --branch "v${MICROPY_VERSION}"' in text
+    assert "https://static.crates.io/crates/" in text and "sha256sum -c" in text
+    # The images the flash tool looks for: the firmware's are copied out of
+    # the ESP-IDF build, vfs.img and wasmapps.bin are made by esp32-images.
+    for kind in ("bootloader", "partition-table", "app"):
+        idf_path = esp32.IMAGE_FILES[kind][-1]
+        assert f'"$build/{idf_path}"' in text, idf_path
+    assert '"$build/firmware.bin"' in text
+    # The wasmapps step calls the real packer (esp32-images -> xip-pack) and
+    # fails with a message when it cannot build the image.
+    assert "scripts esp32-images" in text and "--no-xip" in text
+    assert "XTENSA_LLVM=1" in text and "exit 1" in text
+
+
+def test_dockerignore_keeps_local_state_out_of_the_context():
+    ignored = (paths.ROOT / ".dockerignore").read_text().split()
+    for entry in (".git", "cache", "build"):
+        assert entry in ignored
+
+
+def test_workflow_builds_every_board():
+    import yaml
+
+    wf = yaml.safe_load(WORKFLOW.read_text())
+    jobs = wf["jobs"]
+    boards = [entry["board"] for entry in jobs["build"]["strategy"]["matrix"]["include"]]
+    assert sorted(boards) == sorted(esp32.board_names())
+    for entry in jobs["build"]["strategy"]["matrix"]["include"]:
+        assert entry["aot"] == esp32.load_board(entry["board"]).aot_target
+    steps = jobs["build"]["steps"]
+    build = next(s for s in steps if s.get("uses", "").startswith("docker/build-push-action"))
+    assert "BOARD=${{ matrix.board }}" in build["with"]["build-args"]
+    assert build["with"]["outputs"].startswith("type=local,dest=")
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
+    check = jobs["check"]["steps"]
+    assert any("python -m scripts esp32-check" in s.get("run", "") for s in check)

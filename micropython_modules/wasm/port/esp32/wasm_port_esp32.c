@@ -1,0 +1,111 @@
+// Port hooks of the `wasm` module on ESP32 (ESP-IDF): entropy from the
+// hardware RNG, clocks from esp_timer and the system time, sleeping through
+// FreeRTOS, and Ctrl-C for running guests.
+//
+// Ctrl-C: the port's UART, USB Serial/JTAG and TinyUSB CDC drivers (and
+// dupterm streams) all report Ctrl-C by calling mp_sched_keyboard_interrupt(),
+// which only marks a KeyboardInterrupt pending on the main thread; nothing
+// looks at that while WAMR runs a guest. So while a guest runs, a 10 ms
+// esp_timer polls for that pending KeyboardInterrupt and stops the guest
+// with mp_wasm_request_interrupt() (WAMR's thread-manager suspend flag,
+// checked at every branch by the interpreters). The timer callback runs in
+// the esp_timer task, not in an ISR, so none of this has to live in IRAM,
+// and one mechanism covers every console driver without touching the port.
+
+#include <sys/time.h>
+
+#include "esp_random.h"
+#include "esp_timer.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+
+#include "py/runtime.h"
+#include "py/mpstate.h"
+
+#include "modwasm.h"
+
+#define GUEST_POLL_PERIOD_US (10 * 1000)
+
+void mp_wasm_port_random(uint8_t *buf, size_t len) {
+    // True random numbers while the RF subsystem (or the bootloader's
+    // entropy source) runs; pseudo-random otherwise (ESP-IDF's caveat).
+    esp_fill_random(buf, len);
+}
+
+uint64_t mp_wasm_port_time_ns(bool realtime) {
+    if (realtime) {
+        // The system time: set by machine.RTC().datetime() or NTP.
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+    }
+    return (uint64_t)esp_timer_get_time() * 1000u;
+}
+
+// Never calls mp_handle_pending(): this runs inside a guest call, where a
+// Python exception must not unwind through WAMR (the WASI layer checks for
+// pending exceptions between slices itself). Whole RTOS ticks are slept with
+// vTaskDelay so other tasks (Wi-Fi, idle) get the CPU; the rest is waited
+// out on the microsecond clock, so the sleep is never shorter than asked.
+void mp_wasm_port_sleep_ns(uint64_t ns) {
+    int64_t us = (int64_t)(ns / 1000u);
+    int64_t end = esp_timer_get_time() + us;
+    const int64_t tick_us = (int64_t)portTICK_PERIOD_MS * 1000;
+    if (us >= tick_us) {
+        vTaskDelay((TickType_t)(us / tick_us));
+    }
+    while (esp_timer_get_time() < end) {
+    }
+}
+
+// littlefs and FAT have no symlinks: the module's lexical check is the
+// whole story on this port.
+bool mp_wasm_port_path_contained(const char *root, const char *path) {
+    (void)root;
+    (void)path;
+    return true;
+}
+
+static esp_timer_handle_t guest_poll_timer;
+static portMUX_TYPE guest_poll_mux = portMUX_INITIALIZER_UNLOCKED;
+static volatile bool guest_running;
+
+static void guest_poll(void *arg) {
+    (void)arg;
+    // Under the lock so that mp_wasm_port_guest_exit() cannot return (and the
+    // instance be freed) while a stop request is being delivered.
+    portENTER_CRITICAL(&guest_poll_mux);
+    if (guest_running
+        && MP_STATE_MAIN_THREAD(mp_pending_exception) == MP_OBJ_FROM_PTR(&MP_STATE_VM(mp_kbd_exception))) {
+        mp_wasm_request_interrupt();
+    }
+    portEXIT_CRITICAL(&guest_poll_mux);
+}
+
+void mp_wasm_port_guest_enter(void) {
+    if (guest_poll_timer == NULL) {
+        const esp_timer_create_args_t args = {
+            .callback = guest_poll,
+            .dispatch_method = ESP_TIMER_TASK,
+            .name = "wasm_ctrl_c",
+        };
+        if (esp_timer_create(&args, &guest_poll_timer) != ESP_OK) {
+            // Without the timer the guest still runs; only Ctrl-C cannot stop it.
+            guest_poll_timer = NULL;
+            return;
+        }
+    }
+    portENTER_CRITICAL(&guest_poll_mux);
+    guest_running = true;
+    portEXIT_CRITICAL(&guest_poll_mux);
+    esp_timer_start_periodic(guest_poll_timer, GUEST_POLL_PERIOD_US);
+}
+
+void mp_wasm_port_guest_exit(void) {
+    portENTER_CRITICAL(&guest_poll_mux);
+    guest_running = false;
+    portEXIT_CRITICAL(&guest_poll_mux);
+    if (guest_poll_timer != NULL) {
+        esp_timer_stop(guest_poll_timer);
+    }
+}

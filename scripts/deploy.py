@@ -1,0 +1,203 @@
+"""Getting guest apps onto a board.
+
+- `python -m scripts deploy --port PORT app.wasm ...` copies the apps into
+  the board's filesystem with mpremote, into the directory the board starts
+  in (/flash on the emulated board and on the ESP32 boards, whose littlefs
+  image has a boot.py that changes to it), then checks their sizes there.
+- `python -m scripts deploy --xip --board BOARD --port PORT app.wasm ...`
+  compiles the apps for execute-in-place with `python -m scripts xip-pack`,
+  and flashes the resulting image into the board's `wasmapps` partition.
+- `python -m scripts esp32-images --board BOARD [apps...]` makes the two
+  data images the Docker build exports: vfs.img (littlefs, sized to the
+  `vfs` partition) and wasmapps.bin (xip-pack).
+
+On ESP32 the port's boot code mounts the `vfs` partition at / (not /flash
+as on the emulated board). vfs.img keeps the apps in /flash and has a
+boot.py that starts the board there, so paths and the current directory are
+the same on every board (the HIL suite relies on /flash).
+"""
+
+import argparse
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from . import esp32, flashfs, paths
+from .progress import ToolError, info, run, step
+
+WASM_MAGIC = b"\0asm"
+AOT_MAGIC = b"\0aot"
+XIP_PACK = "xip-pack"
+
+
+def check_apps(files):
+    """Every file exists and is a wasm module or a WAMR AOT file."""
+    if not files:
+        raise ToolError("no apps given")
+    problems = []
+    for f in map(Path, files):
+        if not f.is_file():
+            problems.append(f"{f}: no such file")
+            continue
+        head = f.read_bytes()[:4]
+        if head not in (WASM_MAGIC, AOT_MAGIC):
+            problems.append(f"{f}: not a .wasm module or WAMR AOT file (magic {head!r})")
+    names = [Path(f).name for f in files]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        problems.append(f"two apps would get the same name on the board: {', '.join(dupes)}")
+    if problems:
+        raise ToolError("nothing was copied:\n    " + "\n    ".join(problems))
+    return [Path(f) for f in files]
+
+
+def _remote_dir(dest):
+    """mpremote's spelling of a board directory ('' = where the board starts)."""
+    dest = (dest or "").strip()
+    if dest.startswith(":"):
+        dest = dest[1:]
+    if dest and not dest.endswith("/"):
+        dest += "/"
+    return dest
+
+
+def _verify_code(apps, remote_dir):
+    expected = [(remote_dir + p.name, p.stat().st_size) for p in apps]
+    return ("import os\n"
+            f"for n, s in {expected!r}:\n"
+            "    try:\n"
+            "        got = os.stat(n)[6]\n"
+            "    except OSError:\n"
+            "        got = -1\n"
+            "    print('deploy-check', n, s, got)\n")
+
+
+def mpremote_command(port, apps, dest=""):
+    """One mpremote run: copy the apps, then report each file's size."""
+    remote = _remote_dir(dest)
+    return [sys.executable, "-m", "mpremote", "connect", port,
+            "cp", *map(str, apps), ":" + remote,
+            "+", "exec", _verify_code(apps, remote)]
+
+
+def deploy_files(port, files, dest="", timeout=300):
+    apps = check_apps(files)
+    try:
+        import mpremote  # noqa: F401
+    except ImportError as exc:
+        raise ToolError("mpremote is missing: run `make setup` and use cache/venv/bin/python") from exc
+    if "://" not in port and not Path(port).exists():
+        raise ToolError(f"serial port {port} does not exist")
+    remote = _remote_dir(dest)
+    step(f"copying {len(apps)} app(s) to {port}:{remote or '(board directory)'}")
+    cmd = mpremote_command(port, apps, dest)
+    info(" ".join(shlex.quote(c) for c in cmd[2:7 + len(apps)]) + " + exec <size check>")
+    try:
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"mpremote did not finish within {timeout}s on {port}") from None
+    checks = [line.split() for line in result.stdout.splitlines() if line.startswith("deploy-check ")]
+    for line in result.stdout.splitlines():
+        if not line.startswith("deploy-check "):
+            info(line)
+    if result.returncode != 0 or len(checks) != len(apps):
+        raise ToolError(f"mpremote failed (exit {result.returncode}) on {port}")
+    bad = [f"{name}: {got} bytes on the board, {want} expected"
+           for _, name, want, got in checks if want != got]
+    if bad:
+        raise ToolError("copy incomplete:\n    " + "\n    ".join(bad))
+    for _, name, size, _got in checks:
+        info(f"{name}: {size} bytes")
+    step(f"{len(apps)} app(s) deployed")
+    return [c[1] for c in checks]
+
+
+# --- images for the ESP32 partitions --------------------------------------------
+
+def xip_pack_available():
+    """Whether the CLI has the XIP packer (written under another issue)."""
+    from . import cli
+    parser = cli.make_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return XIP_PACK in action.choices
+    return False
+
+
+def make_xip_image(board, apps, output):
+    """Packs `apps` for the board's AOT target with xip-pack; returns the path."""
+    if not xip_pack_available():
+        raise ToolError(f"`python -m scripts {XIP_PACK}` is not available in this checkout: "
+                        f"the wasmapps image cannot be built (it comes with the AOT/XIP work). "
+                        f"Skip it (esp32-images --no-xip, flash --skip xip) until then.")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    part = board.partition(esp32.XIP_PARTITION)
+    run([sys.executable, "-m", "scripts", XIP_PACK, *map(str, apps),
+         "--target", board.aot_target, "-o", output],
+        what=f"{XIP_PACK} ({board.aot_target})", cwd=paths.ROOT)
+    size = output.stat().st_size
+    if size > part.size:
+        raise ToolError(f"{output} is {size} bytes, larger than the {part.size}-byte "
+                        f"`{esp32.XIP_PARTITION}` partition of {board.name}")
+    info(f"{output}: {size} bytes for the {part.size // 1024} KB `{esp32.XIP_PARTITION}` partition")
+    return output
+
+
+APP_DIR = "/flash"
+BOOT_PY = f"""\
+# This file is executed on every boot (including wake-boot from deepsleep).
+# The WAMR boards keep their apps in {APP_DIR}, as the emulated board does,
+# and start there.
+import os
+try:
+    os.chdir("{APP_DIR}")
+except OSError:
+    pass
+"""
+
+
+def make_fs_image(board, apps, output):
+    """A littlefs image of exactly the `vfs` partition's size: the apps in
+    /flash and a boot.py that changes there."""
+    part = board.partition(esp32.FS_PARTITION)
+    files = {"/boot.py": BOOT_PY.encode()}
+    files.update({f"{APP_DIR}/{Path(a).name}": Path(a).read_bytes() for a in apps})
+    flashfs.write_image(output, files, part.size)
+    info(f"{output}: littlefs, {part.size // 1024} KB, {len(files) - 1} app(s) in {APP_DIR}")
+    return Path(output)
+
+
+def default_apps():
+    guest_dir = paths.BUILD / "guest"
+    return sorted(guest_dir.glob("*.wasm"))
+
+
+def make_images(board_name, apps=None, output_dir=None, xip=True):
+    board = esp32.load_board(board_name)
+    apps = [Path(a) for a in apps] if apps else default_apps()
+    if apps:
+        check_apps(apps)
+    out = Path(output_dir) if output_dir else board.default_build_dir()
+    step(f"data images for {board.name} -> {out}")
+    made = [make_fs_image(board, apps, out / esp32.IMAGE_FILES["fs"][0])]
+    if xip:
+        if not apps:
+            raise ToolError("no apps for the wasmapps image (build them with `make guests`)")
+        made.append(make_xip_image(board, apps, out / esp32.IMAGE_FILES["xip"][0]))
+    return made
+
+
+def deploy_xip(port, board_name, files, *, baud=None, build_dir=None):
+    """Rebuilds the wasmapps image from `files` and flashes only that partition."""
+    from . import flash
+    board = esp32.load_board(board_name)
+    apps = check_apps(files)
+    out_dir = Path(build_dir) if build_dir else board.default_build_dir()
+    image = make_xip_image(board, apps, out_dir / esp32.IMAGE_FILES["xip"][0])
+    regions = flash.plan(board, out_dir, overrides={"xip": image},
+                         skip=[r for r in flash.REGIONS if r != "xip"])
+    flash.write(port, board, regions, baud=baud or flash.DEFAULT_BAUD)
+    return image
