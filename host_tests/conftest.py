@@ -63,7 +63,24 @@ class Firmware:
 def pytest_addoption(parser):
     parser.addoption("--aot-target", default="thumbv7em",
                      help="AOT target of the board under test in the HIL suite "
-                          "(thumbv7em for the emulated board; riscv32 or xtensa for ESP32 boards)")
+                          "(thumbv7em for the emulated board; riscv32, xtensa or xtensa-esp32s3 "
+                          "for ESP32 boards)")
+    parser.addoption("--allow-skips", action="store_true",
+                     help="let tests whose prerequisites are missing skip instead of failing")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # `make setup` and `make test` provide every prerequisite, so a test that
+    # skips is a broken set-up, not coverage: report it as a failure.
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail") \
+            and not item.config.getoption("allow_skips"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{reason} (a prerequisite of `make test` is missing; " \
+                          "--allow-skips lets it skip)"
 
 
 @pytest.fixture(scope="session")
