@@ -53,9 +53,12 @@ def test_feature_defines_equal_wamr_mk():
 
 def test_wamr_sources_equal_wamr_mk():
     mk = (WASM_MOD / "wamr.mk").read_text()
+    core = make_list((WASM_MOD / "wamr_sources.mk").read_text(), "WAMR_CORE_SRC")
     make_src = [s.replace("$(WAMR_INTERP_SRC)", "wasm_interp_${MICROPY_WASM_INTERP}.c")
                 for s in make_list(mk, "WAMR_SRC")
                 if s not in ("$(WAMR_AOT_RELOC)", "$(WAMR_PLATFORM_SRC)")]
+    assert make_src[0] == "$(WAMR_CORE_SRC)"
+    make_src[0:1] = core
     assert cmake_list(CMAKE_FILE.read_text(), "WAMR_CORE_SRC") == make_src
     shim = [s for s in make_list(mk, "WAMR_SHIM_SRC") if not s.startswith("$(")]
     assert cmake_list(CMAKE_FILE.read_text(), "WAMR_SHIM_SRC") == shim

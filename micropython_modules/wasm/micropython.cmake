@@ -119,7 +119,8 @@ set(WAMR_ESP32_DEFS
 
 # --- WAMR as its own static library ---------------------------------------------
 
-# wamr.mk's WAMR_SRC without the linux/baremetal platform files.
+# wamr.mk's WAMR_SRC (wamr_sources.mk's WAMR_CORE_SRC + the interpreter +
+# the thread manager) without the linux/baremetal platform files.
 set(WAMR_CORE_SRC
     shared/mem-alloc/mem_alloc.c
     shared/mem-alloc/ems/ems_alloc.c
@@ -145,10 +146,10 @@ set(WAMR_CORE_SRC
     iwasm/common/wasm_c_api.c
     iwasm/interpreter/wasm_loader.c
     iwasm/interpreter/wasm_runtime.c
-    iwasm/interpreter/wasm_interp_${MICROPY_WASM_INTERP}.c
     iwasm/aot/aot_loader.c
     iwasm/aot/aot_runtime.c
     iwasm/aot/aot_intrinsic.c
+    iwasm/interpreter/wasm_interp_${MICROPY_WASM_INTERP}.c
     iwasm/libraries/thread-mgr/thread_manager.c
 )
 # WAMR's esp-idf platform layer, without its WASI host layers (espidf_file.c,

@@ -20,6 +20,7 @@ WAMR_CC ?= $(CC)
 WAMR_AR ?= $(AR)
 
 WAMR_CORE := $(WAMR_DIR)/core
+include $(WASM_MOD_DIR)/wamr_sources.mk
 
 ifeq ($(wildcard $(WAMR_CORE)/iwasm/include/wasm_export.h),)
 $(error WAMR sources not found in $(WAMR_DIR): run `make setup` (python -m scripts deps) first)
@@ -92,14 +93,7 @@ endif
 ifeq ($(WAMR_PLATFORM),linux)
 WAMR_PLATFORM_DEFS = -DBH_PLATFORM_LINUX -DWASM_HAVE_MREMAP=1 -D_GNU_SOURCE
 WAMR_PLATFORM_INC = -I$(WAMR_CORE)/shared/platform/linux
-WAMR_PLATFORM_SRC = \
-	shared/platform/linux/platform_init.c \
-	shared/platform/common/posix/posix_malloc.c \
-	shared/platform/common/posix/posix_memmap.c \
-	shared/platform/common/posix/posix_thread.c \
-	shared/platform/common/posix/posix_time.c \
-	shared/platform/common/posix/posix_sleep.c \
-	shared/platform/common/posix/posix_blocking_op.c
+WAMR_PLATFORM_SRC = $(WAMR_LINUX_PLATFORM_SRC)
 else ifeq ($(WAMR_PLATFORM),baremetal)
 # The bare-metal platform layer lives in this module (port/baremetal).
 WAMR_PLATFORM_DEFS = -DBH_PLATFORM_MICROPYTHON_BAREMETAL
@@ -129,34 +123,8 @@ WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-s
 	$(WAMR_EXTRA_CFLAGS)
 
 WAMR_SRC = \
-	shared/mem-alloc/mem_alloc.c \
-	shared/mem-alloc/ems/ems_alloc.c \
-	shared/mem-alloc/ems/ems_gc.c \
-	shared/mem-alloc/ems/ems_hmu.c \
-	shared/mem-alloc/ems/ems_kfc.c \
-	shared/utils/bh_assert.c \
-	shared/utils/bh_bitmap.c \
-	shared/utils/bh_common.c \
-	shared/utils/bh_hashmap.c \
-	shared/utils/bh_leb128.c \
-	shared/utils/bh_list.c \
-	shared/utils/bh_log.c \
-	shared/utils/bh_queue.c \
-	shared/utils/bh_vector.c \
-	shared/utils/runtime_timer.c \
-	iwasm/common/wasm_runtime_common.c \
-	iwasm/common/wasm_native.c \
-	iwasm/common/wasm_exec_env.c \
-	iwasm/common/wasm_memory.c \
-	iwasm/common/wasm_loader_common.c \
-	iwasm/common/wasm_blocking_op.c \
-	iwasm/common/wasm_c_api.c \
-	iwasm/interpreter/wasm_loader.c \
-	iwasm/interpreter/wasm_runtime.c \
+	$(WAMR_CORE_SRC) \
 	iwasm/interpreter/$(WAMR_INTERP_SRC) \
-	iwasm/aot/aot_loader.c \
-	iwasm/aot/aot_runtime.c \
-	iwasm/aot/aot_intrinsic.c \
 	iwasm/libraries/thread-mgr/thread_manager.c \
 	$(WAMR_AOT_RELOC) \
 	$(WAMR_PLATFORM_SRC)
@@ -189,7 +157,7 @@ $(WAMR_BUILD_DIR)/%.o: $(WAMR_CORE)/%.S
 	$(Q)$(WAMR_CC) $(WAMR_CFLAGS) -c -o $@ $<
 
 # Feature defines live in this file: rebuild everything when it changes.
-$(WAMR_OBJ): $(WASM_MOD_DIR)/wamr.mk $(WASM_MOD_DIR)/micropython.mk
+$(WAMR_OBJ): $(WASM_MOD_DIR)/wamr.mk $(WASM_MOD_DIR)/wamr_sources.mk $(WASM_MOD_DIR)/micropython.mk
 
 $(WAMR_LIB): $(WAMR_OBJ)
 	$(ECHO) "AR $@"
