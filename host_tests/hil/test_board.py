@@ -3,6 +3,8 @@
 import re
 import time
 
+import pytest
+
 from scripts.paths import BUILD
 
 GUEST_DIR = BUILD / "guest"
@@ -76,8 +78,12 @@ print([name in os.listdir('/flash') for name in ('app.wasm', 'guest_out.txt', 'h
     assert out[1] == "[True, True, True]"
 
 
-def test_ctrl_c_stops_a_runaway_guest(repl):
-    repl.write(b"import wasm; t = wasm.Instance(wasm.Module.load('/flash/traps.wasm'))\r")
+@pytest.mark.parametrize("module", [
+    "wasm.Module.load('/flash/traps.wasm')",        # interpreter
+    "wasm.Module.xip('traps')",                     # AOT, in place
+], ids=["interpreted", "xip"])
+def test_ctrl_c_stops_a_runaway_guest(repl, module):
+    repl.write(f"import wasm; t = wasm.Instance({module}, heap=0)\r".encode())
     repl.expect_exact(">>> ", timeout=10)
     repl.write(b"t.exports.spin()\r")
     time.sleep(1.0)
@@ -265,15 +271,3 @@ t.close()
     assert text >= 32 * 1024
     assert int(out[3]) < text // 10, (out[3], text)
     assert out[5:] == ["do_unreachable unreachable", "oob_read out of bounds memory access"]
-
-
-def test_ctrl_c_stops_a_runaway_xip_guest(repl):
-    repl.write(b"import wasm; t = wasm.Instance(wasm.Module.xip('traps'), heap=0)\r")
-    repl.expect_exact(">>> ", timeout=10)
-    repl.write(b"t.exports.spin()\r")
-    time.sleep(1.0)
-    repl.write(b"\x03")
-    repl.expect_exact("KeyboardInterrupt", timeout=10)
-    repl.expect_exact(">>> ", timeout=10)
-    repl.write(b"print('ok', t.exports.ok()); t.close()\r")
-    repl.expect_exact("ok 1", timeout=10)

@@ -1,15 +1,13 @@
 """The AOT compiler (tools/aotc, `python -m scripts aot`) and its output on the
-unix firmware: same results as the interpreter, traps, Ctrl-C, wrong-target
+unix firmware: same results as the interpreter, traps, wrong-target
 files, the cross targets' file headers and XIP files without text
 relocations."""
 
 import re
 import shutil
-import signal
 import struct
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -174,45 +172,6 @@ print(r.exports.ok())
         "div_zero Trap ('integer overflow',)", "1",
         "div_zero returned 3", "1",
         "recurse trapped True", "1",
-    ]
-
-
-def test_ctrl_c_stops_a_spinning_aot_guest(fw, aot_dir):
-    """The compiler emits suspend-flag polls, so SIGINT stops `spin` in AOT code too."""
-    script = fw.workdir / "spin_aot.py"
-    script.write_text(f"AOT = {str(aot_dir)!r}\n" + """
-import wasm
-inst = wasm.Instance(wasm.Module.load(AOT + '/traps.aot'))
-for attempt in range(2):
-    print('spinning')
-    try:
-        inst.exports.spin()
-    except KeyboardInterrupt:
-        print('KeyboardInterrupt')
-    print('ok() ->', inst.exports.ok())
-""")
-    proc = subprocess.Popen([str(fw.binary), str(script)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    seen = []
-    try:
-        for _ in range(2):
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                line = proc.stdout.readline().rstrip("\n")
-                seen.append(line)
-                if line == "spinning" or not line:
-                    break
-            assert seen[-1] == "spinning", seen
-            time.sleep(0.3)
-            proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
-        proc.wait()
-    assert proc.returncode == 0, err
-    assert seen + out.splitlines() == [
-        "spinning", "KeyboardInterrupt", "ok() -> 1",
-        "spinning", "KeyboardInterrupt", "ok() -> 1",
     ]
 
 

@@ -4,6 +4,8 @@ import signal
 import subprocess
 import time
 
+from scripts import aot
+
 
 def _start(fw, script):
     path = fw.workdir / "spin.py"
@@ -22,10 +24,9 @@ def _read_until(proc, expected, seen, timeout=20):
     raise AssertionError(f"never saw {expected!r}; got {seen}")
 
 
-def test_sigint_stops_an_infinite_guest_loop(any_fw):
-    proc = _start(any_fw, """
+SPIN = """
 import wasm, gc
-inst = wasm.Instance(wasm.Module.load(GUEST + '/traps.wasm'))
+inst = wasm.Instance(wasm.Module.load({path!r}))
 for attempt in range(2):
     print('spinning')
     try:
@@ -35,7 +36,11 @@ for attempt in range(2):
     print('ok() ->', inst.exports.ok())
 inst.close()
 print('closed', inst.closed)
-""")
+"""
+
+
+def _interrupt_twice(fw, path):
+    proc = _start(fw, SPIN.format(path=str(path)))
     seen = []
     try:
         for _ in range(2):
@@ -45,9 +50,21 @@ print('closed', inst.closed)
         out, err = proc.communicate(timeout=20)
     finally:
         proc.kill()
+        proc.wait()
     assert proc.returncode == 0, err
     assert seen + out.splitlines() == [
         "spinning", "KeyboardInterrupt", "ok() -> 1",
         "spinning", "KeyboardInterrupt", "ok() -> 1",
         "closed True",
     ]
+
+
+def test_sigint_stops_an_infinite_guest_loop(any_fw):
+    _interrupt_twice(any_fw, any_fw.guest_dir / "traps.wasm")
+
+
+def test_sigint_stops_an_infinite_loop_in_aot_code(fw, aotc, tmp_path):
+    """The compiler emits suspend-flag polls, so SIGINT stops AOT code too."""
+    path = aot.compile_wasm(fw.guest_dir / "traps.wasm", "x86_64", output=tmp_path / "traps.aot",
+                            quiet=True)
+    _interrupt_twice(fw, path)
