@@ -192,3 +192,27 @@ def test_packer_refuses_non_xip_and_bad_names(aotc, guest_dir, tmp_path):
         xip.pack([("n" * 32, blob)])
     apps = xip.parse(xip.pack([("a", blob)]))
     assert [(a.name, a.target, a.aot_version, a.offset % 4096) for a in apps] == [("a", "x86_64", 6, 0)]
+
+
+def test_xip_blob_with_text_relocations_is_refused(fw, aotc, guest_dir, tmp_path):
+    """A relocatable AOT file relabelled as XIP: its code needs patching,
+    which code in flash (here: a read-only mapping) cannot take."""
+    listing = subprocess.run([str(aotc), "--target=x86_64", "--print-relocations", "-o",
+                              str(tmp_path / "k.aot"), str(guest_dir / "kernels.wasm")],
+                             capture_output=True, text=True, check=True).stdout
+    text_relocs = sum(1 for line in listing.splitlines() if line.split()[:1] == [".rela.text"])
+    assert text_relocs > 0, listing
+    blob = bytearray((tmp_path / "k.aot").read_bytes())
+    struct.pack_into("<H", blob, 20, 4)  # target info e_type: XIP
+    image = tmp_path / "wasmapps.bin"
+    image.write_bytes(xip.pack([("kernels", bytes(blob))]))
+    out = fw.lines("""
+import wasm
+try:
+    wasm.Module.xip('kernels')
+except wasm.LoadError as e:
+    print('LoadError:', e)
+print(wasm.apps()[0][0])
+""", env=dict(os.environ, WASM_APPS=str(image)))
+    assert out == [f"LoadError: kernels: {text_relocs} text relocations, which code in flash "
+                   "cannot take (compile it with --xip)", "kernels"]
