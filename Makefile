@@ -52,9 +52,15 @@ distclean: clean
 
 # build/host/aotc: the WAMR AOT compiler (tools/aotc; WAMR 2.4.3 + LLVM 19).
 # Compile apps with `python -m scripts aot APP.wasm --target TARGET [--xip]`.
-.PHONY: aotc
+.PHONY: aotc aot
 aotc:
 	$(PYTHON) -m scripts aot --build-compiler
+
+# make aot APP=app.wasm TARGET=thumbv7em [XIP=1] [OUTPUT=app.aot]
+TARGET ?= x86_64
+aot:
+	$(if $(APP),,$(error APP=path/to/app.wasm is required))
+	$(PYTHON) -m scripts aot $(APP) --target $(TARGET) $(if $(XIP),--xip) $(if $(OUTPUT),-o $(OUTPUT))
 
 # --- ESP32 boards (boards/ESP32*_WAMR*) -----------------------------------------
 # `make esp32 BOARD=ESP32S3_WAMR_LCD` builds the firmware and data images in

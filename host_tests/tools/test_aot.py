@@ -257,6 +257,18 @@ def test_target_info_section(aotc, guest_dir, tmp_path, target, xip):
                                           "xip": xip}
 
 
+def test_make_aot_target(aotc, guest_dir, tmp_path):
+    out = tmp_path / "k.aot"
+    proc = subprocess.run(["make", "-s", "aot", f"APP={guest_dir / 'kernels.wasm'}", "TARGET=riscv32",
+                           "XIP=1", f"OUTPUT={out}"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    info = target_info(out.read_bytes())
+    assert (info["arch"], info["e_type"]) == ("riscv32", E_TYPE_XIP)
+    proc = subprocess.run(["make", "-s", "aot"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "APP=path/to/app.wasm is required" in proc.stderr
+
+
 def test_xip_for_cortex_m_has_no_text_relocations(aotc, guest_dir, tmp_path):
     apps = sorted(guest_dir.glob("*.wasm"))
     assert {"kernels.wasm", "traps.wasm", "hello.wasm"} <= {a.name for a in apps}
