@@ -5,7 +5,7 @@
   in (/flash on the emulated board and on the ESP32 boards, whose littlefs
   image has a boot.py that changes to it), then checks their sizes there.
 - `python -m scripts deploy --xip --board BOARD --port PORT app.wasm ...`
-  compiles the apps for execute-in-place with `python -m scripts xip-pack`,
+  compiles the apps for execute-in-place as `python -m scripts xip-pack` does,
   and flashes the resulting image into the board's `wasmapps` partition.
 - `python -m scripts esp32-images --board BOARD [apps...]` makes the two
   data images the Docker build exports: vfs.img (littlefs, sized to the
@@ -17,18 +17,16 @@ boot.py that starts the board there, so paths and the current directory are
 the same on every board (the HIL suite relies on /flash).
 """
 
-import argparse
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from . import esp32, flashfs, paths
-from .progress import ToolError, info, run, step
+from . import esp32, flashfs, paths, xip
+from .progress import ToolError, info, step
 
 WASM_MAGIC = b"\0asm"
 AOT_MAGIC = b"\0aot"
-XIP_PACK = "xip-pack"
 
 
 def check_apps(files):
@@ -116,28 +114,13 @@ def deploy_files(port, files, dest="", timeout=300):
 
 # --- images for the ESP32 partitions --------------------------------------------
 
-def xip_pack_available():
-    """Whether the CLI has the XIP packer (written under another issue)."""
-    from . import cli
-    parser = cli.make_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return XIP_PACK in action.choices
-    return False
-
-
 def make_xip_image(board, apps, output):
-    """Packs `apps` for the board's AOT target with xip-pack; returns the path."""
-    if not xip_pack_available():
-        raise ToolError(f"`python -m scripts {XIP_PACK}` is not available in this checkout: "
-                        f"the wasmapps image cannot be built (it comes with the AOT/XIP work). "
-                        f"Skip it (esp32-images --no-xip, flash --skip xip) until then.")
+    """Packs `apps` for the board's AOT target (as xip-pack does); returns the path."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     part = board.partition(esp32.XIP_PARTITION)
-    run([sys.executable, "-m", "scripts", XIP_PACK, *map(str, apps),
-         "--target", board.aot_target, "-o", output],
-        what=f"{XIP_PACK} ({board.aot_target})", cwd=paths.ROOT)
+    step(f"XIP apps for {board.aot_target} -> {output}")
+    xip.pack_files(apps, output, board.aot_target)
     size = output.stat().st_size
     if size > part.size:
         raise ToolError(f"{output} is {size} bytes, larger than the {part.size}-byte "

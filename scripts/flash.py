@@ -36,7 +36,7 @@ HINT = {
     "app": "build the firmware (docker build ... , see README) or pass --build-dir / --app",
     "fs": "make one with `python -m scripts esp32-images --board BOARD`, or pass --skip fs "
           "to keep the board's files",
-    "xip": "make one with `python -m scripts esp32-images --board BOARD` (needs xip-pack), "
+    "xip": "make one with `python -m scripts esp32-images --board BOARD`, "
            "or pass --skip xip",
 }
 ESP_IMAGE_MAGIC = 0xE9

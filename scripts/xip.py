@@ -136,18 +136,11 @@ def parse(image, verify_blobs=True):
 
 
 def compile_xip(wasm, target, out_dir):
-    """Compiles a .wasm to an XIP AOT file with `python -m scripts aot`."""
-    import subprocess
-    import sys
-
-    from . import paths
+    """Compiles a .wasm to XIP AOT bytes for `target`."""
+    from . import aot
 
     out = Path(out_dir) / (Path(wasm).stem + ".aot")
-    proc = subprocess.run([sys.executable, "-m", "scripts", "aot", str(wasm), "--target", target,
-                           "--xip", "-o", str(out)], cwd=paths.ROOT, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise ToolError(f"compiling {wasm} for {target} failed:\n{proc.stderr.strip()}")
-    return out.read_bytes()
+    return aot.compile_wasm(wasm, target, xip=True, output=out, quiet=True).read_bytes()
 
 
 def pack_files(files, output, target=None):

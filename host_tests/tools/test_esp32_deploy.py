@@ -6,10 +6,11 @@ import random
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from scripts import deploy, emulate, esp32, flash, flashfs, paths
+from scripts import deploy, emulate, esp32, flash, flashfs, paths, xip
 from scripts.progress import ToolError
 from test_esp32_flash import MOCK, MockFlash, make_images, mock_bootloader, wasmapps_image  # noqa: F401
 
@@ -94,43 +95,29 @@ def test_esp32_images_makes_a_littlefs_of_the_partition_size(tmp_path, apps):
     assert flash.littlefs_geometry((tmp_path / "vfs.img").read_bytes()) == (4096, vfs.size // 4096)
 
 
-def test_wasmapps_image_needs_xip_pack(tmp_path, apps, monkeypatch):
-    monkeypatch.setattr(deploy, "xip_pack_available", lambda: False)
-    with pytest.raises(ToolError, match="python -m scripts xip-pack` is not available"):
-        deploy.make_images("ESP32_WAMR", apps, tmp_path)
+def fake_pack(calls, image):
+    """Stands in for xip.pack_files (the apps here are not real modules)."""
+    def pack_files(files, output, target=None):
+        calls.append(([str(f) for f in files], Path(output), target))
+        Path(output).write_bytes(image)
+        return image
+    return pack_files
 
 
-def test_wasmapps_image_runs_xip_pack_for_the_chip(tmp_path, apps, monkeypatch):
+def test_wasmapps_image_is_packed_for_the_chip(tmp_path, apps, monkeypatch):
     calls = []
-
-    def fake_run(cmd, **kw):
-        calls.append([str(c) for c in cmd])
-        out = cmd[cmd.index("-o") + 1]
-        out.write_bytes(b"WAPP" + bytes(60))
-
-    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
-    monkeypatch.setattr(deploy, "run", fake_run)
+    monkeypatch.setattr(xip, "pack_files", fake_pack(calls, b"WAPP" + bytes(60)))
     deploy.make_images("ESP32C3_WAMR", apps, tmp_path)
-    assert calls[0][1:4] == ["-m", "scripts", "xip-pack"]
-    assert calls[0][4:6] == [str(a) for a in apps]
-    assert calls[0][6:] == ["--target", "riscv32", "-o", str(tmp_path / "wasmapps.bin")]
+    assert calls == [([str(a) for a in apps], tmp_path / "wasmapps.bin", "riscv32")]
     deploy.make_images("ESP32S3_WAMR_LCD", apps, tmp_path)
-    assert calls[1][calls[1].index("--target") + 1] == "xtensa-esp32s3"
+    assert calls[1][2] == "xtensa-esp32s3"
 
 
 def test_wasmapps_image_larger_than_the_partition(tmp_path, apps, monkeypatch):
     size = esp32.load_board("ESP32_WAMR").partition("wasmapps").size
-    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
-    monkeypatch.setattr(deploy, "run", lambda cmd, **kw: cmd[cmd.index("-o") + 1].write_bytes(bytes(size + 1)))
+    monkeypatch.setattr(xip, "pack_files", fake_pack([], bytes(size + 1)))
     with pytest.raises(ToolError, match=f"larger than the {size}-byte `wasmapps` partition"):
         deploy.make_images("ESP32_WAMR", apps, tmp_path)
-
-
-def test_xip_pack_availability_follows_the_cli():
-    from scripts import cli
-    names = {a.dest for a in cli.make_parser()._actions}
-    assert "command" in names
-    assert deploy.xip_pack_available() in (True, False)
 
 
 # --- deploy --xip: only the wasmapps partition is written -------------------------------------
@@ -139,23 +126,24 @@ def test_xip_pack_availability_follows_the_cli():
 def test_deploy_xip_flashes_only_the_wasmapps_partition(tmp_path, apps, monkeypatch, mock_bootloader):  # noqa: F811
     board = make_images(tmp_path / "out", "ESP32_WAMR")
     image = wasmapps_image("xtensa", random.Random(3))
-    monkeypatch.setattr(deploy, "xip_pack_available", lambda: True)
-    monkeypatch.setattr(deploy, "run", lambda cmd, **kw: cmd[cmd.index("-o") + 1].write_bytes(image))
+    monkeypatch.setattr(xip, "pack_files", fake_pack([], image))
     url = mock_bootloader("esp32")
     deploy.deploy_xip(url, "ESP32_WAMR", apps, build_dir=tmp_path / "out")
     mock = MockFlash(url)
-    xip = board.partition("wasmapps")
-    assert mock.read(xip.offset, len(image)) == image
+    part = board.partition("wasmapps")
+    assert mock.read(part.offset, len(image)) == image
     assert (tmp_path / "out" / "wasmapps.bin").read_bytes() == image
     # Firmware, table and filesystem untouched.
-    assert mock.is_erased(0, xip.offset)
-    assert mock.is_erased(xip.end, board.flash_size - xip.end)
+    assert mock.is_erased(0, part.offset)
+    assert mock.is_erased(part.end, board.flash_size - part.end)
 
 
-def test_deploy_xip_without_xip_pack_writes_nothing(tmp_path, apps, monkeypatch):
-    monkeypatch.setattr(deploy, "xip_pack_available", lambda: False)
+def test_deploy_xip_that_cannot_compile_writes_nothing(tmp_path, apps, monkeypatch):
+    def fail(files, output, target=None):
+        raise ToolError("AOT compilation of app1.wasm for xtensa failed")
+    monkeypatch.setattr(xip, "pack_files", fail)
     monkeypatch.setattr(flash, "connect", lambda *a, **k: pytest.fail("connected"))
-    with pytest.raises(ToolError, match="xip-pack"):
+    with pytest.raises(ToolError, match="AOT compilation of app1.wasm for xtensa failed"):
         deploy.deploy_xip("/dev/null", "ESP32_WAMR", apps, build_dir=tmp_path)
 
 
