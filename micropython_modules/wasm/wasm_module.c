@@ -246,7 +246,8 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
     // WAMR takes a non-const buffer; XIP loading only reads it.
     wasm_module_t module = wasm_runtime_load_ex((uint8_t *)blob, (uint32_t)len, &load_args,
         error_buf, sizeof(error_buf));
-    if (module == NULL) {
+    if (module == NULL && strstr(error_buf, "allocate memory failed") != NULL) {
+        // Unreachable instances may hold the pool: collect, then try again.
         gc_collect();
         module = wasm_runtime_load_ex((uint8_t *)blob, (uint32_t)len, &load_args, error_buf, sizeof(error_buf));
     }
