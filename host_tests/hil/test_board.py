@@ -252,9 +252,13 @@ pool0 = wasm.pool_info()[1]
 big = wasm.Module.xip('bigcode')
 print(pool0 - wasm.pool_info()[1])
 inst = wasm.Instance(big, heap=0)
-print(inst.exports.churn(12345) & 0xffffffff)
+churned = inst.exports.churn(12345) & 0xffffffff
 inst.close()
 big.close()
+inst = wasm.Instance(wasm.Module.load('/flash/bigcode.wasm'), heap=0)
+print(churned == inst.exports.churn(12345) & 0xffffffff, churned != 0)
+inst.close()
+gc.collect()
 t = wasm.Instance(wasm.Module.xip('traps'), heap=0)
 for name in ('do_unreachable', 'oob_read'):
     try:
@@ -270,4 +274,5 @@ t.close()
     text = board.xip_text_sizes["bigcode"]
     assert text >= 32 * 1024
     assert int(out[3]) < text // 10, (out[3], text)
+    assert out[4] == "True True"  # XIP and the interpreter agree on the big app
     assert out[5:] == ["do_unreachable unreachable", "oob_read out of bounds memory access"]

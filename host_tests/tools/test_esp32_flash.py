@@ -177,7 +177,6 @@ def test_flash_writes_every_region_and_reads_back(tmp_path, mock_bootloader, boa
     result = run_flash("--port", url, "--board", board_name, "--build-dir", tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 regions written and verified" in result.stdout
-    assert "Verification successful" in result.stdout or "verified" in result.stdout.lower()
     assert "Writing at" in result.stdout        # esptool's progress
 
     expected = {

@@ -219,7 +219,7 @@ def test_bit_flips_never_crash(any_fw):
                             pass
                         m.close()
                     buf[pos] ^= 1 << bit
-            print(name, loaded + load_errors + len(other) == 8 * len(data), loaded > 0,
+            print(name, load_errors > 0, loaded > 0,
                   magic, version, bytes(buf) == data, other)
         print('done')
     """, check=False)

@@ -1,5 +1,7 @@
 """Ctrl-C (SIGINT) stops a runaway guest and the firmware carries on."""
 
+import os
+import select
 import signal
 import subprocess
 import time
@@ -15,13 +17,21 @@ def _start(fw, script):
 
 
 def _read_until(proc, expected, seen, timeout=20):
+    """Reads stdout lines into `seen` until `expected`. Raw reads under
+    select() bound the wait: a guest that ignores SIGINT prints nothing."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline().rstrip("\n")
-        seen.append(line)
-        if line == expected:
-            return
-    raise AssertionError(f"never saw {expected!r}; got {seen}")
+    fd = proc.stdout.fileno()
+    start = len(seen)
+    while expected not in seen[start:]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise AssertionError(f"never saw {expected!r} within {timeout}s; got {seen}")
+        chunk = os.read(fd, 4096).decode()
+        if not chunk:
+            raise AssertionError(f"output ended before {expected!r}; got {seen}")
+        proc.partial = getattr(proc, "partial", "") + chunk
+        *lines, proc.partial = proc.partial.split("\n")
+        seen.extend(lines)
 
 
 SPIN = """
@@ -52,7 +62,7 @@ def _interrupt_twice(fw, path):
         proc.kill()
         proc.wait()
     assert proc.returncode == 0, err
-    assert seen + out.splitlines() == [
+    assert seen + (getattr(proc, "partial", "") + out).splitlines() == [
         "spinning", "KeyboardInterrupt", "ok() -> 1",
         "spinning", "KeyboardInterrupt", "ok() -> 1",
         "closed True",
