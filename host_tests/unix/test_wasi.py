@@ -1,5 +1,7 @@
 """WASI commands: argv, environment, stdio streams and exit codes."""
 
+import subprocess
+
 
 def hello_lines(argv, greeting=None, stdin=b""):
     """What hello.wasm writes to stdout (see guest/README.md)."""
@@ -349,4 +351,77 @@ def test_wasi_argument_validation(fw):
         "TypeError: WASI env keys must be str or bytes",
         "TypeError: WASI env values must be str or bytes",
         "TypeError: wasi must be a wasm.WASI",
+    ]
+
+
+HOSTILE_WAT = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "fd_write") (param i32 i32 i32 i32) (result i32)
+    (call $fd_write (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "fd_read") (param i32 i32 i32 i32) (result i32)
+    (call $fd_read (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "fd_renumber") (param i32 i32) (result i32)
+    (call $fd_renumber (local.get 0) (local.get 1)))
+  (func (export "random_get") (param i32 i32) (result i32)
+    (call $random_get (local.get 0) (local.get 1)))
+  (func (export "args_get") (param i32 i32) (result i32)
+    (call $args_get (local.get 0) (local.get 1)))
+  (func (export "path_open") (param i32 i32 i32) (result i32)
+    (call $path_open (i32.const 3) (i32.const 0) (local.get 0) (local.get 1) (i32.const 0)
+                     (i64.const 0) (i64.const 0) (i32.const 0) (local.get 2))))
+"""
+
+
+def test_hostile_pointers_to_wasi_trap(fw, tmp_path):
+    """Pointers and lengths straight from a guest: any that leave linear
+    memory trap the guest before WASI touches anything, and the instance
+    carries on. fd_renumber moves stdout to another descriptor."""
+    (tmp_path / "hostile.wat").write_text(HOSTILE_WAT)
+    subprocess.run(["wat2wasm", str(tmp_path / "hostile.wat"), "-o", str(tmp_path / "hostile.wasm")],
+                   check=True, capture_output=True)
+    out = fw.lines(f"""
+import io, os, wasm
+os.mkdir({str(tmp_path / 'd')!r})
+out = io.BytesIO()
+inst = wasm.Instance(wasm.Module.load({str(tmp_path / 'hostile.wasm')!r}),
+                     wasi=wasm.WASI(['p'], stdout=out, preopens={{'/d': {str(tmp_path / 'd')!r}}}))
+e, mem = inst.exports, inst.memory
+def r(f, *args):
+    try:
+        return f(*args)
+    except wasm.Trap as exc:
+        return 'trap: ' + str(exc)
+END = len(mem)
+mem[0:2] = b'hi'
+mem[16:24] = (0).to_bytes(4, 'little') + (2).to_bytes(4, 'little')   # iovec: 2 bytes at 0
+mem[32:40] = (END - 1).to_bytes(4, 'little') + (2).to_bytes(4, 'little')  # straddles the end
+print('write', r(e.fd_write, 1, 16, 1, 64), out.getvalue())
+print('iovs past end', r(e.fd_write, 1, END - 4, 1, 64), r(e.fd_write, 1, 16, 0x20000000, 64))
+print('buf past end', r(e.fd_write, 1, 32, 1, 64), r(e.fd_read, 0, 32, 1, 64))
+print('nwritten past end', r(e.fd_write, 1, 16, 1, END - 2), r(e.fd_write, 1, 16, 1, 0xfffffffc))
+print('random', r(e.random_get, END - 4, 8), r(e.random_get, 0xffffff00, 0x200))
+print('args', r(e.args_get, END, 0), r(e.args_get, 0, END))
+print('path', r(e.path_open, END - 2, 8, 64), r(e.path_open, 0, 0xffffffff, 64))
+print('renumber', e.fd_renumber(1, 3), e.fd_write(3, 16, 1, 64), e.fd_write(1, 16, 1, 64))
+print(out.getvalue())
+""")
+    oob = "trap: out of bounds memory access"
+    assert out == [
+        "write 0 b'hi'",
+        f"iovs past end {oob} {oob}",
+        f"buf past end {oob} {oob}",
+        f"nwritten past end {oob} {oob}",
+        f"random {oob} {oob}",
+        f"args {oob} {oob}",
+        f"path {oob} {oob}",
+        "renumber 0 0 8",      # fd 3 is stdout now, fd 1 is closed (EBADF)
+        "b'hihi'",
     ]

@@ -187,6 +187,7 @@ mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi) {
     ctx->config = MP_OBJ_TO_PTR(wasi);
     for (int fd = 0; fd < WASI_STDIO_COUNT; fd++) {
         ctx->fds[fd].kind = WASI_FD_STDIO;
+        ctx->fds[fd].stdio = fd;
     }
     mp_wasm_wasi_fs_open_preopens(ctx);
     return ctx;

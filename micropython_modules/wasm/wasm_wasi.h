@@ -53,6 +53,7 @@ typedef enum {
 // inside their preopen (`root` + `rel`), which is what the sandbox checks.
 typedef struct _wasi_fd_t {
     uint8_t kind;
+    uint8_t stdio;        // which of stdin/stdout/stderr (stdio; fd_renumber moves them)
     bool preopen;
     uint16_t fdflags;
     mp_obj_t stream;      // open file object (files)

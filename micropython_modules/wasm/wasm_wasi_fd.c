@@ -33,9 +33,9 @@ static mp_obj_t fd_stream(mp_obj_wasm_instance_t *inst, int32_t fd) {
     if (entry->kind != WASI_FD_STDIO) {
         return MP_OBJ_NULL;
     }
-    mp_obj_t stream = inst->wasi_ctx->config->stdio[fd];
+    mp_obj_t stream = inst->wasi_ctx->config->stdio[entry->stdio];
     if (stream == mp_const_none) {
-        stream = mp_load_attr(MP_OBJ_FROM_PTR(&mp_module_sys), sys_stdio_names[fd]);
+        stream = mp_load_attr(MP_OBJ_FROM_PTR(&mp_module_sys), sys_stdio_names[entry->stdio]);
     }
     return stream;
 }
@@ -122,8 +122,9 @@ static int32_t transfer_iovs(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs
     if (stream == MP_OBJ_NULL) {
         return wasi_fd_get(inst, fd, WASI_FD_DIR) ? WASI_EISDIR : WASI_EBADF;
     }
-    if (fd < WASI_STDIO_COUNT && ((is_write && fd == 0) || (!is_write && fd != 0))) {
-        return WASI_EBADF;
+    wasi_fd_t *std = wasi_fd_get(inst, fd, WASI_FD_STDIO);
+    if (std != NULL && (is_write == (std->stdio == 0))) {
+        return WASI_EBADF; // stdin is read-only, stdout and stderr write-only
     }
     uint32_t total = 0;
     for (uint32_t i = 0; i < iovs_len; i++) {
@@ -329,7 +330,7 @@ static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, int32_t fd, uint32_t
     uint64_t base, inheriting = 0;
     if (entry->kind == WASI_FD_STDIO) {
         // No seek/tell rights: wasi-libc treats this as a terminal.
-        base = fd == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
+        base = entry->stdio == 0 ? WASI_RIGHT_FD_READ : WASI_RIGHT_FD_WRITE;
     } else {
         base = inheriting = WASI_RIGHTS_ALL;
     }
