@@ -1,5 +1,7 @@
 """Python callables as guest imports."""
 
+import subprocess
+
 SETUP = """
 import wasm
 m = wasm.Module.load(GUEST + '/needs_import.wasm')
@@ -98,3 +100,24 @@ inst = wasm.Instance(m, {'env': {'host_add': lambda a, b: k.exports.fib(a) + b, 
 print(inst.exports.call_host(10, 1))
 """)
     assert out == ["112"]
+
+
+def test_imports_beyond_the_trampoline_limits_are_link_errors(fw, tmp_path):
+    imports = {"wide": "(param " + " i32" * 17 + ")", "pair": "(param i32) (result i32 i32)"}
+    for name, signature in imports.items():
+        (tmp_path / f"{name}.wat").write_text(f'(module (import "env" "{name}" (func {signature})))')
+        subprocess.run(["wat2wasm", str(tmp_path / f"{name}.wat"), "-o", str(tmp_path / f"{name}.wasm")],
+                       check=True, capture_output=True)
+    out = fw.lines(f"""
+import wasm
+for name in ('wide', 'pair'):
+    m = wasm.Module.load({str(tmp_path)!r} + '/' + name + '.wasm')
+    try:
+        wasm.Instance(m, {{'env': {{name: print}}}})
+    except wasm.LinkError as e:
+        print('LinkError:', e)
+""")
+    assert out == [
+        "LinkError: import env.wide has 17 parameters; host functions take at most 16",
+        "LinkError: import env.pair returns 2 values; host functions return at most one",
+    ]

@@ -174,12 +174,21 @@ void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports) {
             || mp_wasm_natives_has(imp.module_name, imp.name)) {
             continue; // provided by the firmware itself
         }
+        // The trampoline converts into a fixed array and returns one value.
+        uint32_t n_params = wasm_func_type_get_param_count(imp.u.func_type);
+        uint32_t n_results = wasm_func_type_get_result_count(imp.u.func_type);
+        if (n_params > MAX_HOST_VALUES) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                "import %s.%s has %u parameters; host functions take at most %u",
+                imp.module_name, imp.name, (unsigned)n_params, (unsigned)MAX_HOST_VALUES);
+        }
+        if (n_results > 1) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                "import %s.%s returns %u values; host functions return at most one",
+                imp.module_name, imp.name, (unsigned)n_results);
+        }
         mp_obj_t sig = mp_wasm_func_type_str(imp.u.func_type);
         const char *sig_str = mp_obj_str_get_str(sig);
-        if (strlen(sig_str) > MAX_HOST_VALUES + 3) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s has too many parameters",
-                imp.module_name, imp.name);
-        }
         // Every instance must bring its own callable, even when an earlier
         // instance already had WAMR link this name.
         lookup_entry(imports, &imp, sig);
