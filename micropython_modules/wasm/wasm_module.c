@@ -89,10 +89,12 @@ static void source_fill(module_source_t *src, uint8_t *dst) {
     }
 }
 
-static mp_obj_t module_new(mp_wasm_module_ref_t *ref) {
+// The Python object comes first, empty: if the GC heap is full, nothing has
+// been taken from the WAMR pool yet; once it exists nothing else can fail.
+static mp_obj_wasm_module_t *module_new(void) {
     mp_obj_wasm_module_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_module_t, &mp_type_wasm_module);
-    self->ref = ref;
-    return MP_OBJ_FROM_PTR(self);
+    self->ref = NULL;
+    return self;
 }
 
 // One load attempt. Returns NULL (with `binary` freed) only when WAMR ran
@@ -174,6 +176,7 @@ static mp_obj_t module_load(module_source_t *src) {
         mp_wasm_raise(&mp_type_wasm_load_error, "module too large");
     }
     mp_wasm_runtime_ensure();
+    mp_obj_wasm_module_t *self = module_new();
     char error_buf[128];
     mp_wasm_module_ref_t *ref = try_load(src, error_buf, sizeof(error_buf));
     if (ref == NULL) {
@@ -191,7 +194,8 @@ static mp_obj_t module_load(module_source_t *src) {
             "the module is malformed or too large for the pool",
             (unsigned)src->len, (unsigned)largest_free, (unsigned)total);
     }
-    return module_new(ref);
+    self->ref = ref;
+    return MP_OBJ_FROM_PTR(self);
 }
 
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in) {
@@ -238,6 +242,7 @@ mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in) {
 // A module whose AOT code stays where it is (XIP): `blob` must outlive it.
 mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
     mp_wasm_runtime_ensure();
+    mp_obj_wasm_module_t *self = module_new();
     LoadArgs load_args;
     memset(&load_args, 0, sizeof(load_args));
     load_args.name = "";
@@ -264,7 +269,8 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
     ref->binary_len = (uint32_t)len;
     ref->refs = 1;
     ref->is_aot = true;
-    return module_new(ref);
+    self->ref = ref;
+    return MP_OBJ_FROM_PTR(self);
 }
 
 static mp_obj_t wasm_module_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
