@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV_PY := cache/venv/bin/python
 INTERP ?= fast
 # The boards default to the classic interpreter: the fast one precompiles
-# modules into about three times their size of RAM.
+# modules into about 3.5 times their size of RAM.
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
@@ -83,4 +83,5 @@ esp32:
 		--output type=local,dest=build/esp32/$(BOARD) .
 
 esp32-flash:
+	$(if $(PORT),,$(error PORT=/dev/ttyUSB0 (the board's serial port) is required))
 	$(VENV_PY) -m scripts flash --port $(PORT) --board $(BOARD) $(FLASH_ARGS)

@@ -75,7 +75,7 @@ NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...)
 
 // --- Module-level functions ----------------------------------------------------
 
-// version() -> "WAMR 2.4.3 (interp=fast, aot, bulk-memory, ref-types, multi-value, wasi)"
+// version() -> "WAMR 2.4.3 (interp=fast, aot, bulk-memory, ref-types, multi-value, wasi-preview1, pool=256K)"
 static mp_obj_t mod_wasm_version(void) {
     uint32_t major, minor, patch;
     wasm_runtime_get_version(&major, &minor, &patch);

@@ -111,7 +111,7 @@ extern const size_t mp_wasm_natives_mp_len;
 void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports);
 void mp_wasm_host_imports_reset(void);
 
-// WASI (wasm_wasi.c, wasm_wasi_fd.c).
+// WASI (wasm_wasi.c, wasm_wasi_fd.c, wasm_wasi_path.c).
 #define MP_WASM_WASI_MODULE "wasi_snapshot_preview1"
 bool mp_wasm_wasi_register(void);
 bool mp_wasm_wasi_has(const char *name);

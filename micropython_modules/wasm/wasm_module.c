@@ -97,8 +97,9 @@ static mp_obj_wasm_module_t *module_new(void) {
     return self;
 }
 
-// One load attempt. Returns NULL (with `binary` freed) only when WAMR ran
-// out of pool memory; every other failure raises.
+// One load attempt. Returns NULL only when the pool ran out (for the copy
+// of the binary or inside WAMR, nothing left allocated); every other failure
+// raises.
 static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, size_t error_len) {
     uint8_t *binary = mp_wasm_pool_malloc(src->len);
     if (binary == NULL) {

@@ -14,7 +14,7 @@
 #define WASI_CLOCK_PROCESS_CPUTIME 2
 #define WASI_CLOCK_THREAD_CPUTIME 3
 
-// --- Helpers shared with wasm_wasi_fd.c ------------------------------------
+// --- Helpers shared with wasm_wasi_fd.c and wasm_wasi_path.c ------------------------------------
 
 mp_obj_wasm_instance_t *wasi_instance(wasm_exec_env_t exec_env) {
     return wasm_runtime_get_custom_data(wasm_runtime_get_module_inst(exec_env));
