@@ -158,8 +158,8 @@ def compile_wasm(source, target="x86_64", xip=False, output=None, *, quiet=False
 
 def read_target_info(data):
     """The target-info section of an AOT file, as a dict (see aot_loader.c)."""
-    if data[:4] != AOT_MAGIC:
-        raise ValueError("not a WAMR AOT file (no \\0aot magic)")
+    if data[:4] != AOT_MAGIC or len(data) < 16 + struct.calcsize("<HHHHIIQQ16s"):
+        raise ValueError("not a WAMR AOT file")
     version, section, size = struct.unpack_from("<III", data, 4)
     if section != 0 or size < struct.calcsize("<HHHHIIQQ16s"):
         raise ValueError("AOT file does not start with a target-info section")

@@ -239,7 +239,7 @@ def main(argv=None):
     args = make_parser().parse_args(argv)
     try:
         status = args.func(args)
-    except ToolError as exc:
+    except (ToolError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -23,10 +23,12 @@ def _lfs(block_count, **kw):
 
 
 def parse_size(text):
-    text = str(text).strip().upper()
-    scale = {"K": 1024, "M": 1024 * 1024}.get(text[-1:], 1)
-    number = int(text[:-1] if text[-1:] in "KM" else text)
-    size = number * scale
+    from .partitions import parse_int
+
+    try:
+        size = parse_int(str(text), "image size")
+    except ValueError as exc:
+        raise ToolError(str(exc)) from None
     if size % BLOCK_SIZE or size < 8 * BLOCK_SIZE:
         raise ToolError(f"image size must be a multiple of {BLOCK_SIZE} and at least 32K, not {text}")
     return size

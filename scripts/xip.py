@@ -35,7 +35,6 @@ HEADER = struct.Struct("<4sHHII")
 ENTRY = struct.Struct("<32s16sIIII")
 BLOB_ALIGN = 4096
 NAME_MAX = 31
-XIP_E_TYPE = 4  # WAMR marks XIP AOT files with this ELF-style type
 
 
 @dataclass
@@ -50,15 +49,13 @@ class App:
 
 def aot_info(blob, what="AOT file"):
     """(target, aot_version, is_xip) from a WAMR AOT file's header."""
-    if len(blob) < 8 + 8 + 48 or blob[:4] != b"\0aot":
-        raise ToolError(f"{what}: not a WAMR AOT file")
-    version = struct.unpack_from("<I", blob, 4)[0]
-    section_type, _size = struct.unpack_from("<II", blob, 8)
-    if section_type != 0:
-        raise ToolError(f"{what}: AOT file does not start with its target-info section")
-    _bin, _abi, e_type, _machine, _ever, _flags, _feat, _res, arch = struct.unpack_from(
-        "<HHHHIIQQ16s", blob, 16)
-    return arch.split(b"\0", 1)[0].decode("ascii"), version, e_type == XIP_E_TYPE
+    from . import aot
+
+    try:
+        info = aot.read_target_info(blob)
+    except ValueError as exc:
+        raise ToolError(f"{what}: {exc}") from None
+    return info["arch"], info["version"], info["xip"]
 
 
 def aot_text_size(blob):

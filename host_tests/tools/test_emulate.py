@@ -51,3 +51,20 @@ def test_mkfs_rejects_bad_sizes_and_lsfs_bad_images(tmp_path):
     proc = _scripts("lsfs", str(junk))
     assert proc.returncode == 1
     assert proc.stderr.startswith(f"error: {junk}: not a littlefs image")
+
+
+def test_bad_arguments_are_errors_not_tracebacks(tmp_path):
+    missing = tmp_path / "missing.bin"
+    app = tmp_path / "app.wasm"
+    app.write_bytes(b"\0asm\x01\0\0\0")
+    cases = [
+        (("mkfs", "-o", tmp_path / "a.img", "--size", "abc", app), "error: image size 'abc' is not a number"),
+        (("mkfs", "-o", tmp_path / "a.img", "--size", "64K", missing),
+         f"error: [Errno 2] No such file or directory: '{missing}'"),
+        (("lsfs", missing), f"error: [Errno 2] No such file or directory: '{missing}'"),
+        (("xip-list", missing), f"error: [Errno 2] No such file or directory: '{missing}'"),
+    ]
+    for args, message in cases:
+        proc = _scripts(*map(str, args))
+        assert (proc.returncode, proc.stderr.strip().splitlines()[-1]) == (1, message), proc.stderr
+        assert "Traceback" not in proc.stderr
