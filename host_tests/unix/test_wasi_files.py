@@ -56,12 +56,14 @@ def test_traversal_and_symlink_escapes_are_refused(fw):
     (fw.workdir / "data").mkdir()
     (fw.workdir / "secret.txt").write_text("outside")
     os.symlink(fw.workdir, fw.workdir / "data" / "up")
+    os.symlink(fw.workdir / "created.txt", fw.workdir / "data" / "dangling")
     out = fw.lines(RUN + """
 code, text = files('escape')
 print(code)
 print(text, end='')
 print(files('cat', '/data/up/secret.txt'))
 print(files('ls', '/data/up'))
+print(files('write', '/data/dangling', '1'))
 """)
     assert out == [
         "0",
@@ -74,6 +76,7 @@ print(files('ls', '/data/up'))
         "done",
         "(1, 'cat -1 errno=ENOTCAPABLE\\n')",
         "(1, 'ls -1 errno=ENOTCAPABLE\\n')",
+        "(1, 'write -1 errno=ENOTCAPABLE\\n')",
     ]
     assert sorted(os.listdir(fw.workdir)) == ["data", "secret.txt", "test_script.py"]
     assert (fw.workdir / "secret.txt").read_text() == "outside"

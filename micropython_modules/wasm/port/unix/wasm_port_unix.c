@@ -65,7 +65,8 @@ void mp_wasm_port_guest_exit(void) {
 }
 
 // Symlinks can pre-exist in a host directory: resolve the deepest existing
-// ancestor of `path` and check that it is still below `root`.
+// ancestor of `path` and check that it is still below `root`. A dangling
+// symlink on the way is refused: creating through it could land anywhere.
 bool mp_wasm_port_path_contained(const char *root, const char *path) {
     char real_root[PATH_MAX], probe[PATH_MAX], real[PATH_MAX];
     if (realpath(root, real_root) == NULL || strlen(path) >= sizeof(probe)) {
@@ -73,6 +74,10 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
     }
     strcpy(probe, path);
     while (realpath(probe, real) == NULL) {
+        struct stat st;
+        if (lstat(probe, &st) == 0) {
+            return false; // exists, yet does not resolve: a dangling symlink
+        }
         char *slash = strrchr(probe, '/');
         if (slash == NULL) {
             if (getcwd(real, sizeof(real)) == NULL) {
