@@ -14,7 +14,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-from . import paths
+from . import patches, paths
 from .progress import ToolError, info, run, step, warn
 
 
@@ -45,8 +45,12 @@ def _stamp_ok(stamp, content):
 
 
 def _extract(archive, dest_parent, tree, link):
-    """Extract `archive`, then point `link` at `dest_parent/tree`."""
+    """Extract `archive` into a fresh `dest_parent/tree` (patches are applied
+    to pristine trees only), then point `link` at it."""
     dest_parent.mkdir(parents=True, exist_ok=True)
+    top = dest_parent / Path(tree).parts[0]
+    if top.is_dir():
+        shutil.rmtree(top)
     with tarfile.open(archive) as tar:
         tar.extractall(dest_parent, filter="data")
     target = dest_parent / tree
@@ -153,7 +157,9 @@ def ensure_crates(lock):
     step("C sources from crates.io: " + ", ".join(
         f"{s['crate']} {s['crate_version']}" for s in crates.values()))
     stamp = paths.CACHE / "crates.stamp"
-    stamp_text = json.dumps(crates, sort_keys=True)
+    stamp_text = json.dumps({"crates": crates,
+                             "patches": {k: patches.describe(lock, k) for k in crates}},
+                            sort_keys=True)
     links = {"wamr": paths.WAMR, "lvgl": paths.LVGL}
     if _stamp_ok(stamp, stamp_text) and all(links[k].is_dir() for k in crates):
         info("already materialised")
@@ -183,6 +189,7 @@ def ensure_crates(lock):
         verify(found[0], src["sha256"], f"crate {src['crate']}")
         info(f"extracting {name}")
         _extract(found[0], paths.CACHE / "src", src["tree"], links[key])
+        patches.apply(lock, key, links[key])
     stamp.write_text(stamp_text)
 
 
@@ -196,7 +203,10 @@ def ensure_python_packages(lock):
     pkgs = lock["python_packages"]
     step(f"Python packages ({len(pkgs)} pinned, into {paths.VENV.relative_to(paths.ROOT)})")
     stamp = paths.CACHE / "venv.stamp"
-    stamp_text = json.dumps(pkgs, sort_keys=True)
+    patched = sorted(name for name in pkgs if patches.series(lock, name))
+    stamp_text = json.dumps({"packages": pkgs,
+                             "patches": {n: patches.describe(lock, n) for n in patched}},
+                            sort_keys=True)
     if _stamp_ok(stamp, stamp_text) and venv_python().exists():
         info("already installed")
         return
@@ -208,9 +218,27 @@ def ensure_python_packages(lock):
     try:
         run([venv_python(), "-m", "pip", "install", "-q", "--require-hashes", "--no-deps",
              "-r", req], what="pip install (hash-checked)", quiet=True)
+        if patched:
+            # Patches apply to pristine packages: reinstall the patched ones.
+            pins = [line for line in req.read_text().splitlines()
+                    if line.split("==")[0] in patched]
+            req_patched = paths.CACHE / "requirements.patched.txt"
+            req_patched.write_text("".join(f"{line}\n" for line in pins))
+            run([venv_python(), "-m", "pip", "install", "-q", "--require-hashes", "--no-deps",
+                 "--force-reinstall", "-r", req_patched],
+                what="pip reinstall (packages to patch)", quiet=True)
     except ToolError as exc:
         raise ToolError(f"could not install the pinned Python packages from PyPI: {exc}") from exc
+    site = _site_packages()
+    for name in patched:
+        patches.apply(lock, name, site)
     stamp.write_text(stamp_text)
+
+
+def _site_packages():
+    out = subprocess.run([str(venv_python()), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                         stdout=subprocess.PIPE, text=True, check=True)
+    return Path(out.stdout.strip())
 
 
 STEPS = {

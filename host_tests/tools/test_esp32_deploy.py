@@ -12,7 +12,8 @@ import pytest
 
 from scripts import deploy, emulate, esp32, flash, flashfs, paths, xip
 from scripts.progress import ToolError
-from test_esp32_flash import MOCK, MockFlash, make_images, mock_bootloader, wasmapps_image  # noqa: F401
+from esp_mock import MOCK, MockFlash
+from test_esp32_flash import make_images, wasmapps_image
 
 GUEST = paths.BUILD / "guest"
 FIRMWARE = paths.BUILD / "emulated" / "firmware.elf"

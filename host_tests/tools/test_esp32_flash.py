@@ -7,59 +7,18 @@ are clear errors that leave the flash untouched."""
 import hashlib
 import os
 import random
-import socket
 import struct
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from scripts import aot, esp32, flash, flashfs, partitions, paths
 from scripts.progress import ToolError
 
-MOCK = Path(sys.executable).parent / "esp32-mock-bootloader"
-MOCK_FLASH_SIZE = 4 * partitions.MB     # what the mock emulates
+from esp_mock import MOCK, MOCK_FLASH_SIZE, MockFlash, free_port
+
 pytestmark = pytest.mark.skipif(not MOCK.exists(), reason="esp32-mock-bootloader not installed (make setup)")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def mock_bootloader():
-    """Starts mock bootloaders: mock_bootloader('esp32') -> socket:// URL."""
-    procs = []
-
-    def start(chip):
-        port = free_port()
-        proc = subprocess.Popen([str(MOCK), "run", "--chip", chip, "--bind", "127.0.0.1",
-                                 "--port", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(proc)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"esp32-mock-bootloader exited with {proc.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return f"socket://127.0.0.1:{port}"
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail("esp32-mock-bootloader did not start listening")
-
-    yield start
-    for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def esp_image(chip, payload):
@@ -102,61 +61,6 @@ def make_images(directory, board_name, *, app_size=200 * 1024, table=True, chip=
     (directory / "vfs.img").write_bytes(flashfs.make_image({"/hello.wasm": b"\0asm\1\0\0\0"}, vfs.size))
     (directory / "wasmapps.bin").write_bytes(wasmapps_image(aot.target_arch(board.aot_target), rng))
     return board
-
-
-class MockFlash:
-    """What the mock's flash holds, seen through esptool. One esptool session
-    per operation: the mock loses track of a session after a stub read."""
-
-    def __init__(self, url):
-        self.url = url
-
-    def _session(self):
-        from esptool.cmds import detect_chip, run_stub
-        esp = run_stub(detect_chip(self.url, 460800, connect_attempts=3))
-        # The mock answers every sync packet of the connect sequence; a late
-        # answer left in the input would be taken for read_flash data.
-        time.sleep(0.3)
-        esp._port.reset_input_buffer()
-        return esp
-
-    def _with_session(self, fn):
-        esp = self._session()
-        try:
-            return fn(esp)
-        finally:
-            esp._port.close()
-
-    def read(self, offset, size, chunk=256 * 1024):
-        """Reads in whole 4 KB packets (the mock stalls on a partial last
-        one) and in chunks, each retried: the mock's stub read stream
-        occasionally stops on long reads."""
-        from esptool.util import FatalError
-        padded = (size + 4095) // 4096 * 4096
-        data = b""
-        for at in range(offset, offset + padded, chunk):
-            n = min(chunk, offset + padded - at)
-            for attempt in range(3):
-                try:
-                    data += self._with_session(lambda esp: esp.read_flash(at, n))
-                    break
-                except FatalError:
-                    if attempt == 2:
-                        raise
-        return data[:size]
-
-    def md5(self, offset, size):
-        digest = self._with_session(lambda esp: esp.flash_md5sum(offset, size))
-        return digest.hex() if isinstance(digest, bytes) else digest
-
-    def is_erased(self, offset, size):
-        return self.md5(offset, size) == hashlib.md5(b"\xff" * size).hexdigest()
-
-    def write(self, offset, data):
-        def scribble(esp):
-            esp.flash_begin(len(data), offset)
-            esp.flash_block(data, 0)
-        self._with_session(scribble)
 
 
 def run_flash(*args):
