@@ -6,8 +6,8 @@
 // MICROPY_WASM_INTERP=fast (see esp32_common/wamr_board.cmake).
 //
 // Memory: the WAMR pool (MICROPY_WASM_POOL_SIZE, 1 MB, set in
-// mpconfigboard.cmake) is placed in PSRAM by a linker fragment; the GC heap
-// is in PSRAM too (MicroPython's SPIRAM support).
+// mpconfigboard.cmake) is static .bss in PSRAM (EXT_RAM_BSS_ATTR); the GC
+// heap is in PSRAM too (MicroPython's SPIRAM support).
 //
 // REPL on native USB (TinyUSB CDC) and on UART0; Ctrl-C on either stops a
 // running wasm guest.
