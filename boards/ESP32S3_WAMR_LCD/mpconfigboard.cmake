@@ -11,7 +11,6 @@ set(IDF_TARGET esp32s3)
 
 set(SDKCONFIG_DEFAULTS
     boards/sdkconfig.base
-    boards/sdkconfig.usb
     boards/sdkconfig.ble
     boards/sdkconfig.spiram_sx
     boards/sdkconfig.240mhz
@@ -19,6 +18,12 @@ set(SDKCONFIG_DEFAULTS
     ${MICROPY_BOARD_DIR}/../esp32_common/sdkconfig.wamr
     ${MICROPY_BOARD_DIR}/sdkconfig.board
 )
+
+# REPL on the native USB port through the chip's USB Serial/JTAG controller,
+# not TinyUSB (MICROPY_HW_ENABLE_USBDEV 0 in mpconfigboard.h): its interrupt
+# handler sees Ctrl-C, so Ctrl-C stops a guest that is computing. TinyUSB's
+# CDC sees Ctrl-C only when MicroPython's scheduler runs, never during a guest.
+set(MICROPY_PY_TINYUSB OFF)
 
 # WAMR pool: 1 MB of static .bss in PSRAM (MICROPY_WASM_POOL_IN_PSRAM: the
 # module's port/esp32/wasm_pool_esp32.c marks it EXT_RAM_BSS_ATTR, which

@@ -13,6 +13,9 @@
 // also come from the ESP-IDF heap (WAMR's esp-idf platform layer). This
 // board leaves Bluetooth out: the BT controller would reserve ~56 KB of DRAM.
 
+// REPL on UART0, whose interrupt handler sees Ctrl-C: Ctrl-C stops a running
+// wasm guest, even one in a tight loop.
+
 // NVS (MicroPython's boardctrl_startup), then the WAMR pool from the heap.
 #define MICROPY_BOARD_STARTUP               mp_wasm_esp32_board_startup
 void mp_wasm_esp32_board_startup(void);
