@@ -66,8 +66,13 @@ ARG LVGL_CRATE_VERSION
 ARG LVGL_CRATE_SHA256
 ARG LVGL_TREE
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl patch python3 \
     && rm -rf /var/lib/apt/lists/*
+# The project's patch series for WAMR (firmware/patches/wamr, sha256 in the
+# lock file), applied by the same code as `make setup`.
+COPY firmware/deps.lock.json /project/firmware/
+COPY firmware/patches /project/firmware/patches
+COPY scripts /project/scripts
 WORKDIR /opt/src
 RUN set -eu; \
     fetch() { \
@@ -85,6 +90,7 @@ RUN set -eu; \
         grep -q "#define WAMR_VERSION_$part\$" "$WAMR_TREE/core/version.h" \
             || { echo "error: $WAMR_TREE is not WAMR $WAMR_VERSION" >&2; exit 1; }; \
     done; \
+    (cd /project && python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"); \
     mv "$WAMR_TREE" /opt/wamr; \
     mv "$LVGL_TREE" /opt/lvgl; \
     rm -rf /opt/src

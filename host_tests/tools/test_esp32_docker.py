@@ -140,6 +140,9 @@ def test_build_uses_absolute_board_and_module_paths():
     assert "make -C ports/esp32 submodules" in text and "make -C mpy-cross" in text
     assert 'git clone --depth 1 --branch "v${MICROPY_VERSION}"' in text
     assert "https://static.crates.io/crates/" in text and "sha256sum -c" in text
+    # WAMR gets the project's patch series, as in `make setup`.
+    assert 'python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"' in text
+    assert "COPY firmware/patches /project/firmware/patches" in text
     # The images the flash tool looks for: the firmware's are copied out of
     # the ESP-IDF build, vfs.img and wasmapps.bin are made by esp32-images.
     for kind in ("bootloader", "partition-table", "app"):
