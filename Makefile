@@ -5,7 +5,9 @@ INTERP ?= fast
 # The boards default to the classic interpreter: the fast one precompiles
 # modules into about 3.5 times their size of RAM.
 BOARD_INTERP ?= classic
-POOL_KB ?= 256
+# The unix pool holds real programs (a 1 MB module on the fast interpreter
+# plus its memory); pages the pool never touches cost no RAM.
+POOL_KB ?= 16384
 
 .PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil clean distclean
 

@@ -49,7 +49,12 @@ def unix_build_dir(interp="fast"):
     return paths.BUILD / ("unix" if interp == "fast" else f"unix-{interp}")
 
 
-def build_unix(interp="fast", pool_kb=256):
+# Big enough for 1 MB modules on the fast interpreter with their linear
+# memory; a static array, so pages that are never used cost no RAM.
+UNIX_POOL_KB = 16384
+
+
+def build_unix(interp="fast", pool_kb=UNIX_POOL_KB):
     """Build the unix port with the `wasm` module into build/unix/micropython."""
     port = paths.MICROPYTHON / "ports" / "unix"
     _require(port, "MicroPython source")
@@ -77,12 +82,26 @@ def build_unix(interp="fast", pool_kb=256):
     return out_dir / "micropython"
 
 
+def native_build_dir():
+    """The real programs built natively (gcc), to compare their output."""
+    return paths.BUILD / "native"
+
+
 def build_guests(out_dir=None):
-    """Build the C guest apps (guest/Makefile) into build/guest."""
+    """Build the C guest apps (guest/Makefile) and the real programs
+    (guest/programs/Makefile: Lua and minigzip from their Debian sources, as
+    wasm and natively) into build/guest and build/native."""
     out_dir = out_dir or paths.BUILD / "guest"
     step(f"guest apps -> {out_dir}")
     run(["make", "-C", paths.GUEST, "-j", _jobs(), f"OUT={out_dir}"], what="make (guests)",
         quiet=True)
+    sources = {key.upper() + "_SRC": link for key, link in paths.PROGRAM_SOURCES.items()}
+    for key, link in paths.PROGRAM_SOURCES.items():
+        _require(link, f"{key} source")
+    step(f"real programs -> {out_dir}, {native_build_dir()}")
+    run(["make", "-C", paths.GUEST / "programs", "-j", _jobs(), f"OUT={out_dir}",
+         f"NATIVE_OUT={native_build_dir()}", *(f"{k}={v.resolve()}" for k, v in sources.items())],
+        what="make (real programs)", quiet=True)
     return out_dir
 
 

@@ -13,7 +13,7 @@ def _cmd_deps(args):
 
 def _cmd_build(args):
     from . import build
-    build.build_unix(interp=args.interp, pool_kb=args.pool_kb)
+    build.build_unix(interp=args.interp, pool_kb=args.pool_kb or build.UNIX_POOL_KB)
 
 
 def _cmd_guests(args):
@@ -136,14 +136,15 @@ def make_parser():
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("deps", help="fetch and verify the pinned dependencies into cache/")
-    p.add_argument("--only", action="append", choices=["debian", "micropython", "crates", "python"],
+    p.add_argument("--only", action="append", choices=["debian", "micropython", "programs", "crates", "python"],
                    help="run only this step (repeatable)")
     p.set_defaults(func=_cmd_deps)
 
     p = sub.add_parser("build", help="build the unix firmware (build/unix/micropython)")
     p.add_argument("--interp", choices=["fast", "classic"], default="fast",
                    help="WAMR interpreter flavour (default: fast)")
-    p.add_argument("--pool-kb", type=int, default=256, help="WAMR memory pool size in KB")
+    p.add_argument("--pool-kb", type=int, default=None,
+                   help="WAMR memory pool size in KB (default: 16384)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")

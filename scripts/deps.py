@@ -1,8 +1,9 @@
 """Materialise the pinned dependencies of firmware/deps.lock.json into cache/.
 
 Every download is verified against the lock file's sha256 before it is used.
-Nothing here touches the machine's apt configuration: MicroPython's Debian
-source package is fetched with a private sources list and lists directory.
+Nothing here touches the machine's apt configuration: Debian source packages
+(MicroPython, and the real programs built as guests: Lua, zlib) are fetched
+with a private sources list and lists directory.
 """
 
 import hashlib
@@ -114,14 +115,18 @@ def _private_apt(cache):
     ]
 
 
-def ensure_micropython(lock):
-    src = lock["sources"]["micropython"]
-    step(f"MicroPython {src['version']} (Debian source package {src['debian_version']})")
-    downloads = paths.CACHE / "downloads" / "micropython"
+def ensure_debian_source(lock, key, link):
+    """Fetch the Debian source package of lock["sources"][key] with apt-get
+    source (private sources list), verify every file and unpack the upstream
+    .orig tarball (Debian's packaging patches are not applied) behind `link`."""
+    src = lock["sources"][key]
+    name = src.get("name", key)
+    step(f"{name} {src['version']} (Debian source package {src['debian_version']})")
+    downloads = paths.CACHE / "downloads" / key
     downloads.mkdir(parents=True, exist_ok=True)
-    stamp = paths.CACHE / "micropython.stamp"
+    stamp = paths.CACHE / f"{key}.stamp"
     stamp_text = json.dumps(src, sort_keys=True)
-    if _stamp_ok(stamp, stamp_text) and paths.MICROPYTHON.is_dir():
+    if _stamp_ok(stamp, stamp_text) and link.is_dir():
         info("already materialised")
         return
 
@@ -133,21 +138,31 @@ def ensure_micropython(lock):
             f"deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
             f"{src['archive']} {src['suite']} main\n")
         try:
-            run(["apt-get", *opts, "update", "-q"], what="apt-get update (private trixie deb-src list)",
-                quiet=True)
+            run(["apt-get", *opts, "update", "-q"],
+                what=f"apt-get update (private {src['suite']} deb-src list)", quiet=True)
             run(["apt-get", *opts, "source", "--download-only",
                  f"{src['package']}={src['debian_version']}"],
-                what="apt-get source micropython", cwd=downloads, quiet=True)
+                what=f"apt-get source {src['package']}", cwd=downloads, quiet=True)
         except ToolError as exc:
             raise ToolError(f"could not fetch Debian source package "
                             f"{src['package']} {src['debian_version']} from {src['archive']} "
                             f"({src['suite']}): is the Debian archive reachable?\n{exc}") from exc
-    for name, expected in src["files"].items():
-        verify(downloads / name, expected, "MicroPython source package")
+    for fname, expected in src["files"].items():
+        verify(downloads / fname, expected, f"{name} source package")
     orig = next(f for f in src["files"] if ".orig." in f)
     info(f"extracting {orig}")
-    _extract(downloads / orig, paths.CACHE / "src", src["tree"], paths.MICROPYTHON)
+    _extract(downloads / orig, paths.CACHE / "src", src["tree"], link)
     stamp.write_text(stamp_text)
+
+
+def ensure_micropython(lock):
+    ensure_debian_source(lock, "micropython", paths.MICROPYTHON)
+
+
+def ensure_programs(lock):
+    """The real C programs built as guest apps (guest/programs)."""
+    for key, link in paths.PROGRAM_SOURCES.items():
+        ensure_debian_source(lock, key, link)
 
 
 # --- Crates (WAMR, LVGL) ------------------------------------------------------
@@ -244,6 +259,7 @@ def _site_packages():
 STEPS = {
     "debian": ensure_debian_packages,
     "micropython": ensure_micropython,
+    "programs": ensure_programs,
     "crates": ensure_crates,
     "python": ensure_python_packages,
 }

@@ -15,3 +15,5 @@ MICROPYTHON = CACHE / "micropython"
 WAMR = CACHE / "wamr"
 LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
+# Real C programs built as guest apps (guest/programs), by lock-file key.
+PROGRAM_SOURCES = {"lua": CACHE / "lua", "zlib": CACHE / "zlib"}

@@ -29,6 +29,7 @@ WASM_MOD_SRC := \
 	wasm_host_imports.c \
 	wasm_natives.c \
 	wasm_natives_mp.c \
+	wasm_natives_try.c \
 	wasm_memory_obj.c \
 	wasm_values.c \
 	wasm_wasi.c \

@@ -14,6 +14,9 @@
 // Exception text used to unwind a guest; the binding maps it back.
 #define MP_WASM_EXC_PROC_EXIT "wasi proc exit"
 #define MP_WASM_EXC_HOST_ERROR "host function raised an exception"
+// A guest's wasm_try.throw unwinding to its wasm_try.call (the text is what a
+// throw outside any call() traps with).
+#define MP_WASM_EXC_GUEST_THROW "wasm_try.throw outside wasm_try.call"
 
 // Exceptions (modwasm.c).
 extern const mp_obj_type_t mp_type_wasm_error;
@@ -115,6 +118,8 @@ bool mp_wasm_natives_register(void);
 bool mp_wasm_natives_has(const char *module_name, const char *name);
 extern NativeSymbol mp_wasm_natives_mp[];
 extern const size_t mp_wasm_natives_mp_len;
+extern NativeSymbol mp_wasm_natives_try[];
+extern const size_t mp_wasm_natives_try_len;
 
 // Python host functions (wasm_host_imports.c).
 void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports);

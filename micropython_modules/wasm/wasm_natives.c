@@ -19,6 +19,7 @@ typedef struct _native_family_t {
 
 static const native_family_t native_families[] = {
     { "mp", mp_wasm_natives_mp, &mp_wasm_natives_mp_len },
+    { "wasm_try", mp_wasm_natives_try, &mp_wasm_natives_try_len },
 };
 
 bool mp_wasm_natives_register(void) {
