@@ -21,6 +21,10 @@ from .progress import ToolError
 
 WORKLOADS_DIR = paths.GUEST / "programs" / "workloads"
 
+# WAMR's stack for the guest's frames (Instance(stack=...)): Lua's C
+# functions nest (pcall, gsub callbacks) beyond the 16 KB default.
+WASM_STACK = 32768
+
 
 def text_corpus(size):
     """`size` bytes of deterministic, compressible text (words drawn by an
@@ -115,7 +119,7 @@ def guest_script(module_expr, w, stdin_path, stdout_path, *, argv0=None, setup="
         "err = io.BytesIO()\n"
         f"m = {module_expr}\n"
         f"w = wasm.WASI(args={argv!r}, stdin=stdin, stdout=out, stderr=err)\n"
-        "inst = wasm.Instance(m, wasi=w, heap=0)\n"
+        f"inst = wasm.Instance(m, wasi=w, heap=0, stack={WASM_STACK})\n"
         "code = inst.run()\n"
         f"open({str(stdout_path)!r}, 'wb').write(out.getvalue())\n"
         "print('exit', code)\n"

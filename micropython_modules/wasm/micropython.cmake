@@ -112,12 +112,15 @@ set(WAMR_FEATURE_DEFS
     WASM_DISABLE_WAKEUP_BLOCKING_OP=1
     WASM_ENABLE_QUICK_AOT_ENTRY=1
     WASM_ENABLE_LOAD_CUSTOM_SECTION=0
+    WASM_DISABLE_WRITE_GS_BASE=1
     BH_MALLOC=wasm_runtime_malloc
     BH_FREE=wasm_runtime_free
 )
 # ESP32 only: XIP AOT text and data are read through the instruction bus.
 set(WAMR_ESP32_DEFS
     WASM_ENABLE_WORD_ALIGN_READ=1
+    # Classic interpreter: wamr.mk's WAMR_BLOCK_ADDR_CACHE for boards.
+    BLOCK_ADDR_CACHE_SIZE=256
 )
 
 # --- WAMR as its own static library ---------------------------------------------

@@ -47,6 +47,7 @@ void mp_wasm_runtime_ensure(void);
 void mp_wasm_runtime_deinit(void);
 bool mp_wasm_runtime_active(void);
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free);
+size_t mp_wasm_pool_largest_free(void);
 void *mp_wasm_pool_malloc(size_t size);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 
@@ -91,13 +92,24 @@ typedef struct _mp_obj_wasm_instance_t {
     struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (pool)
     int32_t exit_code;
     bool exited;
+    // The last memory.grow that failed (guest or host), for memory_error.
+    uint8_t grow_failure;        // MP_WASM_GROW_OK, _CAP or _POOL
+    uint32_t grow_failed_pages;  // the size it asked for, in pages
+    uint32_t grow_failed_largest; // largest free pool block then (bytes)
 } mp_obj_wasm_instance_t;
+
+enum { MP_WASM_GROW_OK, MP_WASM_GROW_CAP, MP_WASM_GROW_POOL };
 
 mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const char *name, size_t n_args, const mp_obj_t *args);
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
-    mp_int_t stack, mp_int_t heap);
+    mp_int_t stack, mp_int_t heap, mp_int_t max_pages);
+// Why the last memory.grow failed (None if none did), and WAMR's hook for it.
+mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self);
+void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t mem_index,
+    enlarge_memory_error_reason_t reason, wasm_module_inst_t inst, wasm_exec_env_t exec_env,
+    void *user_data);
 mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);

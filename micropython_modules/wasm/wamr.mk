@@ -10,9 +10,16 @@
 #   WASM_INTERP       fast | classic
 #   WAMR_ARCH_CFLAGS  CPU flags that must match the rest of the firmware
 #   WAMR_BOARD_DEFS   extra WAMR defines of a board (e.g. WASM_ENABLE_WORD_ALIGN_READ)
+#   WAMR_BLOCK_ADDR_CACHE  classic interpreter: block-address cache sets per
+#                     exec env (power of two, 2 entries of 3 pointers each)
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
 WAMR_PLATFORM ?= linux
+# WAMR's default is 64 sets: interpreter-style guests (a big dispatch
+# switch) then spend most of their time rescanning bytecode for block ends
+# (README: "Classic interpreter"). 256 sets cost 6 KB per instance on a
+# 32-bit board.
+WAMR_BLOCK_ADDR_CACHE ?= 256
 WAMR_TARGET ?= X86_64
 WASM_INTERP ?= fast
 WAMR_BUILD_DIR ?= $(BUILD)/wamr
@@ -72,6 +79,7 @@ WAMR_FEATURE_DEFS = \
 	-DWASM_DISABLE_WAKEUP_BLOCKING_OP=1 \
 	-DWASM_ENABLE_QUICK_AOT_ENTRY=1 \
 	-DWASM_ENABLE_LOAD_CUSTOM_SECTION=0 \
+	-DWASM_DISABLE_WRITE_GS_BASE=1 \
 	-DBH_MALLOC=wasm_runtime_malloc \
 	-DBH_FREE=wasm_runtime_free
 
@@ -110,6 +118,7 @@ WAMR_API_CFLAGS = -I$(WAMR_CORE)/iwasm/include $(WAMR_FEATURE_DEFS) $(WAMR_TARGE
 WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-sections \
 	-fno-strict-aliasing -w \
 	$(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_BOARD_DEFS) $(WAMR_PLATFORM_DEFS) \
+	-DBLOCK_ADDR_CACHE_SIZE=$(WAMR_BLOCK_ADDR_CACHE) \
 	-I$(WAMR_CORE) \
 	-I$(WAMR_CORE)/iwasm/include \
 	-I$(WAMR_CORE)/iwasm/common \

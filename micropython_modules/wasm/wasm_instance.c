@@ -47,12 +47,15 @@ static void link_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi
 }
 
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
-    mp_int_t stack, mp_int_t heap) {
+    mp_int_t stack, mp_int_t heap, mp_int_t max_pages) {
     if (stack < 1024 || stack > 1024 * 1024) {
         mp_raise_ValueError(MP_ERROR_TEXT("stack must be between 1024 and 1048576 bytes"));
     }
     if (heap < 0 || heap > 16 * 1024 * 1024) {
         mp_raise_ValueError(MP_ERROR_TEXT("heap must be between 0 and 16777216 bytes"));
+    }
+    if (max_pages < 0 || max_pages > 65536) {
+        mp_raise_ValueError(MP_ERROR_TEXT("max_pages must be between 0 (no cap) and 65536"));
     }
     if (imports != mp_const_none && !mp_obj_is_dict_or_ordereddict(imports)) {
         mp_raise_TypeError(MP_ERROR_TEXT("imports must be a dict"));
@@ -75,6 +78,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->wasi_ctx = NULL;
     self->exit_code = 0;
     self->exited = false;
+    self->grow_failure = MP_WASM_GROW_OK;
 
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
@@ -89,13 +93,22 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
-        self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
-            error_buf, sizeof(error_buf));
+        InstantiationArgs inst_args = {
+            .default_stack_size = (uint32_t)stack,
+            .host_managed_heap_size = (uint32_t)heap,
+            .max_memory_pages = (uint32_t)max_pages, // 0: the module's own maximum
+        };
+        self->inst = wasm_runtime_instantiate_ex(mref->module, &inst_args, error_buf, sizeof(error_buf));
         if (self->inst == NULL) {
             // Unreachable instances may still hold pool memory.
             gc_collect();
-            self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
-                error_buf, sizeof(error_buf));
+            self->inst = wasm_runtime_instantiate_ex(mref->module, &inst_args, error_buf, sizeof(error_buf));
+        }
+        if (self->inst == NULL && strstr(error_buf, "allocate memory failed") != NULL) {
+            // Mostly the initial linear memory: say how much room there is.
+            mp_raise_msg_varg(&mp_type_MemoryError,
+                MP_ERROR_TEXT("WAMR pool too small to instantiate the module (largest free block %u bytes)"),
+                (unsigned)mp_wasm_pool_largest_free());
         }
         if (self->inst == NULL) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
@@ -118,18 +131,19 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
 }
 
 static mp_obj_t wasm_instance_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *all_args) {
-    enum { ARG_module, ARG_imports, ARG_stack, ARG_heap, ARG_wasi };
+    enum { ARG_module, ARG_imports, ARG_stack, ARG_heap, ARG_wasi, ARG_max_pages };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_module, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_imports, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_stack, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
         { MP_QSTR_heap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
         { MP_QSTR_wasi, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_max_pages, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
     return mp_wasm_instance_new(args[ARG_module].u_obj, args[ARG_imports].u_obj,
-        args[ARG_wasi].u_obj, args[ARG_stack].u_int, args[ARG_heap].u_int);
+        args[ARG_wasi].u_obj, args[ARG_stack].u_int, args[ARG_heap].u_int, args[ARG_max_pages].u_int);
 }
 
 void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc) {
@@ -137,6 +151,42 @@ void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t 
         self->pending_exc = exc;
     }
     wasm_runtime_set_exception(self->inst, MP_WASM_EXC_HOST_ERROR);
+}
+
+// WAMR's hook when memory.grow fails, from the guest or from Memory.grow:
+// only records why (no Python objects: it runs inside WAMR).
+void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t mem_index,
+    enlarge_memory_error_reason_t reason, wasm_module_inst_t inst, wasm_exec_env_t exec_env,
+    void *user_data) {
+    (void)mem_index;
+    (void)exec_env;
+    (void)user_data;
+    mp_obj_wasm_instance_t *self = wasm_runtime_get_custom_data(inst);
+    if (self == NULL) {
+        return;
+    }
+    self->grow_failure = reason == MAX_SIZE_REACHED ? MP_WASM_GROW_CAP : MP_WASM_GROW_POOL;
+    self->grow_failed_pages = (uint32_t)(cur_size / 65536u) + inc_pages;
+    self->grow_failed_largest = reason == MAX_SIZE_REACHED ? 0 : (uint32_t)mp_wasm_pool_largest_free();
+}
+
+mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self) {
+    if (self->grow_failure == MP_WASM_GROW_OK) {
+        return mp_const_none;
+    }
+    wasm_memory_inst_t mem = wasm_runtime_get_default_memory(self->inst);
+    unsigned max_pages = mem != NULL ? (unsigned)wasm_memory_get_max_page_count(mem) : 0;
+    vstr_t msg;
+    vstr_init(&msg, 96);
+    if (self->grow_failure == MP_WASM_GROW_CAP) {
+        vstr_printf(&msg, "memory.grow to %u pages refused: the maximum is %u pages",
+            (unsigned)self->grow_failed_pages, max_pages);
+    } else {
+        vstr_printf(&msg, "memory.grow to %u pages (%u bytes) failed: out of memory (largest free block "
+            "in the WAMR pool: %u bytes)", (unsigned)self->grow_failed_pages,
+            (unsigned)self->grow_failed_pages * 65536u, (unsigned)self->grow_failed_largest);
+    }
+    return mp_obj_new_str_from_vstr(&msg);
 }
 
 // Turns the guest's pending exception into the matching Python exception.
@@ -336,6 +386,10 @@ static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         }
         if (attr == MP_QSTR_closed) {
             dest[0] = mp_obj_new_bool(self->inst == NULL);
+            return;
+        }
+        if (attr == MP_QSTR_memory_error) {
+            dest[0] = mp_wasm_instance_memory_error(mp_wasm_instance_open(self_in));
             return;
         }
     }

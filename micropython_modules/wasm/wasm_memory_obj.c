@@ -98,9 +98,14 @@ static mp_obj_t wasm_memory_grow(mp_obj_t self_in, mp_obj_t pages_in) {
         mp_raise_ValueError(MP_ERROR_TEXT("pages must be >= 0"));
     }
     uint64_t before = wasm_memory_get_cur_page_count(mem);
+    mp_obj_wasm_instance_t *inst = MP_OBJ_TO_PTR(((mp_obj_wasm_memory_t *)MP_OBJ_TO_PTR(self_in))->instance);
+    inst->grow_failure = MP_WASM_GROW_OK;
     if (!wasm_memory_enlarge(mem, (uint64_t)pages)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_error, "cannot grow memory by %d pages (now %u, max %u)",
-            (int)pages, (unsigned)before, (unsigned)wasm_memory_get_max_page_count(mem));
+        // Below the maximum, memory ran out: say how much was left.
+        bool no_room = inst->grow_failure == MP_WASM_GROW_POOL;
+        mp_wasm_raise_fmt(&mp_type_wasm_error, "cannot grow memory by %d pages (now %u, max %u)%s%s",
+            (int)pages, (unsigned)before, (unsigned)wasm_memory_get_max_page_count(mem),
+            no_room ? ": " : "", no_room ? mp_obj_str_get_str(mp_wasm_instance_memory_error(inst)) : "");
     }
     return mp_obj_new_int_from_ull(before);
 }

@@ -44,6 +44,8 @@ void mp_wasm_runtime_ensure(void) {
     // Load and link problems are reported as Python exceptions; WAMR's own
     // log lines would only duplicate them on the console.
     wasm_runtime_set_log_level(WASM_LOG_LEVEL_ERROR);
+    // Why a memory.grow failed, for Instance.memory_error.
+    wasm_runtime_set_enlarge_mem_error_callback(mp_wasm_memory_grow_failed, NULL);
     // Natives are dropped by wasm_runtime_destroy: register them every time.
     if (!mp_wasm_wasi_register() || !mp_wasm_natives_register()) {
         wasm_runtime_destroy();
@@ -69,7 +71,7 @@ void mp_wasm_runtime_deinit(void) {
 // The largest block the pool can hand out right now. WAMR's free-byte
 // counter drifts upwards after in-place reallocations (an accounting quirk
 // of its ems allocator), so leak checks rely on this probe instead.
-static size_t pool_largest_free(void) {
+size_t mp_wasm_pool_largest_free(void) {
     size_t lo = 0, hi;
     mp_wasm_port_pool(&hi);
     while (lo < hi) {
@@ -92,7 +94,7 @@ static size_t pool_free_probe(void) {
     void *head = NULL;
     size_t total = 0;
     for (;;) {
-        size_t size = pool_largest_free();
+        size_t size = mp_wasm_pool_largest_free();
         if (size < sizeof(void *)) {
             break;
         }
@@ -121,7 +123,7 @@ void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) 
         if (wasm_runtime_get_mem_alloc_info(&stats)) {
             *total = stats.total_size;
         }
-        *largest_free = pool_largest_free();
+        *largest_free = mp_wasm_pool_largest_free();
         *free_bytes = pool_free_probe();
     }
 }

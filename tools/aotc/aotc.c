@@ -29,6 +29,7 @@
 
 #include "aotc_llvm.h"
 #include "aotc_polls.h"
+#include "aotc_xip_fcmp.h"
 
 #define AOT_SECTION_TARGET_INFO 0
 #define AOT_SECTION_RELOCATION 5
@@ -565,6 +566,11 @@ int main(int argc, char **argv) {
     }
     if (!compiled) {
         error("%s: compilation failed: %s", o.input, aot_get_last_error());
+        return 1;
+    }
+    // See aotc_xip_fcmp.c: compares the optimiser created would need helpers.
+    if (o.xip && aotc_xip_lower_fcmp((struct AOTCompContext *)comp_ctx) < 0) {
+        error("%s: no room for a runtime intrinsic: %s", o.input, aot_get_last_error());
         return 1;
     }
 

@@ -11,6 +11,7 @@ uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
 void *mp_wasm_port_stack_limit(void);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
+size_t mp_wasm_pool_largest_free(void);
 
 int bh_platform_init(void) {
     return 0;
@@ -171,8 +172,31 @@ int os_usleep(uint32 usec) {
     return 0;
 }
 
+// Blocks of the pool allocator carry a header; a spacer smaller than this
+// could leave the mapping somewhere else than at the top.
+#define POOL_SLACK (64u)
+
 // Linear memory and AOT code live in the WAMR pool. RAM is executable on
 // the supported MCUs, and there is no MMU to set protections on.
+//
+// A mapping goes to the top of the largest free block: a spacer takes the
+// bottom of that block while the mapping is allocated, then is freed. Later
+// allocations come from the bottom of the free space, and a linear memory
+// grows down into it (os_mremap below, WAMR patch 0061) without needing
+// room for a second copy.
+static void *alloc_at_top(unsigned int size) {
+    size_t largest = mp_wasm_pool_largest_free();
+    void *spacer = NULL;
+    if (largest > (size_t)size + 2 * POOL_SLACK) {
+        spacer = wasm_runtime_malloc((unsigned int)(largest - size - POOL_SLACK));
+    }
+    void *p = wasm_runtime_malloc(size);
+    if (spacer != NULL) {
+        wasm_runtime_free(spacer);
+    }
+    return p;
+}
+
 void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file) {
     (void)hint;
     (void)prot;
@@ -181,7 +205,7 @@ void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file)
     if (size == 0 || size > UINT32_MAX) {
         return NULL;
     }
-    void *p = wasm_runtime_malloc((unsigned int)size);
+    void *p = alloc_at_top((unsigned int)size);
     if (p != NULL) {
         memset(p, 0, size);
     }
@@ -202,6 +226,8 @@ int os_mprotect(void *addr, size_t size, int prot) {
     return 0;
 }
 
+// The pool allocator grows the block into free space after or before it
+// (moving it down), and only copies to a new block when neither suffices.
 void *os_mremap(void *old_addr, size_t old_size, size_t new_size) {
     if (new_size > UINT32_MAX) {
         return NULL;
