@@ -21,9 +21,10 @@ from .progress import ToolError
 
 WORKLOADS_DIR = paths.GUEST / "programs" / "workloads"
 
-# WAMR's stack for the guest's frames (Instance(stack=...)): Lua's C
-# functions nest (pcall, gsub callbacks) beyond the 16 KB default.
-WASM_STACK = 32768
+# WAMR's stack for the interpreters' frames (Instance(stack=...)): each
+# nested pcall re-enters luaV_execute, whose classic-interpreter frame is
+# large; lua-checks nests 8 deep. AOT code keeps its frames on the C stack.
+WASM_STACK = 131072
 
 
 def text_corpus(size):
@@ -106,7 +107,8 @@ def expected(w):
     return result.returncode, result.stdout
 
 
-def guest_script(module_expr, w, stdin_path, stdout_path, *, argv0=None, setup=""):
+def guest_script(module_expr, w, stdin_path, stdout_path, *, argv0=None, setup="",
+                 stack=WASM_STACK):
     """A MicroPython script that runs workload `w` through WASI on the
     module `module_expr` evaluates to, reading stdin from `stdin_path` and
     writing the guest's stdout to `stdout_path`; it prints `exit N`."""
@@ -119,7 +121,7 @@ def guest_script(module_expr, w, stdin_path, stdout_path, *, argv0=None, setup="
         "err = io.BytesIO()\n"
         f"m = {module_expr}\n"
         f"w = wasm.WASI(args={argv!r}, stdin=stdin, stdout=out, stderr=err)\n"
-        f"inst = wasm.Instance(m, wasi=w, heap=0, stack={WASM_STACK})\n"
+        f"inst = wasm.Instance(m, wasi=w, heap=0, stack={stack})\n"
         "code = inst.run()\n"
         f"open({str(stdout_path)!r}, 'wb').write(out.getvalue())\n"
         "print('exit', code)\n"

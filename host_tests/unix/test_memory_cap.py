@@ -41,15 +41,19 @@ for cap in (-1, 65537):
 
 
 def test_run_passes_the_cap(fw):
-    # hello.wasm starts with 2 pages: a cap below that cannot instantiate.
+    # Lua fills a table of 200000 integers (about 4 MB): under a 16-page
+    # (1 MB) cap its allocator fails and Lua reports it, without the cap it
+    # finishes.
     out = fw.lines("""
 import io, wasm
-print(wasm.run(GUEST + '/hello.wasm', stdout=io.BytesIO(), stderr=io.BytesIO(), stdin=io.BytesIO(),
-               max_pages=2))
-try:
-    wasm.run(GUEST + '/hello.wasm', stdout=io.BytesIO(), max_pages=1)
-except wasm.LinkError as exc:
-    print('LinkError:', exc)
+script = b'local t = {} for i = 1, 200000 do t[i] = i end print(#t)'
+for cap in (16, 0):
+    out, err = io.BytesIO(), io.BytesIO()
+    code = wasm.run(GUEST + '/lua.wasm', ('-',), stdin=io.BytesIO(script), stdout=out, stderr=err,
+                    heap=0, stack=32768, max_pages=cap)
+    print(cap, code, out.getvalue(), err.getvalue())
 """)
-    assert out[0] == "0"
-    assert out[1].startswith("LinkError: instantiation failed: ")
+    assert out == [
+        f"16 1 b'' b'{fw.guest_dir}/lua.wasm: not enough memory\\n'",
+        "0 0 b'200000\\n' b''",
+    ]
