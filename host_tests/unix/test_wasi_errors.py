@@ -504,3 +504,25 @@ print(w.args, w.env, len(w.preopens), w.stdin, w.stdout, w.stderr)
         "(b'p', b'q') (b'K=v',) 21 None None None",
     ]
 
+
+
+def test_objects_with_a_non_stream_protocol_are_not_streams(raw):
+    """A VFS object (whose protocol slot is the VFS protocol, not a stream's)
+    as stdio: a clear AttributeError, never a call through the wrong table."""
+    out = raw.lines(r"""
+import vfs
+r = Raw(stdin=vfs.VfsPosix(), stdout=vfs.VfsPosix())
+r.put(BUF, b'data\x00')
+r.iov(BUF, 5)
+for name in ('fd_read', 'fd_write'):
+    try:
+        print(r.e[name](0 if name == 'fd_read' else 1, IOV, 1, OUT))
+    except AttributeError as e:
+        print('AttributeError', e)
+print(r.m[BUF:BUF + 5], r.write(2, b'x'))
+""")
+    assert out == [
+        "AttributeError 'VfsPosix' object has no attribute 'read'",
+        "AttributeError 'VfsPosix' object has no attribute 'write'",
+        "b'data\\x00' 1",
+    ]
