@@ -526,3 +526,113 @@ print(r.m[BUF:BUF + 5], r.write(2, b'x'))
         "AttributeError 'VfsPosix' object has no attribute 'write'",
         "b'data\\x00' 1",
     ]
+
+
+def test_poll_oneoff_clock_variants(raw):
+    out = raw.lines(r"""
+r = Raw()
+def sub(userdata, timeout, flags=0, clock=1):
+    return struct.pack('<QB7xI4xQQH6x', userdata, 0, clock, timeout, 0, flags)
+r.call('clock_time_get', 0, 0, OUT)
+r.put(BUF, sub(1, r.u64(OUT) + 20000000, 1, 0))
+print(r.call('poll_oneoff', BUF, PATH, 1, OUT), r.u32(OUT), r.u64(PATH))
+r.put(BUF, sub(2, 1000) + sub(3, 2000000))
+print(r.call('poll_oneoff', BUF, PATH, 2, OUT), r.u32(OUT), r.u64(PATH), r.u64(PATH + 32))
+""")
+    assert out == ["OK 1 1", "OK 2 2 3"]
+
+
+def test_sigint_while_a_guest_sleeps_in_poll_oneoff(raw):
+    import select
+    import signal
+    import subprocess
+    from wasi_raw_support import PRELUDE
+
+    (raw.workdir / "data").mkdir(exist_ok=True)
+    script = raw.workdir / "sleep.py"
+    script.write_text(f"MODULE_PATH = {str(raw.module)!r}\n" + PRELUDE + r"""
+r = Raw()
+r.put(BUF, struct.pack('<QB7xI4xQQH6x', 1, 0, 1, 600 * 10**9, 0, 0))
+print('sleeping')
+try:
+    r.e.poll_oneoff(BUF, PATH, 1, OUT)
+except KeyboardInterrupt:
+    print('KeyboardInterrupt')
+print(r.call('sched_yield'), r.write(1, b'x'))
+""")
+    proc = subprocess.Popen([str(raw.fw.binary), str(script)], cwd=raw.workdir,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert select.select([proc.stdout], [], [], 60)[0], "the script never started"
+        assert proc.stdout.readline() == b"sleeping\n"
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (proc.returncode, out.decode().splitlines()) == (0, ["KeyboardInterrupt", "OK 1"]), err
+
+
+def test_wasi_imports_that_do_not_exist_or_have_the_wrong_type(fw, tmp_path):
+    import subprocess
+
+    for name, wat in (("unknown", '(import "wasi_snapshot_preview1" "fd_frobnicate" (func (param i32) (result i32)))'),
+                      ("wrongtype", '(import "wasi_snapshot_preview1" "fd_close" (func (param i64) (result i32)))')):
+        (tmp_path / f"{name}.wat").write_text(f"(module {wat})")
+        subprocess.run(["wat2wasm", str(tmp_path / f"{name}.wat"), "-o", str(tmp_path / f"{name}.wasm")],
+                       check=True, capture_output=True)
+    out = fw.lines(f"""
+import wasm
+for name in ('unknown', 'wrongtype'):
+    try:
+        wasm.Instance(wasm.Module.load({str(tmp_path)!r} + '/' + name + '.wasm'))
+    except wasm.LinkError as e:
+        print(e)
+""")
+    assert out == [
+        "missing import wasi_snapshot_preview1.fd_frobnicate (func (i)i)",
+        "import wasi_snapshot_preview1.fd_close has the wrong type (func (I)i)",
+    ]
+
+
+def test_wasi_configuration_details(fw):
+    out = fw.lines(r"""
+import wasm
+env = {'A': '1', 'B': '2', 'C': '3', 'D': '4'}
+del env['B']
+w = wasm.WASI(env=env)
+print(sorted(w.env))
+for bad in ({'a\0': 'x'}, {'a': 'x'}):
+    try:
+        print(wasm.WASI(env=bad).env)
+    except ValueError as e:
+        print('ValueError', e)
+try:
+    w.args = ()
+except AttributeError as e:
+    print('AttributeError')
+try:
+    w.nope
+except AttributeError as e:
+    print('AttributeError', e)
+""")
+    assert out == [
+        "[b'A=1', b'C=3', b'D=4']",
+        "ValueError invalid WASI env entry",
+        "(b'a=x',)",
+        "AttributeError",
+        "AttributeError 'WASI' object has no attribute 'nope'",
+    ]
+
+
+def test_stdio_that_is_no_stream_at_all(raw):
+    out = raw.lines(r"""
+r = Raw(stdout=5)
+try:
+    r.write(1, b'x')
+except AttributeError as e:
+    print('AttributeError', e)
+print(r.write(2, b'fine'))
+""")
+    assert out == ["AttributeError 'int' object has no attribute 'write'", "4"]

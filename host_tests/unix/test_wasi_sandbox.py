@@ -306,3 +306,84 @@ for fd in (99, 5, 1, sub, -1):
         "OK 0 5", "OK b'/data'", "ENAMETOOLONG",
         "99 EBADF EBADF", "5 EBADF EBADF", "1 EBADF EBADF", "sub EBADF EBADF", "-1 EBADF EBADF",
     ]
+
+
+def test_lexical_resolution_corner_cases(raw):
+    data = make_tree(raw.workdir)
+    (data / ".a").write_bytes(b"dot")
+    out = raw.lines(r"""
+r = Raw()
+for p in (b'.a', b'..a', b'sub/inner.txt/../inner.txt', b'sub/./inner.txt', b'd/s/../../a'):
+    print(r.stat(p))
+""")
+    assert out == ["('OK', 4, 3)", "ENOENT", "('OK', 4, 5)", "('OK', 4, 5)", "('OK', 4, 10)"]
+
+
+def test_open_modes_from_rights_and_flags(raw):
+    data = make_tree(raw.workdir)
+    out = raw.lines(r"""
+r = Raw()
+d = r.open(b'sub', O_TRUNC, R_READ)
+r.call('fd_fdstat_get', d, BUF)
+print(r.m[BUF])
+f = r.open(b'a', O_CREAT, R_READ)
+print(r.read(f, 4), r.write(f, b'AB'))
+g = r.open(b'a', 0, R_READ, APPEND)
+print(r.write(g, b'++'), r.seek(g, 0, 0), r.read(g, 20))
+w = r.open(b'w', O_CREAT, 0)
+print(r.write(w, b'wo'), r.call('fd_close', w))
+""")
+    assert out == ["3", "b'0123' 2", "2 0 b'0123AB6789++'", "2 OK"]
+    assert (data / "a").read_bytes() == b"0123AB6789++"
+    assert (data / "w").read_bytes() == b"wo"
+
+
+def test_special_files_have_an_unknown_type(raw):
+    data = make_tree(raw.workdir)
+    os.mkfifo(data / "d" / "fifo")
+    out = raw.lines(READDIR + r"""
+r = Raw()
+print(r.stat(b'd/fifo'))
+d = r.open(b'd', O_DIRECTORY, R_READ)
+print(sorted((name, typ) for _, name, typ, _ in entries(d, 0)))
+f = r.open(b'd/fifo')
+print(r.seek(f, 0, 0), r.write(f, b'x'), r.read(f, 1))
+print(r.call('fd_readdir', d, BUF, 64, 0, len(r.m) - 2))
+""")
+    assert out == [
+        "('OK', 0, 0)",
+        "[('f1', 4), ('f2', 4), ('f3', 4), ('fifo', 0), ('s', 3)]",
+        "ESPIPE 1 b'x'",
+        "Trap out of bounds memory access",
+    ]
+
+
+def test_python_vfs_errors_while_opening(raw):
+    out = raw.lines(r"""
+import vfs
+class ErrorVFS:
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def stat(self, path):
+        if path == '/':
+            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if path == '/text':
+            raise OSError('not a number')
+        if path == '/none':
+            raise OSError()
+        if path == '/value':
+            raise ValueError('not an OSError')
+        raise OSError(int(path[2:]))
+    def open(self, path, mode):
+        raise OSError(30)
+vfs.mount(ErrorVFS(), '/err')
+r = Raw({'/err': '/err'})
+print(r.open(b'e13'), r.open(b'e2'), r.open(b'e2', O_CREAT), r.open(b'text'), r.open(b'none'))
+try:
+    r.open(b'value')
+except ValueError as e:
+    print('ValueError', e)
+""")
+    assert out == ["EACCES ENOENT EROFS EIO EIO", "ValueError not an OSError"]
