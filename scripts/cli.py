@@ -35,6 +35,11 @@ def _cmd_emulate(args):
     return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps)
 
 
+def _cmd_coverage(args):
+    from . import coverage
+    return coverage.main(args.tests or ["host_tests/unix"], keyword=args.k, check=args.check)
+
+
 def _cmd_mkfs(args):
     from pathlib import Path
     from . import flashfs
@@ -161,6 +166,14 @@ def make_parser():
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
     p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
     p.set_defaults(func=_cmd_emulate)
+
+    p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
+                                        "print the wasm module's line and branch coverage")
+    p.add_argument("tests", nargs="*", help="pytest paths (default host_tests/unix)")
+    p.add_argument("-k", metavar="EXPR", help="pytest -k expression")
+    p.add_argument("--check", action="store_true",
+                   help="fail when a wasm_wasi*.c file is below the branch floor")
+    p.set_defaults(func=_cmd_coverage)
 
     p = sub.add_parser("mkfs", help="create a littlefs image for /flash")
     p.add_argument("-o", "--output", required=True)

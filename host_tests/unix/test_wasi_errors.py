@@ -478,9 +478,10 @@ print(os.listdir('/lfs'), os.listdir('/lfs/dir'), open('/lfs/dir/file.txt').read
 def test_wasi_configuration_errors(fw):
     out = fw.lines(r"""
 import wasm
-cases = [{'args': (1,)}, {'args': ('a\0b',)}, {'env': []}, {'env': {'': 'x'}},
+cases = [{'args': (1,)}, {'args': ([],)}, {'args': ('a\0b',)}, {'env': []}, {'env': {'': 'x'}},
          {'env': {'a=b': 'x'}}, {'env': {'a': 'x\0'}}, {'env': {1: 'x'}}, {'env': {'a': 1}},
-         {'preopens': dict(('/p%d' % i, 'd') for i in range(22))}, {'preopens': {'/a\0': 'd'}}]
+         {'preopens': dict(('/p%d' % i, 'd') for i in range(22))}, {'preopens': {'/a\0': 'd'}},
+         {'preopens': {'/b': b'data'}}]
 for kw in cases:
     try:
         wasm.WASI(**kw)
@@ -492,6 +493,7 @@ print(w.args, w.env, len(w.preopens), w.stdin, w.stdout, w.stderr)
 """)
     assert out == [
         "TypeError WASI args must be str or bytes",
+        "TypeError WASI args must be str or bytes",
         "ValueError WASI args cannot contain NUL",
         "TypeError WASI env must be a dict",
         "ValueError invalid WASI env entry",
@@ -500,6 +502,7 @@ print(w.args, w.env, len(w.preopens), w.stdin, w.stdout, w.stderr)
         "TypeError WASI env keys must be str or bytes",
         "TypeError WASI env values must be str or bytes",
         "ValueError too many WASI preopens",
+        "ValueError WASI preopens map guest names to VFS directory paths",
         "ValueError WASI preopens map guest names to VFS directory paths",
         "(b'p', b'q') (b'K=v',) 21 None None None",
     ]
@@ -578,13 +581,15 @@ def test_wasi_imports_that_do_not_exist_or_have_the_wrong_type(fw, tmp_path):
     import subprocess
 
     for name, wat in (("unknown", '(import "wasi_snapshot_preview1" "fd_frobnicate" (func (param i32) (result i32)))'),
-                      ("wrongtype", '(import "wasi_snapshot_preview1" "fd_close" (func (param i64) (result i32)))')):
+                      ("wrongtype", '(import "wasi_snapshot_preview1" "fd_close" (func (param i64) (result i32)))'),
+                      ("wrongpath", '(import "wasi_snapshot_preview1" "path_open" (func (result i32)))'),
+                      ("wrongproc", '(import "wasi_snapshot_preview1" "proc_exit" (func (param i64)))')):
         (tmp_path / f"{name}.wat").write_text(f"(module {wat})")
         subprocess.run(["wat2wasm", str(tmp_path / f"{name}.wat"), "-o", str(tmp_path / f"{name}.wasm")],
                        check=True, capture_output=True)
     out = fw.lines(f"""
 import wasm
-for name in ('unknown', 'wrongtype'):
+for name in ('unknown', 'wrongtype', 'wrongpath', 'wrongproc'):
     try:
         wasm.Instance(wasm.Module.load({str(tmp_path)!r} + '/' + name + '.wasm'))
     except wasm.LinkError as e:
@@ -593,6 +598,8 @@ for name in ('unknown', 'wrongtype'):
     assert out == [
         "missing import wasi_snapshot_preview1.fd_frobnicate (func (i)i)",
         "import wasi_snapshot_preview1.fd_close has the wrong type (func (I)i)",
+        "import wasi_snapshot_preview1.path_open has the wrong type (func ()i)",
+        "import wasi_snapshot_preview1.proc_exit has the wrong type (func (I))",
     ]
 
 
