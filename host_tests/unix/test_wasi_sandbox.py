@@ -387,3 +387,28 @@ except ValueError as e:
     print('ValueError', e)
 """)
     assert out == ["EACCES ENOENT EROFS EIO EIO", "ValueError not an OSError"]
+
+
+def test_overlong_names_never_reach_the_vfs(raw):
+    """A VFS without a name limit of its own still never sees a component
+    longer than 255 bytes."""
+    out = raw.lines(r"""
+import vfs
+seen = []
+class OpenVFS:
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def stat(self, path):
+        seen.append(len(path))
+        return (0x4000 if path == '/' else 0x8000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    def mkdir(self, path):
+        seen.append(len(path))
+vfs.mount(OpenVFS(), '/open')
+r = Raw({'/open': '/open'})
+seen.clear()
+print(r.stat(b'n' * 256), r.path('path_create_directory', b'd/' + b'n' * 256), seen)
+print(r.stat(b'n' * 255)[0], seen)
+""")
+    assert out == ["ENAMETOOLONG ENAMETOOLONG []", "OK [256]"]
