@@ -59,6 +59,13 @@ def _seed_objects(seed, obj_dir):
                     ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
     for obj in (obj_dir / "wasm").rglob("*.o"):
         obj.unlink()
+    # Dependency files name the headers they were built against by absolute
+    # path: point them at this directory's generated headers, or a change of
+    # qstrs or error messages here would not rebuild the objects using them.
+    for dep in obj_dir.rglob("*.P"):
+        text = dep.read_text()
+        if str(seed) in text:
+            dep.write_text(text.replace(str(seed), str(obj_dir)))
 
 
 def build_unix(interp="fast", pool_kb=256, out_dir=None, modules=None, extra_args=(), seed=None):
