@@ -7,7 +7,7 @@ import os
 import struct
 import time
 
-from wasi_raw_support import raw, raw_aot  # noqa: F401 (fixtures)
+from wasi_raw_support import ERROR_VFS, raw, raw_aot  # noqa: F401 (fixtures)
 
 TRAP = "Trap out of bounds memory access"
 
@@ -403,24 +403,7 @@ print(r.call('sched_yield'), r.call('proc_raise', 9), r.call('sock_accept', 3, 0
 def test_vfs_errors_map_to_wasi_errnos(raw):
     """A Python VFS raising each OSError the table knows; anything else is EIO,
     and a non-OSError unwinds the guest and reaches the caller unchanged."""
-    out = raw.lines(r"""
-import vfs
-class ErrorVFS:
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def stat(self, path):
-        if path == '/':
-            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        if path == '/text':
-            raise OSError('not a number')
-        if path == '/none':
-            raise OSError()
-        if path == '/value':
-            raise ValueError('not an OSError')
-        raise OSError(int(path[2:]))
-vfs.mount(ErrorVFS(), '/err')
+    out = raw.lines(ERROR_VFS + r"""
 r = Raw({'/err': '/err'})
 codes = (1, 2, 9, 12, 13, 17, 20, 21, 22, 24, 27, 28, 29, 30, 36, 39, 40, 95, 5, 110)
 print(' '.join('%d:%s' % (c, r.stat(b'e%d' % c)) for c in codes))

@@ -5,7 +5,7 @@ exact errno and what is (or is not) on the host file system afterwards."""
 
 import os
 
-from wasi_raw_support import raw, raw_aot  # noqa: F401 (fixtures)
+from wasi_raw_support import ERROR_VFS, raw, raw_aot  # noqa: F401 (fixtures)
 
 
 def make_tree(root):
@@ -359,26 +359,7 @@ print(r.call('fd_readdir', d, BUF, 64, 0, len(r.m) - 2))
 
 
 def test_python_vfs_errors_while_opening(raw):
-    out = raw.lines(r"""
-import vfs
-class ErrorVFS:
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def stat(self, path):
-        if path == '/':
-            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        if path == '/text':
-            raise OSError('not a number')
-        if path == '/none':
-            raise OSError()
-        if path == '/value':
-            raise ValueError('not an OSError')
-        raise OSError(int(path[2:]))
-    def open(self, path, mode):
-        raise OSError(30)
-vfs.mount(ErrorVFS(), '/err')
+    out = raw.lines(ERROR_VFS + r"""
 r = Raw({'/err': '/err'})
 print(r.open(b'e13'), r.open(b'e2'), r.open(b'e2', O_CREAT), r.open(b'text'), r.open(b'none'))
 try:

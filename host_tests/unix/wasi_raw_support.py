@@ -101,6 +101,31 @@ class Raw:
         return self.u64(OUT) if err == 'OK' else err
 '''
 
+# A Python VFS mounted at /err: stat('/eN') raises OSError(N), '/text' an
+# OSError without a number, '/none' one without arguments, '/value' a
+# ValueError; open() raises OSError(EROFS).
+ERROR_VFS = r'''
+import vfs
+class ErrorVFS:
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def stat(self, path):
+        if path == '/':
+            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if path == '/text':
+            raise OSError('not a number')
+        if path == '/none':
+            raise OSError()
+        if path == '/value':
+            raise ValueError('not an OSError')
+        raise OSError(int(path[2:]))
+    def open(self, path, mode):
+        raise OSError(30)
+vfs.mount(ErrorVFS(), '/err')
+'''
+
 
 class RawGuest:
     """One mode's firmware with the wasi_raw module; `lines()` runs a script."""
