@@ -4,7 +4,6 @@ interpreters and as AOT code: exact errnos, stream contents and file
 contents afterwards."""
 
 import os
-import struct
 import time
 
 from wasi_raw_support import ERROR_VFS, raw, raw_aot  # noqa: F401 (fixtures)
