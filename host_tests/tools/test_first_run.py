@@ -198,7 +198,8 @@ def test_the_explicit_format_command_works(tmp_path):
     script = tmp_path / "format.py"
     script.write_text("import vfs, board, os\nvfs.VfsLfs2.mkfs(board.Flash())\n"
                       "vfs.mount(vfs.VfsLfs2(board.Flash()), '/flash')\n"
-                      "open('/flash/new.txt', 'w').write('formatted')\nprint(os.listdir('/flash'))\n")
+                      "with open('/flash/new.txt', 'w') as f:\n    f.write('formatted')\n"
+                      "print(os.listdir('/flash'))\n")
     proc = _scripts("emulate", "--image", image, "--run", script)
     assert (proc.returncode, proc.stdout.splitlines()[-1]) == (0, "['new.txt']"), proc.stderr
     assert flashfs.read_file(image, "/new.txt") == b"formatted"
