@@ -45,7 +45,8 @@ def _copy_sources():
     copy = MUTATE_DIR / "modules"
     if copy.exists():
         shutil.rmtree(copy)
-    shutil.copytree(paths.MODULES, copy)
+    # Fresh timestamps: a file a previous run left mutated must be rebuilt.
+    shutil.copytree(paths.MODULES, copy, copy_function=shutil.copy)
     return copy
 
 
