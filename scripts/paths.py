@@ -17,3 +17,12 @@ LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
 # Real C programs built as guest apps (guest/programs), by lock-file key.
 PROGRAM_SOURCES = {"lua": CACHE / "lua", "zlib": CACHE / "zlib"}
+
+
+def venv_tool(name):
+    """How to run cache/venv's `name` from the current directory (for hints)."""
+    tool = VENV / "bin" / name
+    try:
+        return str(tool.relative_to(Path.cwd()))
+    except ValueError:
+        return str(tool)
