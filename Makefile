@@ -9,7 +9,7 @@ BOARD_INTERP ?= classic
 # plus its memory); pages the pool never touches cost no RAM.
 POOL_KB ?= 16384
 
-.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil coverage mutate clean distclean
+.PHONY: setup deps unix unix-classic guests emulated emulated-psram emulate test test-unix test-hil coverage mutate clean distclean
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -32,6 +32,11 @@ guests:
 emulated:
 	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP)
 
+# The same board with the ESP32-S3 board's WAMR pool (1 MB of PSRAM), for the
+# real programs that do not fit 320 KB: build/emulated-psram/firmware.elf.
+emulated-psram: emulated
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --budget psram
+
 # Boot the emulated board and open its REPL (the serial pty is printed).
 emulate: emulated guests
 	$(VENV_PY) -m scripts emulate
@@ -40,7 +45,7 @@ emulate: emulated guests
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
 WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
 
-test: unix unix-classic guests emulated
+test: unix unix-classic guests emulated emulated-psram
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
 
@@ -58,7 +63,7 @@ test-unix: unix unix-classic guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
 # The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
-test-hil: emulated guests
+test-hil: emulated emulated-psram guests
 	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
 
 clean:

@@ -54,14 +54,14 @@ def unix_build_dir(interp="fast"):
 UNIX_POOL_KB = 16384
 
 
-def _seed_objects(seed, obj_dir):
+def _seed_objects(seed, obj_dir, product="micropython"):
     """Start a new variant's object directory from a finished build: only
     the `wasm` module's own files then compile again (with the new flags)."""
-    if (obj_dir / "micropython").exists() or not (seed / "micropython").exists():
+    if (obj_dir / product).exists() or not (seed / product).exists():
         return
     info(f"seeding {obj_dir} from {seed}")
     shutil.copytree(seed, obj_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
+                    ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", product))
     for obj in (obj_dir / "wasm").rglob("*.o"):
         obj.unlink()
     # Dependency files name the headers they were built against by absolute
@@ -135,19 +135,28 @@ def build_guests(out_dir=None):
 EMULATED_BOARD = "QEMU_WAMR"
 
 
-def emulated_build_dir():
-    return paths.BUILD / "emulated"
+# RAM budgets of the emulated board (QEMU_WAMR_BUDGET in its mpconfigboard.mk):
+# "320" KB of internal RAM like an ESP32, or "psram": the ESP32-S3 board's
+# 1 MB WAMR pool in external RAM.
+EMULATED_BUDGETS = ("320", "psram")
 
 
-def build_emulated(interp="classic"):
-    """Build the emulated Cortex-M board into build/emulated/firmware.elf."""
+def emulated_build_dir(budget="320"):
+    return paths.BUILD / ("emulated" if budget == "320" else f"emulated-{budget}")
+
+
+def build_emulated(interp="classic", budget="320"):
+    """Build the emulated Cortex-M board into build/emulated/firmware.elf
+    (build/emulated-psram with the "psram" budget)."""
     port = paths.MICROPYTHON / "ports" / "qemu"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
+    if budget not in EMULATED_BUDGETS:
+        raise ToolError(f"unknown RAM budget {budget!r}: choose one of {', '.join(EMULATED_BUDGETS)}")
     board_dir = paths.ROOT / "boards" / EMULATED_BOARD
-    out_dir = emulated_build_dir()
+    out_dir = emulated_build_dir(budget)
     obj_dir = out_dir / "obj"
-    step(f"emulated board {EMULATED_BOARD} (WAMR {interp} interpreter) -> {out_dir}")
+    step(f"emulated board {EMULATED_BOARD} (WAMR {interp} interpreter, {budget} budget) -> {out_dir}")
     # The frozen manifest needs mpy-cross; built on its own first, or the
     # port's sub-make would inherit BUILD= and mix the two builds.
     mpy_cross = paths.MICROPYTHON / "mpy-cross" / "build" / "mpy-cross"
@@ -164,9 +173,13 @@ def build_emulated(interp="classic"):
         f"FROZEN_MANIFEST={board_dir / 'manifest.py'}",
         f"MPY_CROSS={mpy_cross}",
         f"MPY_LIB_DIR={paths.ROOT / 'firmware' / 'no-micropython-lib'}",
+        f"QEMU_WAMR_BUDGET={budget}",
     ]
     _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
                                   board_dir / "mpconfigboard.mk"])
+    if budget != "320":
+        # Only the module's pool and the link differ from the default board.
+        _seed_objects(emulated_build_dir() / "obj", obj_dir, product="firmware.elf")
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True, env=_make_env())
     _install(obj_dir / "firmware.elf", out_dir / "firmware.elf")
     info(f"built {out_dir / 'firmware.elf'}")

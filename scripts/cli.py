@@ -21,9 +21,14 @@ def _cmd_guests(args):
     build.build_guests()
 
 
+def _cmd_programs(args):
+    from . import real_programs
+    real_programs.print_workloads(args.size)
+
+
 def _cmd_emulated(args):
     from . import build
-    build.build_emulated(interp=args.interp)
+    build.build_emulated(interp=args.interp, budget=args.budget)
 
 
 def _cmd_emulate(args):
@@ -160,9 +165,17 @@ def make_parser():
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
     p.set_defaults(func=_cmd_guests)
 
+    p = sub.add_parser("programs", help="list the real-program workloads (Lua, minigzip) with their "
+                                        "inputs and the native build's expected output")
+    p.add_argument("--size", choices=["test", "bench"], help="only the test or the bench workloads")
+    p.set_defaults(func=_cmd_programs)
+
     p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
     p.add_argument("--interp", choices=["fast", "classic"], default="classic",
                    help="WAMR interpreter (default: classic, which needs far less RAM per module)")
+    p.add_argument("--budget", choices=["320", "psram"], default="320",
+                   help="RAM budget: 320 KB like an ESP32 (build/emulated, default), or psram: "
+                        "the ESP32-S3 board's 1 MB WAMR pool in external RAM (build/emulated-psram)")
     p.set_defaults(func=_cmd_emulated)
 
     p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")

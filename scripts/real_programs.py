@@ -58,7 +58,6 @@ class Workload:
     args: tuple                   # argv[1:]
     stdin: object = field(repr=False)  # () -> bytes
     size: str = "test"            # "test" or "bench"
-    linear_memory_kb: int = 0     # what the guest grows to, measured (README)
 
 
 WORKLOADS = (
@@ -123,9 +122,26 @@ def guest_script(module_expr, w, stdin_path, stdout_path, *, argv0=None, setup="
         f"w = wasm.WASI(args={argv!r}, stdin=stdin, stdout=out, stderr=err)\n"
         f"inst = wasm.Instance(m, wasi=w, heap=0, stack={stack})\n"
         "code = inst.run()\n"
-        f"open({str(stdout_path)!r}, 'wb').write(out.getvalue())\n"
+        f"with open({str(stdout_path)!r}, 'wb') as f:\n"
+        "    f.write(out.getvalue())\n"
         "print('exit', code)\n"
         "print('stderr', err.getvalue())\n"
         "inst.close()\n"
         "m.close()\n"
     )
+
+
+def print_workloads(size=None):
+    """The table `python -m scripts programs` prints: each workload, its
+    input and what the native build answers (exit status, stdout digest)."""
+    import hashlib
+
+    print(f"{'workload':22} {'size':6} {'command':28} {'stdin':>9}  expected (native)")
+    for w in WORKLOADS:
+        if size and w.size != size:
+            continue
+        data = w.stdin()
+        code, out = expected(w)
+        command = " ".join((f"{w.program}.wasm",) + w.args)
+        print(f"{w.name:22} {w.size:6} {command:28} {len(data):9}  exit {code}, "
+              f"{len(out)} bytes, sha256 {hashlib.sha256(out).hexdigest()[:16]}")

@@ -12,7 +12,16 @@ CFLAGS += -DQEMU_SOC_MPS2
 CFLAGS += -DMICROPY_HW_MCU_NAME='"Cortex-M4F"'
 
 MICROPY_HEAP_SIZE = 98304
+# QEMU_WAMR_BUDGET=psram (build/emulated-psram, `make emulated-psram`) gives
+# WAMR the pool of ESP32S3_WAMR_LCD instead: 1 MB in PSRAM (QEMU's, at
+# 0x21000000), for programs that do not fit 320 KB (README: "Real programs").
+QEMU_WAMR_BUDGET ?= 320
+ifeq ($(QEMU_WAMR_BUDGET),psram)
+MICROPY_WASM_POOL_SIZE = 1048576
+CFLAGS += '-DMICROPY_WASM_POOL_ATTR=__attribute__((section(".psram_bss")))'
+else
 MICROPY_WASM_POOL_SIZE = 229376
+endif
 
 LDSCRIPT = $(BOARD_DIR)/qemu_wamr.ld
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o

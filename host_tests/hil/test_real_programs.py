@@ -1,0 +1,132 @@
+"""Real programs (scripts/real_programs.py: Lua 5.4 and zlib's minigzip) on
+the emulated board, compared with the same programs built natively.
+
+Two RAM budgets: the default board (320 KB: 96 KB GC heap, 224 KB WAMR
+pool, like an ESP32 without PSRAM) runs what fits there, XIP; the "psram"
+build (the ESP32-S3 board's 1 MB WAMR pool) runs them all, interpreted
+(classic, the boards' interpreter) and XIP. Each test boots its own board
+with its own flash image and wasmapps image (the inputs go in, the outputs
+are read back from the image), so this file needs no real board.
+"""
+
+import pytest
+
+from scripts import aot, build, emulate, flashfs, paths, xip
+from scripts import real_programs as rp
+
+TARGET = "thumbv7em"
+# AOT code keeps its frames on the C stack: the WAMR stack is for the
+# interpreter only.
+XIP_STACK = 4096
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real-xip")
+    blobs = [(p, aot.compile_wasm(rp.wasm_path(p), TARGET, xip=True, output=out / f"{p}.aot",
+                                  quiet=True).read_bytes())
+             for p in ("lua", "minigzip")]
+    image = out / "wasmapps.bin"
+    image.write_bytes(xip.pack(blobs))
+    return image
+
+
+def boot(tmp_path, apps, budget, files):
+    """An emulator for `budget` with `files` ({'/name': bytes}) in /flash."""
+    image = tmp_path / "flash.img"
+    flashfs.write_image(image, files)
+    firmware = build.emulated_build_dir(budget) / "firmware.elf"
+    assert firmware.exists(), f"{firmware} is missing: run `make emulated-psram`"
+    return emulate.Emulator(firmware=firmware, image=image, apps=apps), image
+
+
+def exec_on(emu, code, timeout=600):
+    repl = emulate.RawRepl(emu.port)
+    try:
+        repl.enter()
+        out, err = repl.exec(code, timeout=timeout)
+        repl.exit()
+    finally:
+        repl.close()
+    assert err == "", err
+    return out.replace("\r\n", "\n").splitlines()
+
+
+def run_workloads(tmp_path, apps, budget, runs, extra_files=None):
+    """Runs [(workload name, module expression, stack)] on one board; returns
+    [(printed lines, stdout bytes)]."""
+    files = {f"/{name}.in": rp.workload(name).stdin() for name, _, _ in runs}
+    files.update(extra_files or {})
+    emu, image = boot(tmp_path, apps, budget, files)
+    results = []
+    with emu:
+        for i, (name, module_expr, stack) in enumerate(runs):
+            w = rp.workload(name)
+            script = rp.guest_script(module_expr, w, f"/flash/{name}.in", f"/flash/out{i}", stack=stack)
+            results.append(exec_on(emu, script.replace(
+                "print('exit', code)", "print('exit', code, inst.memory_error)")))
+    return [(lines, flashfs.read_file(image, f"/out{i}")) for i, lines in enumerate(results)]
+
+
+def interpreted(program):
+    return f"wasm.Module.load('/flash/{program}.wasm')"
+
+
+def in_place(program):
+    return f"wasm.Module.xip({program!r})"
+
+
+def test_psram_budget_runs_the_programs_interpreted_and_xip(tmp_path, apps):
+    runs = [(name, interpreted(rp.workload(name).program), rp.WASM_STACK)
+            for name in ("lua-checks", "lua-small", "minigzip-compress", "minigzip-decompress")]
+    runs += [(name, in_place(rp.workload(name).program), XIP_STACK)
+             for name in ("lua-checks", "minigzip-compress")]
+    programs = {f"/{p}.wasm": rp.wasm_path(p).read_bytes() for p in ("lua", "minigzip")}
+    results = run_workloads(tmp_path, apps, "psram", runs, programs)
+    for (name, _, _), (lines, stdout) in zip(runs, results):
+        code, native = rp.expected(rp.workload(name))
+        assert lines == [f"exit {code} None", "stderr b''"], name
+        assert stdout == native, name
+
+
+def test_320k_budget_runs_what_fits_and_says_why_the_rest_does_not(tmp_path, apps):
+    # zlib's inflate fits in 320 KB, XIP; Lua needs a third page of linear
+    # memory, which the 224 KB pool cannot hold next to its XIP metadata and
+    # instance: Lua reports it, and memory_error says why.
+    runs = [("minigzip-decompress", in_place("minigzip"), XIP_STACK),
+            ("lua-small", in_place("lua"), XIP_STACK)]
+    (gz_lines, gz_out), (lua_lines, lua_out) = run_workloads(tmp_path, apps, "320", runs)
+    code, native = rp.expected(rp.workload("minigzip-decompress"))
+    assert gz_lines == [f"exit {code} None", "stderr b''"]
+    assert gz_out == native
+    assert lua_out == b""
+    assert lua_lines[1] == "stderr b'lua: not enough memory\\n'"
+    assert lua_lines[0].startswith("exit 1 memory.grow to ")
+    assert "pages (" in lua_lines[0]
+    assert "bytes) failed: out of memory (largest free block in the WAMR pool: " in lua_lines[0]
+
+
+def test_linear_memory_grows_without_a_second_copy(tmp_path, apps):
+    # In the 224 KB pool a memory of n pages could only grow while n and
+    # n + 1 pages fitted side by side (at most 2 pages). Placed at the top of
+    # the pool and grown into the free space below (WAMR patch 0061), it
+    # takes most of the pool.
+    memgrow = (paths.BUILD / "guest" / "memgrow.wasm").read_bytes()
+    emu, _ = boot(tmp_path, apps, "320", {"/memgrow.wasm": memgrow})
+    with emu:
+        out = exec_on(emu, """
+import wasm
+inst = wasm.Instance(wasm.Module.load('/flash/memgrow.wasm'), heap=0)
+e = inst.exports
+e.poke(100, 77)
+e.poke(65535, 1)
+while e.grow(1) != -1:
+    e.poke(e.pages() * 65536 - 1, e.pages())
+total = wasm.pool_info()[0]
+print(e.pages(), e.peek(100), e.peek(65535), e.peek(e.pages() * 65536 - 1), e.pages() * 65536 > total // 2)
+print(inst.memory_error.split(':')[0])
+""")
+    pages = int(out[0].split()[0])
+    assert pages >= 3
+    assert out[0] == f"{pages} 77 1 {pages} True"
+    assert out[1] == f"memory.grow to {pages + 1} pages ({(pages + 1) * 65536} bytes) failed"
