@@ -138,7 +138,7 @@ WORKDIR /project
 # hash-checked Python packages (littlefs-python, ...), with the project's tool.
 COPY firmware/deps.lock.json firmware/
 COPY scripts scripts
-RUN python3 -m scripts deps --only debian --only python
+RUN python3 -m scripts deps --only debian --only python --only programs
 COPY --from=sources /opt/wamr cache/wamr
 COPY --from=llvm-xtensa /opt/llvm-xtensa /opt/llvm-xtensa
 COPY . .

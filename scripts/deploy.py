@@ -153,23 +153,33 @@ def make_fs_image(board, apps, output):
     return Path(output)
 
 
-def default_apps():
-    guest_dir = paths.BUILD / "guest"
-    return sorted(guest_dir.glob("*.wasm"))
+def default_apps(board=None):
+    """The demo apps of build/guest, plus the real programs (Lua, minigzip)
+    for a board whose WAMR pool can run them interpreted."""
+    from . import real_programs
+
+    apps = sorted((paths.BUILD / "guest").glob("*.wasm"))
+    programs = {f"{p}.wasm" for p in real_programs.PROGRAMS}
+    if board is not None and board.pool_size >= real_programs.POOL_NEEDED:
+        return apps
+    return [a for a in apps if a.name not in programs]
 
 
 def make_images(board_name, apps=None, output_dir=None, xip=True):
     board = esp32.load_board(board_name)
-    apps = [Path(a) for a in apps] if apps else default_apps()
-    if apps:
-        check_apps(apps)
+    fs_apps = [Path(a) for a in apps] if apps else default_apps(board)
+    # XIP images hold the demo apps by default: the real programs' code does
+    # not fit a wasmapps partition next to them (Lua is 0.7-1.1 MB of it).
+    xip_apps = [Path(a) for a in apps] if apps else default_apps()
+    if fs_apps:
+        check_apps(fs_apps)
     out = Path(output_dir) if output_dir else board.default_build_dir()
     step(f"data images for {board.name} -> {out}")
-    made = [make_fs_image(board, apps, out / esp32.IMAGE_FILES["fs"][0])]
+    made = [make_fs_image(board, fs_apps, out / esp32.IMAGE_FILES["fs"][0])]
     if xip:
-        if not apps:
+        if not xip_apps:
             raise ToolError("no apps for the wasmapps image (build them with `make guests`)")
-        made.append(make_xip_image(board, apps, out / esp32.IMAGE_FILES["xip"][0]))
+        made.append(make_xip_image(board, xip_apps, out / esp32.IMAGE_FILES["xip"][0]))
     return made
 
 

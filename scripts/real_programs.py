@@ -20,6 +20,10 @@ from . import paths
 from .progress import ToolError
 
 WORKLOADS_DIR = paths.GUEST / "programs" / "workloads"
+PROGRAMS = ("lua", "minigzip")
+# The WAMR pool a board needs to run both interpreted (classic): the
+# ESP32-S3 board's 1 MB of PSRAM; measured in README's "Real programs".
+POOL_NEEDED = 1024 * 1024
 
 # WAMR's stack for the interpreters' frames (Instance(stack=...)): each
 # nested pcall re-enters luaV_execute, whose classic-interpreter frame is

@@ -25,7 +25,7 @@ def apps(tmp_path_factory):
     out = tmp_path_factory.mktemp("real-xip")
     blobs = [(p, aot.compile_wasm(rp.wasm_path(p), TARGET, xip=True, output=out / f"{p}.aot",
                                   quiet=True).read_bytes())
-             for p in ("lua", "minigzip")]
+             for p in ("lua", "minigzip", "fpmath")]
     image = out / "wasmapps.bin"
     image.write_bytes(xip.pack(blobs))
     return image
@@ -130,3 +130,27 @@ print(inst.memory_error.split(':')[0])
     assert pages >= 3
     assert out[0] == f"{pages} 77 1 {pages} True"
     assert out[1] == f"memory.grow to {pages + 1} pages ({(pages + 1) * 65536} bytes) failed"
+
+
+def test_xip_float_and_64_bit_arithmetic_matches_the_interpreter(tmp_path, apps):
+    # fpmath's XIP code calls the runtime for double arithmetic, 64-bit
+    # division and the compare LLVM made out of log()'s bit test; the classic
+    # interpreter computes the same IEEE operations itself.
+    fpmath = (paths.BUILD / "guest" / "fpmath.wasm").read_bytes()
+    emu, _ = boot(tmp_path, apps, "320", {"/fpmath.wasm": fpmath})
+    with emu:
+        out = exec_on(emu, """
+import wasm
+def results(m):
+    e = wasm.Instance(m, heap=0).exports
+    return ([e.ln(x) for x in (1.0, 0.5, 2.0, 10.0, 1e-300, 123456.789)]
+            + [e.power(2.0, 10.0), e.power(1.5, -2.5), e.fmodulo(7.5, 2.0), e.fmodulo(-7.5, 2.0)]
+            + [e.floordiv(a, b) for a, b in ((-7, 2), (7, -2), (2**62, 3), (-2**63, 7))]
+            + [e.roundtrip(x) for x in (0.0, 1e15, 12345.678)]
+            + [e.larger(1.0, 1.0), e.larger(1.0, 2.0), e.larger(3.0, -1.0)])
+interp = results(wasm.Module.load('/flash/fpmath.wasm'))
+xip = results(wasm.Module.xip('fpmath'))
+print(interp == xip)
+print(interp[0], interp[6], interp[10], interp[11], interp[-3:])
+""")
+    assert out == ["True", "0.0 1024.0 -4 -4 [3.0, 3.0, 3.0]"]

@@ -4,7 +4,7 @@
 def test_version_names_wamr_and_features(any_fw):
     out = any_fw.lines("import wasm\nprint(wasm.version())")
     assert out[0].startswith("WAMR 2.4.3 (")
-    for feature in ("aot", "bulk-memory", "ref-types", "multi-value", "wasi-preview1", "pool=256K"):
+    for feature in ("aot", "bulk-memory", "ref-types", "multi-value", "wasi-preview1", "pool=16384K"):
         assert feature in out[0]
 
 

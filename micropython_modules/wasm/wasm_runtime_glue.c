@@ -46,8 +46,9 @@ void mp_wasm_runtime_ensure(void) {
         mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
     }
     // Load and link problems are reported as Python exceptions; WAMR's own
-    // log lines would only duplicate them on the console.
-    wasm_runtime_set_log_level(WASM_LOG_LEVEL_ERROR);
+    // log lines would only duplicate them on the console (an allocation that
+    // fails before the retry after gc_collect() is logged as an error).
+    wasm_runtime_set_log_level(WASM_LOG_LEVEL_FATAL);
     // Why a memory.grow failed, for Instance.memory_error.
     wasm_runtime_set_enlarge_mem_error_callback(mp_wasm_memory_grow_failed, NULL);
     // Natives are dropped by wasm_runtime_destroy: register them every time.

@@ -569,9 +569,14 @@ int main(int argc, char **argv) {
         return 1;
     }
     // See aotc_xip_fcmp.c: compares the optimiser created would need helpers.
-    if (o.xip && aotc_xip_lower_fcmp((struct AOTCompContext *)comp_ctx) < 0) {
+    long moved_fcmps = o.xip ? aotc_xip_lower_fcmp((struct AOTCompContext *)comp_ctx) : 0;
+    if (moved_fcmps < 0) {
         error("%s: no room for a runtime intrinsic: %s", o.input, aot_get_last_error());
         return 1;
+    }
+    if (moved_fcmps > 0) {
+        printf("aotc: %ld float compare%s made by LLVM's optimiser call%s the runtime (XIP)\n",
+            moved_fcmps, moved_fcmps == 1 ? "" : "s", moved_fcmps == 1 ? "s" : "");
     }
 
     uint32_t aot_size = 0;
