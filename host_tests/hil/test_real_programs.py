@@ -9,6 +9,8 @@ with its own flash image and wasmapps image (the inputs go in, the outputs
 are read back from the image), so this file needs no real board.
 """
 
+import subprocess
+
 import pytest
 
 from scripts import aot, build, emulate, flashfs, paths, xip
@@ -154,3 +156,36 @@ print(interp == xip)
 print(interp[0], interp[6], interp[10], interp[11], interp[-3:])
 """)
     assert out == ["True", "0.0 1024.0 -4 -4 [3.0, 3.0, 3.0]"]
+
+
+def test_pool_exhaustion_errors_on_the_320k_board(tmp_path, apps):
+    # Loading: LoadError (WAMR cannot tell a module too big for the pool from
+    # a malformed one asking for huge tables). Instantiating: MemoryError.
+    big_memory = tmp_path / "big_memory.wat"
+    big_memory.write_text('(module (memory (export "memory") 4))')
+    subprocess.run(["wat2wasm", "-o", str(tmp_path / "big_memory.wasm"), str(big_memory)], check=True)
+    emu, _ = boot(tmp_path, apps, "320", {"/lua.wasm": rp.wasm_path("lua").read_bytes(),
+                                          "/big_memory.wasm": (tmp_path / "big_memory.wasm").read_bytes()})
+    with emu:
+        out = exec_on(emu, """
+import gc, wasm
+wasm.Module.load('/flash/big_memory.wasm').close()  # the runtime is up
+before = wasm.pool_info()
+for what in ('load', 'instantiate'):
+    try:
+        if what == 'load':
+            wasm.Module.load('/flash/lua.wasm')
+        else:
+            wasm.Instance(wasm.Module.load('/flash/big_memory.wasm'))
+    except Exception as exc:
+        print(what, type(exc).__name__, exc)
+gc.collect()  # the module of the failed instantiation
+print(wasm.pool_info() == before)
+""")
+    size = rp.wasm_path("lua").stat().st_size
+    assert out[0].startswith(f"load LoadError out of WAMR pool memory while loading a {size} byte module "
+                             "(largest free block ")
+    assert out[0].endswith(" of 229184 bytes): the module is malformed or too large for the pool")
+    assert out[1].startswith("instantiate MemoryError WAMR pool too small to instantiate the module "
+                             "(largest free block ")
+    assert out[2] == "True"

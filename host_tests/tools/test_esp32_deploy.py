@@ -218,3 +218,14 @@ def test_vfs_image_mounts_in_micropython_and_boots_into_flash(tmp_path, apps):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ["/flash", "['a.wasm', 'b.aot']", "108"]
+
+
+def test_default_apps_put_real_programs_only_where_they_run(guest_dir):
+    # Lua and minigzip go into the vfs image of a board whose WAMR pool runs
+    # them (the S3's 1 MB of PSRAM), never into a wasmapps image by default.
+    names = {b: [a.name for a in deploy.default_apps(esp32.load_board(b))]
+             for b in ("ESP32_WAMR", "ESP32C3_WAMR", "ESP32S3_WAMR_LCD")}
+    demos = [a.name for a in deploy.default_apps()]
+    assert "lua.wasm" not in demos and "minigzip.wasm" not in demos and "kernels.wasm" in demos
+    assert names["ESP32_WAMR"] == names["ESP32C3_WAMR"] == demos
+    assert names["ESP32S3_WAMR_LCD"] == sorted(demos + ["lua.wasm", "minigzip.wasm"])

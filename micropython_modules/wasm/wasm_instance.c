@@ -104,7 +104,8 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
             gc_collect();
             self->inst = wasm_runtime_instantiate_ex(mref->module, &inst_args, error_buf, sizeof(error_buf));
         }
-        if (self->inst == NULL && strstr(error_buf, "allocate memory failed") != NULL) {
+        if (self->inst == NULL && (strstr(error_buf, "allocate memory failed") != NULL
+                                   || strstr(error_buf, "allocate linear memory failed") != NULL)) {
             // Mostly the initial linear memory: say how much room there is.
             mp_raise_msg_varg(&mp_type_MemoryError,
                 MP_ERROR_TEXT("WAMR pool too small to instantiate the module (largest free block %u bytes)"),
