@@ -65,7 +65,7 @@ ARG LVGL_CRATE_VERSION
 ARG LVGL_CRATE_SHA256
 ARG LVGL_TREE
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl python3 patch \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/src
 RUN set -eu; \
@@ -87,6 +87,14 @@ RUN set -eu; \
     mv "$WAMR_TREE" /opt/wamr; \
     mv "$LVGL_TREE" /opt/lvgl; \
     rm -rf /opt/src
+# The project's fixes to the pinned sources (firmware/patches), checked
+# against the lock file and applied as `make setup` does.
+WORKDIR /opt/patching
+COPY firmware firmware
+COPY scripts scripts
+RUN python3 -m scripts.patches wamr /opt/wamr \
+    && python3 -m scripts.patches lvgl /opt/lvgl \
+    && rm -rf /opt/patching
 
 
 # --- Optional: LLVM with the Xtensa backend (Espressif's fork) -----------------
@@ -161,6 +169,7 @@ FROM espressif/idf:${IDF_VERSION} AS firmware
 ARG IDF_VERSION
 ARG MICROPY_VERSION
 ARG WAMR_VERSION
+ARG LVGL_CRATE_VERSION
 ARG BOARD
 ARG BOARD_VARIANT
 ARG WASM_INTERP
@@ -213,7 +222,8 @@ flash.plan(esp32.load_board('${BOARD}'), '/out', skip=('fs', 'xip'))"; \
     { echo "board: ${BOARD}${BOARD_VARIANT:+ (variant ${BOARD_VARIANT})}"; \
       echo "micropython: ${MICROPY_VERSION} ($(git -C /opt/micropython describe --tags --always))"; \
       echo "esp-idf: ${IDF_VERSION}"; \
-      echo "wamr: ${WAMR_VERSION} (${WASM_INTERP} interpreter + AOT)"; } > /out/build-info.txt
+      echo "wamr: ${WAMR_VERSION} (${WASM_INTERP} interpreter + AOT)"; \
+      echo "lvgl: crate ${LVGL_CRATE_VERSION}"; } > /out/build-info.txt
 
 
 # --- Export: `docker build --output type=local,dest=DIR .` -------------------------

@@ -16,6 +16,8 @@ from scripts import esp32, paths
 
 WASM_MOD = paths.MODULES / "wasm"
 CMAKE_FILE = WASM_MOD / "micropython.cmake"
+DISPLAY_MOD = paths.MODULES / "display"
+DISPLAY_CMAKE = DISPLAY_MOD / "micropython.cmake"
 CMAKE = shutil.which("cmake")
 HAVE_PORT = (esp32.ESP32_PORT / "CMakeLists.txt").exists()
 needs_cmake = pytest.mark.skipif(CMAKE is None or not HAVE_PORT,
@@ -84,7 +86,8 @@ file(WRITE "${CMAKE_BINARY_DIR}/board.txt"
     "USER_C_MODULES=${USER_C_MODULES}\\n"
     "MICROPY_WASM_POOL_SIZE=${MICROPY_WASM_POOL_SIZE}\\n"
     "MICROPY_WASM_POOL_IN_PSRAM=${MICROPY_WASM_POOL_IN_PSRAM}\\n"
-    "MICROPY_WASM_INTERP=${MICROPY_WASM_INTERP}\\n")
+    "MICROPY_WASM_INTERP=${MICROPY_WASM_INTERP}\\n"
+    "MICROPY_DISPLAY_LVGL_POOL_SIZE=${MICROPY_DISPLAY_LVGL_POOL_SIZE}\\n")
 macro(project)
 endmacro()
 """
@@ -122,7 +125,9 @@ def test_port_cmake_configures_each_board(tmp_path, board):
     model = esp32.load_board(board, need_port=True)
     assert found["IDF_TARGET"] == model.chip
     assert found["MICROPY_FROZEN_MANIFEST"] == str(model.dir / "manifest.py")
-    assert found["USER_C_MODULES"] == str(CMAKE_FILE)
+    # The board with the LCD adds the display module after the wasm one.
+    modules = [str(CMAKE_FILE)] + ([str(DISPLAY_CMAKE)] if board == "ESP32S3_WAMR_LCD" else [])
+    assert found["USER_C_MODULES"] == ";".join(modules)
     assert int(found["MICROPY_WASM_POOL_SIZE"]) == model.pool_size
     assert found["MICROPY_WASM_INTERP"] == "classic"      # the boards' default
     # What ESP-IDF would be given: the port concatenates the fragments.
@@ -140,7 +145,7 @@ def test_port_cmake_board_variant_and_user_module_list(tmp_path):
     assert combined["CONFIG_SPIRAM_MODE_QUAD"] == "y"
     assert combined.get("CONFIG_SPIRAM_MODE_OCT", "") == ""
     # The module given as a directory is not added a second time.
-    assert found["USER_C_MODULES"] == str(WASM_MOD)
+    assert found["USER_C_MODULES"] == f"{WASM_MOD};{DISPLAY_CMAKE}"
 
 
 @needs_cmake
@@ -322,3 +327,101 @@ def test_cmake_helpers_parse_what_they_should():
             b
         )
         """), "V") == ["a", "b"]
+
+
+# --- the display module (LVGL) ------------------------------------------------------------
+
+def test_display_lists_equal_the_make_fragments():
+    cmake = DISPLAY_CMAKE.read_text()
+    assert cmake_list(cmake, "LVGL_SRC_DIRS") == \
+        make_list((DISPLAY_MOD / "lvgl_sources.mk").read_text(), "LVGL_SRC_DIRS")
+    mk = (DISPLAY_MOD / "micropython.mk").read_text()
+    assert cmake_list(cmake, "DISPLAY_LIB_SRC") == make_list(mk, "DISPLAY_LIB_SRC")
+    assert cmake_list(cmake, "DISPLAY_MOD_SRC") == ["moddisplay.c"]
+    assert cmake_list(cmake, "DISPLAY_PORT_SRC") == ["port/esp32/display_esp32_st7789.c"]
+
+
+DISPLAY_COMPONENT = """\
+cmake_minimum_required(VERSION 3.19)
+project(display_module_check C)
+function(idf_build_get_property var prop)
+    if(prop STREQUAL "BUILD_COMPONENTS")
+        set(${{var}} esp_common newlib esp_lcd main PARENT_SCOPE)
+    elseif(prop STREQUAL "CONFIG_DIR")
+        set(${{var}} "${{CMAKE_BINARY_DIR}}/config" PARENT_SCOPE)
+    else()
+        set(${{var}} "" PARENT_SCOPE)
+    endif()
+endfunction()
+foreach(comp esp_common newlib esp_lcd)
+    add_library(idf::${{comp}} INTERFACE IMPORTED)
+endforeach()
+set(IDF_TARGET esp32s3)
+set(CONFIG_IDF_TARGET_ARCH_XTENSA y)
+{config}
+set(USER_C_MODULES "{module}")
+include("{micropython}/py/usermod.cmake")
+function(dump)
+    set(out "")
+    foreach(item
+            "LVGL_SRC;micropy_lvgl;SOURCES" "LVGL_DEFS;micropy_lvgl;COMPILE_DEFINITIONS"
+            "LVGL_INCS;micropy_lvgl;INCLUDE_DIRECTORIES" "LVGL_OPTS;micropy_lvgl;COMPILE_OPTIONS"
+            "LVGL_LIBS;micropy_lvgl;LINK_LIBRARIES" "MOD_SRC;usermod_display;INTERFACE_SOURCES"
+            "MOD_DEFS;usermod_display;INTERFACE_COMPILE_DEFINITIONS"
+            "MOD_INCS;usermod_display;INTERFACE_INCLUDE_DIRECTORIES"
+            "MOD_LIBS;usermod_display;INTERFACE_LINK_LIBRARIES"
+            "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES")
+        list(GET item 0 key)
+        list(GET item 1 target)
+        list(GET item 2 prop)
+        get_target_property(value ${{target}} ${{prop}})
+        string(APPEND out "${{key}}=${{value}}\\n")
+    endforeach()
+    string(APPEND out "QSTR=${{MICROPY_SOURCE_USERMOD}}\\n")
+    file(WRITE "${{CMAKE_BINARY_DIR}}/module.txt" "${{out}}")
+endfunction()
+cmake_language(DEFER CALL dump)
+"""
+
+
+def configure_display(tmp_path, *config, lvgl_dir=None):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(DISPLAY_COMPONENT.format(
+        config="\n".join(config), module=DISPLAY_CMAKE, micropython=paths.MICROPYTHON))
+    build = tmp_path / "build"
+    return subprocess.run([CMAKE, "-S", src, "-B", build, f"-DLVGL_DIR={lvgl_dir or paths.LVGL}"],
+                          capture_output=True, text=True), build
+
+
+@needs_cmake
+def test_display_cmake_builds_lvgl_as_its_own_library(tmp_path):
+    result, build = configure_display(tmp_path, "set(MICROPY_DISPLAY_LVGL_POOL_SIZE 131072)")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {k: v.split(";") if v else [] for k, v in read_vars(build / "module.txt").items()}
+    lvgl = paths.LVGL / "lvgl"
+    dirs = cmake_list(DISPLAY_CMAKE.read_text(), "LVGL_SRC_DIRS")
+    expected = sorted(str(p) for d in dirs for p in (lvgl / d).glob("*.c"))
+    assert sorted(found["LVGL_SRC"]) == expected and len(expected) > 150
+    assert str(lvgl / "src/libs/bin_decoder/lv_bin_decoder.c") in found["LVGL_SRC"]
+    assert not any("/drivers/" in p for p in found["LVGL_SRC"])
+    for defs in (found["LVGL_DEFS"], found["MOD_DEFS"]):
+        assert "LV_CONF_INCLUDE_SIMPLE" in defs and "MICROPY_DISPLAY_LVGL_POOL_SIZE=131072" in defs
+    # The project's lv_conf.h before the crate's (which sits next to lvgl/).
+    assert found["LVGL_INCS"][0] == str(DISPLAY_MOD / "lv_conf" / "mcu")
+    assert str(paths.LVGL) not in found["LVGL_INCS"]
+    assert "-w" in found["LVGL_OPTS"] and "-mlongcalls" in found["LVGL_OPTS"]
+    assert "idf::esp_common" in found["LVGL_LIBS"]
+    # The module: QSTR-scanned, LVGL not.
+    names = sorted(p.rsplit("/", 1)[-1] for p in found["MOD_SRC"])
+    assert "moddisplay.c" in names and "display_esp32_st7789.c" in names
+    assert sorted(found["QSTR"]) == sorted(found["MOD_SRC"])
+    assert found["MOD_LIBS"] == ["micropy_lvgl", "idf::esp_lcd"]
+    assert "usermod_display" in found["USERMOD_LIBS"]
+
+
+@needs_cmake
+def test_display_cmake_names_a_missing_lvgl_tree(tmp_path):
+    result, _ = configure_display(tmp_path, lvgl_dir=tmp_path / "nolvgl")
+    assert result.returncode != 0
+    assert "LVGL sources not found" in result.stderr and "nolvgl" in result.stderr

@@ -174,3 +174,15 @@ def test_workflow_builds_every_board():
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
     check = jobs["check"]["steps"]
     assert any("python -m scripts esp32-check" in s.get("run", "") for s in check)
+
+
+def test_dockerfile_applies_the_patch_series_of_every_pinned_crate(lock):
+    text = DOCKERFILE.read_text()
+    crates = {"wamr": "/opt/wamr", "lvgl": "/opt/lvgl"}
+    for dependency, tree in crates.items():
+        assert lock["sources"][dependency]["via"] == "cargo fetch"
+        assert f"python3 -m scripts.patches {dependency} {tree}" in text
+    # The trees are patched in the stage that fetched them, before any
+    # stage copies them.
+    sources_stage = text.split("AS sources", 1)[1].split("\nFROM ", 1)[0]
+    assert "COPY firmware firmware" in sources_stage and "scripts.patches lvgl" in sources_stage

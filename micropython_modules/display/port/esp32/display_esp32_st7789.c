@@ -13,7 +13,6 @@
 // on the main task when due (mp_display_poll) and wakes that task, which
 // runs scheduled work while Python idles at the REPL or sleeps.
 
-#include "driver/gpio.h"
 #include "driver/ledc.h"
 #include "driver/spi_master.h"
 #include "esp_attr.h"
