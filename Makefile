@@ -14,7 +14,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic guests emulated emulated-lcd emulate test test-unix test-hil clean distclean display-bench
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulate test test-unix test-hil clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -29,6 +29,10 @@ unix:
 # The same firmware on WAMR's classic interpreter (build/unix-classic).
 unix-classic:
 	$(PYTHON) -m scripts build --interp classic --pool-kb $(POOL_KB)
+
+# The display in an SDL2 window (build/unix-sdl), = make unix DISPLAY=sdl.
+unix-sdl:
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) --display sdl
 
 guests:
 	$(PYTHON) -m scripts guests
@@ -50,10 +54,10 @@ emulate: emulated guests
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
 
-test: unix unix-classic guests emulated emulated-lcd
+test: unix unix-classic unix-sdl guests emulated emulated-lcd
 	$(VENV_PY) -m pytest host_tests -q
 
-test-unix: unix unix-classic guests
+test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
 # The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.

@@ -124,6 +124,17 @@ def classic_fw(guest_dir, tmp_path):
     return Firmware(_firmware_binary("classic"), guest_dir, tmp_path)
 
 
+SDL_FIRMWARE = paths.BUILD / "unix-sdl" / "micropython"
+
+
+@pytest.fixture
+def sdl_fw(guest_dir, tmp_path):
+    """The unix firmware with the SDL2 display (make unix-sdl)."""
+    if not SDL_FIRMWARE.exists():
+        pytest.fail(f"{SDL_FIRMWARE} is missing: build it with `make unix-sdl` (= make unix DISPLAY=sdl)")
+    return Firmware(SDL_FIRMWARE, guest_dir, tmp_path)
+
+
 # --- Display screenshots -----------------------------------------------------------
 
 DISPLAY_REFS = ROOT / "host_tests" / "display_refs"

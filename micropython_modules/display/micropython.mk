@@ -6,7 +6,7 @@
 #   sdl        unix: the framebuffer in an SDL2 window (`make unix DISPLAY=sdl`)
 #   board      a bare-metal board whose files bring the panel and the port
 #              hooks (boards/QEMU_WAMR_LCD); the board sets it
-#   (empty)    no display: the module is left out (other boards)
+#   none       no display module (other boards leave it empty, same effect)
 
 DISPLAY_MOD_DIR := $(USERMOD_DIR)
 LVGL_DIR ?= $(abspath $(DISPLAY_MOD_DIR)/../../cache/lvgl)
@@ -17,11 +17,11 @@ DISPLAY_BACKEND := headless
 endif
 endif
 
-ifneq ($(DISPLAY_BACKEND),)
-
-ifeq ($(filter headless sdl board,$(DISPLAY_BACKEND)),)
-$(error DISPLAY_BACKEND must be headless, sdl or board, not $(DISPLAY_BACKEND))
+ifneq ($(filter-out headless sdl board none,$(DISPLAY_BACKEND)),)
+$(error DISPLAY_BACKEND must be headless, sdl, board or none, not $(DISPLAY_BACKEND))
 endif
+
+ifneq ($(filter headless sdl board,$(DISPLAY_BACKEND)),)
 
 ifeq ($(DISPLAY_BACKEND),board)
 LVGL_CONF_CLASS ?= mcu
