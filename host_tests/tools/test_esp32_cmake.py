@@ -191,7 +191,7 @@ project(wasm_module_check C ASM)
 function(idf_build_get_property var prop)
     if(prop STREQUAL "BUILD_COMPONENTS")
         set(${{var}} freertos esp_timer pthread lwip heap newlib log esp_common
-            esp_hw_support esp_system esp_rom soc hal main PARENT_SCOPE)
+            esp_hw_support esp_system esp_rom soc hal esp_lcd main PARENT_SCOPE)
     elseif(prop STREQUAL "CONFIG_DIR")
         set(${{var}} "${{CMAKE_BINARY_DIR}}/config" PARENT_SCOPE)
     else()
@@ -199,7 +199,7 @@ function(idf_build_get_property var prop)
     endif()
 endfunction()
 foreach(comp freertos esp_timer pthread lwip heap newlib log esp_common esp_hw_support
-        esp_system esp_rom soc hal)
+        esp_system esp_rom soc hal esp_lcd)
     add_library(idf::${{comp}} INTERFACE IMPORTED)
 endforeach()
 {config}
@@ -209,16 +209,23 @@ set(USER_C_MODULES "{module}")
 include("{micropython}/py/usermod.cmake")
 set(MICROPY_LDFRAGMENTS_SEEN "${{MICROPY_USER_LDFRAGMENTS}}")
 
-function(dump)
+{dump}"""
+
+
+def dump_targets(lib, lib_target, module_target):
+    """CMake that writes the library's and the module's target properties
+    (and the QSTR sources) to module.txt when the directory is done."""
+    items = [f"{lib}_SRC;{lib_target};SOURCES", f"{lib}_DEFS;{lib_target};COMPILE_DEFINITIONS",
+             f"{lib}_INCS;{lib_target};INCLUDE_DIRECTORIES", f"{lib}_OPTS;{lib_target};COMPILE_OPTIONS",
+             f"{lib}_LIBS;{lib_target};LINK_LIBRARIES", f"MOD_SRC;{module_target};INTERFACE_SOURCES",
+             f"MOD_DEFS;{module_target};INTERFACE_COMPILE_DEFINITIONS",
+             f"MOD_INCS;{module_target};INTERFACE_INCLUDE_DIRECTORIES",
+             f"MOD_LIBS;{module_target};INTERFACE_LINK_LIBRARIES",
+             "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES"]
+    quoted = " ".join(f'"{item}"' for item in items)
+    return f"""function(dump)
     set(out "")
-    foreach(item
-            "WAMR_SRC;micropy_wamr;SOURCES" "WAMR_DEFS;micropy_wamr;COMPILE_DEFINITIONS"
-            "WAMR_INCS;micropy_wamr;INCLUDE_DIRECTORIES" "WAMR_OPTS;micropy_wamr;COMPILE_OPTIONS"
-            "WAMR_LIBS;micropy_wamr;LINK_LIBRARIES" "MOD_SRC;usermod_wasm;INTERFACE_SOURCES"
-            "MOD_DEFS;usermod_wasm;INTERFACE_COMPILE_DEFINITIONS"
-            "MOD_INCS;usermod_wasm;INTERFACE_INCLUDE_DIRECTORIES"
-            "MOD_LIBS;usermod_wasm;INTERFACE_LINK_LIBRARIES"
-            "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES")
+    foreach(item {quoted})
         list(GET item 0 key)
         list(GET item 1 target)
         list(GET item 2 prop)
@@ -243,7 +250,8 @@ def configure_module(tmp_path, chip, *extra_config, expect_ok=True):
     src.mkdir()
     config = "\n".join([CHIP_CONFIG[chip], *extra_config])
     (src / "CMakeLists.txt").write_text(COMPONENT.format(
-        config=config, module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+        config=config, module=CMAKE_FILE, micropython=paths.MICROPYTHON,
+        dump=dump_targets("WAMR", "micropy_wamr", "usermod_wasm")))
     build = tmp_path / "build"
     result = subprocess.run([CMAKE, "-S", src, "-B", build, f"-DWAMR_DIR={paths.WAMR}"],
                             capture_output=True, text=True)
@@ -312,7 +320,8 @@ def test_module_cmake_names_a_missing_wamr_tree(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "CMakeLists.txt").write_text(COMPONENT.format(
-        config=CHIP_CONFIG["xtensa"], module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+        config=CHIP_CONFIG["xtensa"], module=CMAKE_FILE, micropython=paths.MICROPYTHON,
+        dump=dump_targets("WAMR", "micropy_wamr", "usermod_wasm")))
     result = subprocess.run([CMAKE, "-S", src, "-B", tmp_path / "b", f"-DWAMR_DIR={tmp_path}/nowamr"],
                             capture_output=True, text=True)
     assert result.returncode != 0
@@ -341,54 +350,12 @@ def test_display_lists_equal_the_make_fragments():
     assert cmake_list(cmake, "DISPLAY_PORT_SRC") == ["port/esp32/display_esp32_st7789.c"]
 
 
-DISPLAY_COMPONENT = """\
-cmake_minimum_required(VERSION 3.19)
-project(display_module_check C)
-function(idf_build_get_property var prop)
-    if(prop STREQUAL "BUILD_COMPONENTS")
-        set(${{var}} esp_common newlib esp_lcd main PARENT_SCOPE)
-    elseif(prop STREQUAL "CONFIG_DIR")
-        set(${{var}} "${{CMAKE_BINARY_DIR}}/config" PARENT_SCOPE)
-    else()
-        set(${{var}} "" PARENT_SCOPE)
-    endif()
-endfunction()
-foreach(comp esp_common newlib esp_lcd)
-    add_library(idf::${{comp}} INTERFACE IMPORTED)
-endforeach()
-set(IDF_TARGET esp32s3)
-set(CONFIG_IDF_TARGET_ARCH_XTENSA y)
-{config}
-set(USER_C_MODULES "{module}")
-include("{micropython}/py/usermod.cmake")
-function(dump)
-    set(out "")
-    foreach(item
-            "LVGL_SRC;micropy_lvgl;SOURCES" "LVGL_DEFS;micropy_lvgl;COMPILE_DEFINITIONS"
-            "LVGL_INCS;micropy_lvgl;INCLUDE_DIRECTORIES" "LVGL_OPTS;micropy_lvgl;COMPILE_OPTIONS"
-            "LVGL_LIBS;micropy_lvgl;LINK_LIBRARIES" "MOD_SRC;usermod_display;INTERFACE_SOURCES"
-            "MOD_DEFS;usermod_display;INTERFACE_COMPILE_DEFINITIONS"
-            "MOD_INCS;usermod_display;INTERFACE_INCLUDE_DIRECTORIES"
-            "MOD_LIBS;usermod_display;INTERFACE_LINK_LIBRARIES"
-            "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES")
-        list(GET item 0 key)
-        list(GET item 1 target)
-        list(GET item 2 prop)
-        get_target_property(value ${{target}} ${{prop}})
-        string(APPEND out "${{key}}=${{value}}\\n")
-    endforeach()
-    string(APPEND out "QSTR=${{MICROPY_SOURCE_USERMOD}}\\n")
-    file(WRITE "${{CMAKE_BINARY_DIR}}/module.txt" "${{out}}")
-endfunction()
-cmake_language(DEFER CALL dump)
-"""
-
-
 def configure_display(tmp_path, *config, lvgl_dir=None):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "CMakeLists.txt").write_text(DISPLAY_COMPONENT.format(
-        config="\n".join(config), module=DISPLAY_CMAKE, micropython=paths.MICROPYTHON))
+    (src / "CMakeLists.txt").write_text(COMPONENT.format(
+        config="\n".join([CHIP_CONFIG["xtensa"], *config]), module=DISPLAY_CMAKE,
+        micropython=paths.MICROPYTHON, dump=dump_targets("LVGL", "micropy_lvgl", "usermod_display")))
     build = tmp_path / "build"
     return subprocess.run([CMAKE, "-S", src, "-B", build, f"-DLVGL_DIR={lvgl_dir or paths.LVGL}"],
                           capture_output=True, text=True), build

@@ -69,7 +69,9 @@ uint32_t mp_display_idle_ms(void);
 
 // Called inside LVGL whenever any object is created / is being deleted
 // (also when deinit or soft reset deletes everything). `obj` is still valid
-// in `deleted`. Nodes are owned by the caller (static storage).
+// in `deleted`. Hooks must not raise and must not touch the GC heap from
+// before_deinit at soft reset (finalisers run in any order). Nodes are owned
+// by the caller (static storage).
 typedef struct _mp_display_obj_hooks_t {
     void (*created)(lv_obj_t *obj);
     void (*deleted)(lv_obj_t *obj);

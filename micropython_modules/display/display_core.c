@@ -353,10 +353,23 @@ void mp_display_deinit(void) {
     }
     mp_display_port_stop();
     mp_display_enter();
-    mp_display_hooks_before_deinit();
-    wait_flush_done();
+    // The panel and the lock are released whatever LVGL does (this also
+    // runs as a finaliser at soft reset).
+    nlr_buf_t nlr;
+    bool ok = nlr_push(&nlr) == 0;
+    if (ok) {
+        mp_display_hooks_before_deinit();
+        wait_flush_done();
+        state.active = false;
+        stop_lvgl();
+        nlr_pop();
+    }
     state.active = false;
-    stop_lvgl();
+    state.disp = NULL;
+    state.indev = NULL;
     mp_display_driver.deinit();
     mp_display_exit();
+    if (!ok) {
+        nlr_jump(nlr.ret_val);
+    }
 }

@@ -8,7 +8,6 @@
 // released. The scheduler's timer run never waits: it skips while LVGL is busy.
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "py/runtime.h"
@@ -98,18 +97,21 @@ mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg) {
     nlr_jump(nlr.ret_val);
 }
 
+// Plain-string messages: the module's own files are not QSTR-scanned, so
+// they cannot use MP_ERROR_TEXT (compressed on the boards).
 NORETURN void mp_display_raise(const mp_obj_type_t *type, const char *msg) {
-    mp_obj_t arg = mp_obj_new_str(msg, strlen(msg));
-    nlr_raise(mp_obj_new_exception_args(type, 1, &arg));
+    mp_raise_type_arg(type, mp_obj_new_str(msg, strlen(msg)));
 }
 
 NORETURN void mp_display_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...) {
-    char buf[160];
+    vstr_t vstr;
+    mp_print_t print;
+    vstr_init_print(&vstr, 64, &print);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    mp_vprintf(&print, fmt, ap);
     va_end(ap);
-    mp_display_raise(type, buf);
+    mp_raise_type_arg(type, mp_obj_new_str_from_vstr(&vstr));
 }
 
 // --- LVGL's log and assertions ---------------------------------------------------
