@@ -14,7 +14,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulate test test-unix test-hil clean distclean display-bench
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulate test test-unix test-hil coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -22,7 +22,8 @@ setup:
 
 deps: setup
 
-# build/unix/micropython: the unix port with the `wasm` module.
+# build/unix/micropython: the unix port with the `wasm` and `display` modules
+# (headless display; DISPLAY=sdl: build/unix-sdl, an SDL2 window).
 unix:
 	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) $(DISPLAY_ARG)
 
@@ -54,8 +55,23 @@ emulate: emulated guests
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
 
+# The WASI tests again on a gcov build (build/unix-coverage), with the branch
+# floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
+
 test: unix unix-classic unix-sdl guests emulated emulated-lcd
 	$(VENV_PY) -m pytest host_tests -q
+	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
+
+# Each mutant of host_tests/mutants.json (one-line bugs in the sandbox and
+# validation checks) built and run against its tests; all must be killed.
+# About 10 minutes: run before each release, not in `make test`.
+mutate: unix guests
+	$(VENV_PY) -m scripts mutate
+
+# gcov build, the whole unix suite on it, per-file line and branch coverage.
+coverage: unix unix-classic guests
+	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
 test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
