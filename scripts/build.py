@@ -69,16 +69,18 @@ def unix_build_dir(interp="fast", display="headless"):
     return paths.BUILD / ("unix" if interp == "fast" else f"unix-{interp}")
 
 
-def _seed_objects(seed, obj_dir):
+def _seed_objects(seed, obj_dir, rebuild=("wasm",)):
     """Start a new variant's object directory from a finished build: only
-    the `wasm` module's own files then compile again (with the new flags)."""
+    the objects of the `rebuild` modules then compile again (with the new
+    flags), and what the variant adds."""
     if (obj_dir / "micropython").exists() or not (seed / "micropython").exists():
         return
     info(f"seeding {obj_dir} from {seed}")
     shutil.copytree(seed, obj_dir, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
-    for obj in (obj_dir / "wasm").rglob("*.o"):
-        obj.unlink()
+    for module in rebuild:
+        for obj in (obj_dir / module).rglob("*.o"):
+            obj.unlink()
     # Dependency files name the headers they were built against by absolute
     # path: point them at this directory's generated headers, or a change of
     # qstrs or error messages here would not rebuild the objects using them.
@@ -125,9 +127,16 @@ def build_unix(interp="fast", pool_kb=256, display="headless", out_dir=None, mod
                                   *(modules / "display" / f for f in DISPLAY_MODULE_FILES)])
     if seed is not None:
         _seed_objects(seed, obj_dir)
-    # LVGL's objects are shared by every unix build (instrumented ones too:
-    # their flags do not reach LVGL).
-    with _shared_lvgl_dir("host") as lvgl_dir:
+    elif display == "sdl":
+        # The rest of MicroPython is the same as in the headless build (SDL's
+        # flags reach just the backend): start from its objects, compiling
+        # the two modules again (their flags may differ, e.g. the pool size).
+        _seed_objects(unix_build_dir(interp) / "obj", obj_dir, rebuild=("wasm", "display"))
+    # LVGL's objects are shared by the unix builds (instrumented ones too:
+    # their flags do not reach LVGL), except those of another module tree,
+    # whose lv_conf path differs.
+    lvgl_name = "host" if Path(modules).resolve() == paths.MODULES.resolve() else f"host-{out_dir.name}"
+    with _shared_lvgl_dir(lvgl_name) as lvgl_dir:
         run(["make", "-C", port, "-j", _jobs(), *args, f"LVGL_BUILD_DIR={lvgl_dir}"],
             what="make (unix port)", quiet=True, env=_make_env())
     _install(obj_dir / "micropython", out_dir / "micropython")
