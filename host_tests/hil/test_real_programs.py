@@ -1,12 +1,12 @@
 """Real programs (scripts/real_programs.py: Lua 5.4 and zlib's minigzip) on
 the emulated board, compared with the same programs built natively.
 
-Two RAM budgets: the default board (320 KB: 96 KB GC heap, 224 KB WAMR
-pool, like an ESP32 without PSRAM) runs what fits there, XIP; the "psram"
-build (the ESP32-S3 board's 1 MB WAMR pool) runs them all, interpreted
-(classic, the boards' interpreter) and XIP. Each test boots its own board
-with its own flash image and wasmapps image (the inputs go in, the outputs
-are read back from the image), so this file needs no real board.
+Two RAM budgets: QEMU_WAMR (320 KB: 96 KB GC heap, 224 KB WAMR pool, like
+an ESP32 without PSRAM) runs what fits there, XIP; QEMU_WAMR_LCD (the
+ESP32-S3 board's budget: a 1 MB WAMR pool in PSRAM) runs them all,
+interpreted (classic, the boards' interpreter) and XIP. Each test boots its
+own board with its own flash image and wasmapps image (the inputs go in, the
+outputs are read back from the image), so this file needs no real board.
 """
 
 import subprocess
@@ -33,13 +33,17 @@ def apps(tmp_path_factory):
     return image
 
 
-def boot(tmp_path, apps, budget, files):
-    """An emulator for `budget` with `files` ({'/name': bytes}) in /flash."""
+SMALL, PSRAM = "QEMU_WAMR", "QEMU_WAMR_LCD"
+
+
+def boot(tmp_path, apps, board, files):
+    """An emulator of `board` with `files` ({'/name': bytes}) in /flash."""
     image = tmp_path / "flash.img"
     flashfs.write_image(image, files)
-    firmware = build.emulated_build_dir(budget) / "firmware.elf"
-    assert firmware.exists(), f"{firmware} is missing: run `make emulated-psram`"
-    return emulate.Emulator(firmware=firmware, image=image, apps=apps), image
+    firmware = build.emulated_build_dir(board) / "firmware.elf"
+    assert firmware.exists(), f"{firmware} is missing: run `make emulated BOARD={board}`"
+    return emulate.Emulator(firmware=firmware, image=image, apps=apps, board=board,
+                            panel=tmp_path / "panel.bin"), image
 
 
 def exec_on(emu, code, timeout=600):
@@ -54,12 +58,12 @@ def exec_on(emu, code, timeout=600):
     return out.replace("\r\n", "\n").splitlines()
 
 
-def run_workloads(tmp_path, apps, budget, runs, extra_files=None):
+def run_workloads(tmp_path, apps, board, runs, extra_files=None):
     """Runs [(workload name, module expression, stack)] on one board; returns
     [(printed lines, stdout bytes)]."""
     files = {f"/{name}.in": rp.workload(name).stdin() for name, _, _ in runs}
     files.update(extra_files or {})
-    emu, image = boot(tmp_path, apps, budget, files)
+    emu, image = boot(tmp_path, apps, board, files)
     results = []
     with emu:
         for i, (name, module_expr, stack) in enumerate(runs):
@@ -78,13 +82,13 @@ def in_place(program):
     return f"wasm.Module.xip({program!r})"
 
 
-def test_psram_budget_runs_the_programs_interpreted_and_xip(tmp_path, apps):
+def test_s3_budget_runs_the_programs_interpreted_and_xip(tmp_path, apps):
     runs = [(name, interpreted(rp.workload(name).program), rp.WASM_STACK)
             for name in ("lua-checks", "lua-small", "minigzip-compress", "minigzip-decompress")]
     runs += [(name, in_place(rp.workload(name).program), XIP_STACK)
              for name in ("lua-checks", "minigzip-compress")]
     programs = {f"/{p}.wasm": rp.wasm_path(p).read_bytes() for p in ("lua", "minigzip")}
-    results = run_workloads(tmp_path, apps, "psram", runs, programs)
+    results = run_workloads(tmp_path, apps, PSRAM, runs, programs)
     for (name, _, _), (lines, stdout) in zip(runs, results):
         code, native = rp.expected(rp.workload(name))
         assert lines == [f"exit {code} None", "stderr b''"], name
@@ -97,7 +101,7 @@ def test_320k_budget_runs_what_fits_and_says_why_the_rest_does_not(tmp_path, app
     # instance: Lua reports it, and memory_error says why.
     runs = [("minigzip-decompress", in_place("minigzip"), XIP_STACK),
             ("lua-small", in_place("lua"), XIP_STACK)]
-    (gz_lines, gz_out), (lua_lines, lua_out) = run_workloads(tmp_path, apps, "320", runs)
+    (gz_lines, gz_out), (lua_lines, lua_out) = run_workloads(tmp_path, apps, SMALL, runs)
     code, native = rp.expected(rp.workload("minigzip-decompress"))
     assert gz_lines == [f"exit {code} None", "stderr b''"]
     assert gz_out == native
@@ -114,7 +118,7 @@ def test_linear_memory_grows_without_a_second_copy(tmp_path, apps):
     # the pool and grown into the free space below (WAMR patch 0061), it
     # takes most of the pool.
     memgrow = (paths.BUILD / "guest" / "memgrow.wasm").read_bytes()
-    emu, _ = boot(tmp_path, apps, "320", {"/memgrow.wasm": memgrow})
+    emu, _ = boot(tmp_path, apps, SMALL, {"/memgrow.wasm": memgrow})
     with emu:
         out = exec_on(emu, """
 import wasm
@@ -139,7 +143,7 @@ def test_xip_float_and_64_bit_arithmetic_matches_the_interpreter(tmp_path, apps)
     # division and the compare LLVM made out of log()'s bit test; the classic
     # interpreter computes the same IEEE operations itself.
     fpmath = (paths.BUILD / "guest" / "fpmath.wasm").read_bytes()
-    emu, _ = boot(tmp_path, apps, "320", {"/fpmath.wasm": fpmath})
+    emu, _ = boot(tmp_path, apps, SMALL, {"/fpmath.wasm": fpmath})
     with emu:
         out = exec_on(emu, """
 import wasm
@@ -164,7 +168,7 @@ def test_pool_exhaustion_errors_on_the_320k_board(tmp_path, apps):
     big_memory = tmp_path / "big_memory.wat"
     big_memory.write_text('(module (memory (export "memory") 4))')
     subprocess.run(["wat2wasm", "-o", str(tmp_path / "big_memory.wasm"), str(big_memory)], check=True)
-    emu, _ = boot(tmp_path, apps, "320", {"/lua.wasm": rp.wasm_path("lua").read_bytes(),
+    emu, _ = boot(tmp_path, apps, SMALL, {"/lua.wasm": rp.wasm_path("lua").read_bytes(),
                                           "/big_memory.wasm": (tmp_path / "big_memory.wasm").read_bytes()})
     with emu:
         out = exec_on(emu, """

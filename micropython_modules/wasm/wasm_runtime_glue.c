@@ -10,12 +10,8 @@
 #include "modwasm.h"
 
 #if !MICROPY_WASM_PORT_POOL
-// A board can place the pool in a section of its own (e.g. external RAM).
-#ifndef MICROPY_WASM_POOL_ATTR
-#define MICROPY_WASM_POOL_ATTR
-#endif
 // WAMR's allocator (ems) wants 8-byte alignment for its pool.
-static MICROPY_WASM_POOL_ATTR uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
+static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
 
 uint8_t *mp_wasm_port_pool(size_t *size) {
     *size = sizeof(mp_wasm_pool);
