@@ -207,6 +207,19 @@ class RawRepl:
         self.serial.write(b"\x02")
 
 
+def raw_exec(port, code, timeout=None):
+    """Runs `code` through the raw REPL of the board on `port`; returns
+    (stdout, stderr)."""
+    repl = RawRepl(port)
+    try:
+        repl.enter()
+        out, err = repl.exec(code, timeout=timeout)
+        repl.exit()
+    finally:
+        repl.close()
+    return out, err
+
+
 def run_script(script, firmware=None, image=None, apps=None, board=None):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()

@@ -80,14 +80,7 @@ class Board:
 
     def exec(self, code, timeout=60):
         """Runs code through the raw REPL; returns (stdout, stderr)."""
-        repl = emulate.RawRepl(self.port)
-        try:
-            repl.enter()
-            out, err = repl.exec(code, timeout=timeout)
-            repl.exit()
-        finally:
-            repl.close()
-        return out, err
+        return emulate.raw_exec(self.port, code, timeout)
 
     def run(self, code, timeout=60):
         """Runs code that must not raise; returns its output lines."""

@@ -183,9 +183,9 @@ mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self) {
         vstr_printf(&msg, "memory.grow to %u pages refused: the maximum is %u pages",
             (unsigned)self->grow_failed_pages, max_pages);
     } else {
-        vstr_printf(&msg, "memory.grow to %u pages (%u bytes) failed: out of memory (largest free block "
+        vstr_printf(&msg, "memory.grow to %u pages (%u KB) failed: out of memory (largest free block "
             "in the WAMR pool: %u bytes)", (unsigned)self->grow_failed_pages,
-            (unsigned)self->grow_failed_pages * 65536u, (unsigned)self->grow_failed_largest);
+            (unsigned)self->grow_failed_pages * 64u, (unsigned)self->grow_failed_largest);
     }
     return mp_obj_new_str_from_vstr(&msg);
 }
