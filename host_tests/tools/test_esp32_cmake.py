@@ -68,7 +68,10 @@ def test_wamr_sources_equal_wamr_mk():
 
 def test_esp32_only_additions():
     text = CMAKE_FILE.read_text()
-    assert cmake_list(text, "WAMR_ESP32_DEFS") == ["WASM_ENABLE_WORD_ALIGN_READ=1"]
+    # The boards' block-address cache is wamr.mk's default.
+    cache = re.search(r"^WAMR_BLOCK_ADDR_CACHE \?= (\d+)$", (WASM_MOD / "wamr.mk").read_text(), re.M)
+    assert cmake_list(text, "WAMR_ESP32_DEFS") == ["WASM_ENABLE_WORD_ALIGN_READ=1",
+                                                   f"BLOCK_ADDR_CACHE_SIZE={cache.group(1)}"]
     platform = cmake_list(text, "WAMR_PLATFORM_SRC")
     assert all(p.startswith("shared/platform/esp-idf/") for p in platform)
     for src in platform:
