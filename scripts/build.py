@@ -5,7 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import paths
+from . import emulated_boards, paths
 from .progress import ToolError, info, run, step
 
 
@@ -86,22 +86,17 @@ def build_guests(out_dir=None):
     return out_dir
 
 
-EMULATED_BOARD = "QEMU_WAMR"
-
-
-def emulated_build_dir():
-    return paths.BUILD / "emulated"
-
-
-def build_emulated(interp="classic"):
-    """Build the emulated Cortex-M board into build/emulated/firmware.elf."""
+def build_emulated(board_name=None, interp="classic"):
+    """Build an emulated board (scripts/emulated_boards.py) into
+    build/<its build dir>/firmware.elf."""
+    board = emulated_boards.get(board_name)
     port = paths.MICROPYTHON / "ports" / "qemu"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
-    board_dir = paths.ROOT / "boards" / EMULATED_BOARD
-    out_dir = emulated_build_dir()
+    board_dir = board.board_dir
+    out_dir = board.build_dir
     obj_dir = out_dir / "obj"
-    step(f"emulated board {EMULATED_BOARD} (WAMR {interp} interpreter) -> {out_dir}")
+    step(f"emulated board {board.name} (WAMR {interp} interpreter) -> {out_dir}")
     # The frozen manifest needs mpy-cross; built on its own first, or the
     # port's sub-make would inherit BUILD= and mix the two builds.
     mpy_cross = paths.MICROPYTHON / "mpy-cross" / "build" / "mpy-cross"
@@ -109,7 +104,7 @@ def build_emulated(interp="classic"):
         run(["make", "-C", paths.MICROPYTHON / "mpy-cross", "-j", _jobs()], what="make (mpy-cross)",
             quiet=True)
     args = [
-        f"BOARD={EMULATED_BOARD}",
+        f"BOARD={board.name}",
         f"BOARD_DIR={board_dir}",
         f"BUILD={obj_dir}",
         f"USER_C_MODULES={paths.MODULES}",

@@ -23,16 +23,18 @@ def _cmd_guests(args):
 
 def _cmd_emulated(args):
     from . import build
-    build.build_emulated(interp=args.interp)
+    build.build_emulated(args.board, interp=args.interp)
 
 
 def _cmd_emulate(args):
     from . import emulate
     if args.fresh:
-        emulate.ensure_image(args.image or emulate.default_image(), fresh=True)
+        emulate.ensure_image(args.image or emulate.default_image(args.board), fresh=True)
     if args.run:
-        return emulate.run_script(args.run, image=args.image, apps=args.apps)
-    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps)
+        return emulate.run_script(args.run, image=args.image, apps=args.apps, board=args.board,
+                                  icount=args.icount)
+    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps,
+                               board=args.board, icount=args.icount)
 
 
 def _cmd_mkfs(args):
@@ -131,6 +133,12 @@ def _cmd_aot(args):
          f"{', XIP' if ti['xip'] else ''}")
 
 
+def _add_board_option(parser):
+    from .emulated_boards import BOARDS, DEFAULT
+    parser.add_argument("--board", default=DEFAULT, choices=sorted(BOARDS),
+                        help=f"emulated board (default {DEFAULT}; QEMU_WAMR_RV32: the ESP32-C3's rv32imc)")
+
+
 def make_parser():
     parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,17 +157,22 @@ def make_parser():
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
     p.set_defaults(func=_cmd_guests)
 
-    p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
+    p = sub.add_parser("emulated", help="build an emulated board (build/emulated*/firmware.elf)")
+    _add_board_option(p)
     p.add_argument("--interp", choices=["fast", "classic"], default="classic",
                    help="WAMR interpreter (default: classic, which needs far less RAM per module)")
     p.set_defaults(func=_cmd_emulated)
 
-    p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
+    p = sub.add_parser("emulate", help="boot an emulated board and open its REPL")
+    _add_board_option(p)
     p.add_argument("--run", metavar="FILE.py", help="run a script on the board and exit with its status")
-    p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
+    p.add_argument("--image", help="littlefs flash image (default flash.img in the board's build directory)")
     p.add_argument("--fresh", action="store_true", help="recreate the flash image with the demo apps")
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
     p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
+    p.add_argument("--icount", action="store_true",
+                   help="QEMU -icount shift=0: one instruction per virtual nanosecond, so "
+                        "board.ticks_us() counts instructions (x1000), the same on every run")
     p.set_defaults(func=_cmd_emulate)
 
     p = sub.add_parser("mkfs", help="create a littlefs image for /flash")

@@ -1,5 +1,6 @@
-"""The emulated board: QEMU mps2-an386 running build/emulated/firmware.elf
-with its littlefs flash in a host file, and its UART on a pty."""
+"""The emulated boards (scripts/emulated_boards.py) in QEMU: the firmware
+with its littlefs flash in a host file, the wasmapps XIP image mapped where
+the board expects it, and its UART on a pty."""
 
 import re
 import subprocess
@@ -7,16 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, flashfs, paths
+from . import build, emulated_boards, flashfs, paths
 from .progress import ToolError, info, step
 
-QEMU = "qemu-system-arm"
-MACHINE = "mps2-an386"
 PTY_RE = re.compile(r"char device redirected to (/dev/pts/\d+)")
 
 
-def default_image():
-    return build.emulated_build_dir() / "flash.img"
+def default_image(board=None):
+    return emulated_boards.get(board).build_dir / "flash.img"
 
 
 def demo_files():
@@ -37,40 +36,45 @@ def ensure_image(image, fresh=False, size=flashfs.DEFAULT_SIZE):
 
 
 class Emulator:
-    """One run of the emulated board. Use as a context manager."""
+    """One run of an emulated board. Use as a context manager.
 
-    # Where the board's linker script reserves the wasmapps XIP region.
-    WASMAPPS_ADDR = 0x00300000
-    WASMAPPS_MAX = 1024 * 1024
+    `icount`: run QEMU with `-icount shift=0`, where virtual time advances
+    one nanosecond per instruction, so the board's microsecond clock counts
+    instructions (see README, "Counting instructions")."""
 
-    def __init__(self, firmware=None, image=None, qemu=QEMU, apps=None):
-        self.firmware = Path(firmware or build.emulated_build_dir() / "firmware.elf")
-        self.image = Path(image or default_image())
+    def __init__(self, firmware=None, image=None, qemu=None, apps=None, board=None, icount=False):
+        self.board = emulated_boards.get(board)
+        self.firmware = Path(firmware or self.board.build_dir / "firmware.elf")
+        self.image = Path(image or default_image(self.board.name))
         self.apps = Path(apps) if apps else None
-        self.qemu = qemu
+        self.qemu = qemu or self.board.qemu
+        self.icount = icount
         self.proc = None
         self.port = None
 
     def command(self):
         cmd = [
-            self.qemu, "-machine", MACHINE, "-nographic", "-monitor", "null",
+            self.qemu, *self.board.machine, "-nographic", "-monitor", "null",
             "-semihosting-config", f"enable=on,target=native,arg=firmware,arg={self.image.resolve()}",
             "-serial", "pty", "-kernel", str(self.firmware),
         ]
+        if self.icount:
+            cmd += ["-icount", "shift=0"]
         if self.apps is not None:
-            # The wasmapps image appears in the board's flash, executable.
-            cmd += ["-device", f"loader,file={self.apps.resolve()},addr={self.WASMAPPS_ADDR:#x}"]
+            # The wasmapps image appears in the board's flash, in each of its views.
+            for addr in self.board.wasmapps_views:
+                cmd += ["-device", f"loader,file={self.apps.resolve()},addr={addr:#x}"]
         return cmd
 
     def start(self, timeout=20):
         if not self.firmware.exists():
-            raise ToolError(f"{self.firmware} is missing: run `make emulated` first")
+            raise ToolError(f"{self.firmware} is missing: run `make emulated BOARD={self.board.name}` first")
         if not self.image.exists():
             raise ToolError(f"flash image {self.image} is missing")
         if self.apps is not None:
             if not self.apps.exists():
                 raise ToolError(f"wasmapps image {self.apps} is missing")
-            if self.apps.stat().st_size > self.WASMAPPS_MAX:
+            if self.apps.stat().st_size > emulated_boards.WASMAPPS_MAX:
                 raise ToolError(f"wasmapps image {self.apps} is larger than the board's 1 MB XIP region")
         try:
             self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
@@ -161,10 +165,11 @@ class RawRepl:
         self.serial.write(b"\x02")
 
 
-def run_script(script, firmware=None, image=None, apps=None):
+def run_script(script, firmware=None, image=None, apps=None, board=None, icount=False):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()
-    with Emulator(firmware, ensure_image(image or default_image()), apps=apps) as emu:
+    image = ensure_image(image or default_image(board))
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
         repl = RawRepl(emu.port)
         try:
             repl.enter()
@@ -176,10 +181,10 @@ def run_script(script, firmware=None, image=None, apps=None):
     return 1 if err else 0
 
 
-def interactive(firmware=None, image=None, repl=True, apps=None):
-    image = ensure_image(image or default_image())
-    with Emulator(firmware, image, apps=apps) as emu:
-        step(f"emulated board running: serial port {emu.port}")
+def interactive(firmware=None, image=None, repl=True, apps=None, board=None, icount=False):
+    image = ensure_image(image or default_image(board))
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
+        step(f"emulated board {emu.board.name} running: serial port {emu.port}")
         info(f"flash image: {image}")
         info(f"connect with: mpremote connect {emu.port}")
         if repl:

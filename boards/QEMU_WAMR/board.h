@@ -21,4 +21,19 @@
 void board_set_irq_handler(int irq, void (*handler)(void));
 void board_uart_init(void);
 
+static inline uint32_t board_irq_save(void) {
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) :: "memory");
+    return primask;
+}
+
+static inline void board_irq_restore(uint32_t primask) {
+    __asm volatile ("msr primask, %0" :: "r" (primask) : "memory");
+}
+
+// Sleeps until an interrupt is pending (also with interrupts masked).
+static inline void board_wait_for_interrupt(void) {
+    __asm volatile ("wfi" ::: "memory");
+}
+
 #endif // MICROPY_INCLUDED_QEMU_WAMR_BOARD_H

@@ -28,13 +28,18 @@ WAMR_PLATFORM = baremetal
 MICROPY_VFS_LFS2 = 1
 CFLAGS += -DMICROPY_VFS_LFS2=1
 
-# Board support: boot hooks, UART interrupts (Ctrl-C), clock, flash device.
-SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c $(BOARD_DIR)/board_flash.c
-CFLAGS += -I$(BOARD_DIR) -I$(abspath $(BOARD_DIR)/../../micropython_modules/wasm/port/baremetal)
+# Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting; the
+# boot hooks, flash device and console are shared with the other emulated
+# boards (boards/qemu_common).
+QEMU_COMMON_DIR = $(abspath $(BOARD_DIR)/../qemu_common)
+SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c \
+	$(QEMU_COMMON_DIR)/board_common.c $(QEMU_COMMON_DIR)/board_flash.c $(QEMU_COMMON_DIR)/board_console.c
+CFLAGS += -I$(BOARD_DIR) -I$(QEMU_COMMON_DIR) \
+	-I$(abspath $(BOARD_DIR)/../../micropython_modules/wasm/port/baremetal)
 CFLAGS += '-DMICROPY_PORT_INIT_FUNC=do { extern void board_init(void); board_init(); } while (0)'
 CFLAGS += '-DMICROPY_PORT_DEINIT_FUNC=do { extern void board_deinit(void); board_deinit(); } while (0)'
 
-# Console input comes from the UART interrupt's buffer (board_uart.c), and
+# Console input comes from the UART interrupt's buffer (board_console.c), and
 # the FPU is switched on before the port's startup code goes on (board_init.c).
 LDFLAGS += -Wl,--wrap=mp_hal_stdin_rx_chr -Wl,--wrap=uart_init
 
