@@ -18,6 +18,12 @@ endif
 endif
 
 WAMR_EXTRA_CFLAGS += -DBH_VPRINTF=mp_wasm_vprintf
+# Boards may give the memory WAMR maps (linear memory, AOT code) an arena
+# of its own, apart from the pool, as ESP-IDF's heap is on the ESP32 boards.
+ifneq ($(MICROPY_WASM_MMAP_ARENA_SIZE),)
+WAMR_EXTRA_CFLAGS += -DMICROPY_WASM_MMAP_ARENA_SIZE=$(MICROPY_WASM_MMAP_ARENA_SIZE)
+CFLAGS_USERMOD += -DMICROPY_WASM_MMAP_ARENA_SIZE=$(MICROPY_WASM_MMAP_ARENA_SIZE)
+endif
 include $(WASM_MOD_DIR)/wamr.mk
 
 WASM_MOD_SRC := \
