@@ -65,7 +65,7 @@ ARG LVGL_CRATE_VERSION
 ARG LVGL_CRATE_SHA256
 ARG LVGL_TREE
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl python3 patch \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/src
 RUN set -eu; \
@@ -87,6 +87,15 @@ RUN set -eu; \
     mv "$WAMR_TREE" /opt/wamr; \
     mv "$LVGL_TREE" /opt/lvgl; \
     rm -rf /opt/src
+# The project's patch series (firmware/patches), each file checked against
+# the lock file's sha256 and applied as `make setup` applies it.
+WORKDIR /opt/patches
+COPY firmware/deps.lock.json firmware/deps.lock.json
+COPY firmware/patches firmware/patches
+COPY scripts scripts
+RUN python3 -m scripts.patches wamr /opt/wamr \
+    && python3 -m scripts.patches lvgl /opt/lvgl \
+    && rm -rf /opt/patches
 
 
 # --- Optional: LLVM with the Xtensa backend (Espressif's fork) -----------------
