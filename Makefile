@@ -26,23 +26,38 @@ unix-classic:
 guests:
 	$(PYTHON) -m scripts guests
 
-# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386).
+# The emulated boards (scripts/emulated_boards.py): QEMU_WAMR (Cortex-M4F,
+# build/emulated) by default, BOARD=QEMU_WAMR_RV32 for the ESP32-C3's rv32imc
+# (build/emulated-rv32). BOARD names an ESP32 board for the esp32 targets.
+EMULATED_BOARDS := QEMU_WAMR QEMU_WAMR_RV32
+EMU_BOARD = $(if $(filter $(EMULATED_BOARDS),$(BOARD)),$(BOARD),QEMU_WAMR)
+
 emulated:
-	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP)
+	$(PYTHON) -m scripts emulated --board $(EMU_BOARD) --interp $(BOARD_INTERP)
 
-# Boot the emulated board and open its REPL (the serial pty is printed).
+# Boot an emulated board and open its REPL (the serial pty is printed).
 emulate: emulated guests
-	$(VENV_PY) -m scripts emulate
+	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
-test: unix unix-classic guests emulated
+# Every emulated board, for the hardware-in-loop suite.
+.PHONY: emulated-all
+emulated-all:
+	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
+
+# host_tests/ (with the HIL suite on QEMU_WAMR), then the HIL suite again on
+# the RISC-V board.
+test: unix unix-classic guests emulated-all
 	$(VENV_PY) -m pytest host_tests -q
+	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
 
 test-unix: unix unix-classic guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
-# The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
+# The hardware-in-loop suite alone, on an emulated board (BOARD=...), or on
+# a real one: PORT=/dev/ttyUSB0 [AOT_TARGET=riscv32].
 test-hil: emulated guests
-	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
+	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT),--emulated-board $(EMU_BOARD)) \
+		$(if $(AOT_TARGET),--aot-target $(AOT_TARGET))
 
 clean:
 	rm -rf build
