@@ -15,22 +15,23 @@ void board_atomic_store_4(volatile void *ptr, uint32_t val, int order) __asm__ (
 bool board_atomic_compare_exchange_4(volatile void *ptr, void *expected, uint32_t desired,
     bool weak, int success, int failure) __asm__ ("__atomic_compare_exchange_4");
 
-uint32_t board_atomic_fetch_or_4(volatile void *ptr, uint32_t val, int order) {
-    (void)order;
+// One read-modify-write with interrupts masked; returns the old value.
+static uint32_t fetch_and_set(volatile void *ptr, uint32_t or_bits, uint32_t and_bits) {
     uint32_t state = board_irq_save();
     uint32_t old = *(volatile uint32_t *)ptr;
-    *(volatile uint32_t *)ptr = old | val;
+    *(volatile uint32_t *)ptr = (old | or_bits) & and_bits;
     board_irq_restore(state);
     return old;
 }
 
+uint32_t board_atomic_fetch_or_4(volatile void *ptr, uint32_t val, int order) {
+    (void)order;
+    return fetch_and_set(ptr, val, ~0u);
+}
+
 uint32_t board_atomic_fetch_and_4(volatile void *ptr, uint32_t val, int order) {
     (void)order;
-    uint32_t state = board_irq_save();
-    uint32_t old = *(volatile uint32_t *)ptr;
-    *(volatile uint32_t *)ptr = old & val;
-    board_irq_restore(state);
-    return old;
+    return fetch_and_set(ptr, 0, val);
 }
 
 void board_atomic_store_4(volatile void *ptr, uint32_t val, int order) {
