@@ -67,6 +67,11 @@ uint64_t mp_wasm_board_time_us(void) {
     return board_ticks_cpu() / (BOARD_SYSCLK_HZ / 1000000u);
 }
 
+// The 1 kHz tick ends the wait at the latest a millisecond later.
+void mp_wasm_board_idle(void) {
+    board_wait_for_interrupt();
+}
+
 // The port's startup code calls uart_init() first thing, before any
 // floating-point code runs: the board hooks in there (linked with --wrap)
 // to switch on the FPU, which this hard-float firmware needs everywhere.

@@ -9,6 +9,7 @@
 // QEMU virt peripherals.
 #define BOARD_UART0_BASE (0x10000000u)
 #define BOARD_PLIC_BASE (0x0c000000u)
+#define BOARD_CLINT_MTIMECMP (0x02004000u)
 #define BOARD_CLINT_MTIME (0x0200bff8u)
 #define BOARD_TEST_DEVICE (0x00100000u)
 // The ACLINT timer counts at 10 MHz; under `-icount shift=0` one tick is
@@ -26,6 +27,7 @@ extern uint8_t _wasmapps_size[];
 #define BOARD_CSR_READ(csr) ({ uint32_t v_; __asm volatile ("csrr %0, " #csr : "=r" (v_)); v_; })
 #define BOARD_CSR_WRITE(csr, v) __asm volatile ("csrw " #csr ", %0" :: "r" (v))
 #define BOARD_MSTATUS_MIE (1u << 3)
+#define BOARD_MIE_MTIE (1u << 7)
 #define BOARD_MIE_MEIE (1u << 11)
 
 static inline uint32_t board_irq_save(void) {

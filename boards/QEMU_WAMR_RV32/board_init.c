@@ -9,6 +9,8 @@
 
 #define MTIME_LO (*(volatile uint32_t *)BOARD_CLINT_MTIME)
 #define MTIME_HI (*(volatile uint32_t *)(BOARD_CLINT_MTIME + 4))
+#define MTIMECMP_LO (*(volatile uint32_t *)BOARD_CLINT_MTIMECMP)
+#define MTIMECMP_HI (*(volatile uint32_t *)(BOARD_CLINT_MTIMECMP + 4))
 
 void board_trap_entry(void);
 
@@ -20,15 +22,34 @@ void board_hw_init(void) {
     __asm volatile ("csrsi mstatus, 8" ::: "memory");
 }
 
-// The machine timer, read directly: no periodic interrupt, so a run under
-// `-icount shift=0` executes the same instructions every time.
-uint64_t mp_wasm_board_time_us(void) {
+static uint64_t mtime(void) {
     uint32_t hi, lo;
     do {
         hi = MTIME_HI;
         lo = MTIME_LO;
     } while (hi != MTIME_HI);
-    return (((uint64_t)hi << 32) | lo) / (BOARD_MTIME_HZ / 1000000u);
+    return ((uint64_t)hi << 32) | lo;
+}
+
+// The machine timer, read directly: no periodic interrupt, so a run under
+// `-icount shift=0` executes the same instructions every time.
+uint64_t mp_wasm_board_time_us(void) {
+    return mtime() / (BOARD_MTIME_HZ / 1000000u);
+}
+
+// Sleeps until the next interrupt, at the latest a millisecond later: with
+// no periodic tick, the timer is armed once for the wake-up (the trap
+// handler disarms it). Interrupts stay masked until the wait, so a wake-up
+// that comes before it still ends it (a pending interrupt ends WFI).
+void mp_wasm_board_idle(void) {
+    uint32_t state = board_irq_save();
+    uint64_t wake = mtime() + BOARD_MTIME_HZ / 1000u;
+    MTIMECMP_HI = UINT32_MAX; // no early match while the low word changes
+    MTIMECMP_LO = (uint32_t)wake;
+    MTIMECMP_HI = (uint32_t)(wake >> 32);
+    __asm volatile ("csrs mie, %0" :: "r" (BOARD_MIE_MTIE) : "memory");
+    board_wait_for_interrupt();
+    board_irq_restore(state);
 }
 
 // mcycle, which QEMU runs from its instruction counter under `-icount`:

@@ -11,6 +11,7 @@
 #include "qemu_board.h"
 
 #define MCAUSE_INTERRUPT (1u << 31)
+#define IRQ_MACHINE_TIMER (7)
 #define IRQ_MACHINE_EXTERNAL (11)
 #define EXC_LOAD_ACCESS_FAULT (5)
 
@@ -68,7 +69,10 @@ static void board_panic(board_trap_frame_t *frame, uint32_t cause) {
 void board_trap(board_trap_frame_t *frame) {
     uint32_t cause = BOARD_CSR_READ(mcause);
     if (cause & MCAUSE_INTERRUPT) {
-        if ((cause & ~MCAUSE_INTERRUPT) == IRQ_MACHINE_EXTERNAL) {
+        if ((cause & ~MCAUSE_INTERRUPT) == IRQ_MACHINE_TIMER) {
+            // The one-shot wake-up of mp_wasm_board_idle().
+            __asm volatile ("csrc mie, %0" :: "r" (BOARD_MIE_MTIE) : "memory");
+        } else if ((cause & ~MCAUSE_INTERRUPT) == IRQ_MACHINE_EXTERNAL) {
             uint32_t irq = PLIC_CLAIM;
             if (irq == BOARD_IRQ_UART0) {
                 board_uart_rx_handler();

@@ -30,10 +30,6 @@ void *mp_wasm_board_stack_limit(void) {
     return &_sstack;
 }
 
-void mp_wasm_board_idle(void) {
-    board_wait_for_interrupt();
-}
-
 MP_WEAK void board_cpu_name(char *buf, size_t len) {
     strncpy(buf, MICROPY_HW_MCU_NAME, len - 1);
     buf[len - 1] = '\0';

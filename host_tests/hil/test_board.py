@@ -117,6 +117,18 @@ def test_ctrl_c_stops_a_runaway_guest(traps_aot, repl, module):
     repl.expect_exact("closed True", timeout=10)
 
 
+def test_guest_sleep_wakes_up(board):
+    # mp.sleep_ms idles the CPU between clock reads: the board must wake it
+    # without any input arriving (the RISC-V board has no periodic tick).
+    out = board.run("""
+import wasm
+inst = wasm.Instance(wasm.Module.load('/flash/hostcalls.wasm'), heap=0)
+print([inst.exports.nap(ms) >= ms for ms in (1, 20, 120)])
+inst.close()
+""")
+    assert out == ["[True, True, True]"]
+
+
 def test_soft_reset_frees_all_wamr_memory(board):
     measure = FREE_RAM + """
 print('keep' in globals())
