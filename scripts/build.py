@@ -11,9 +11,12 @@ from .progress import ToolError, info, run, step
 
 def _config_stamp(obj_dir, make_args, inputs):
     """Start from a clean object directory when the build configuration
-    changed: MicroPython's makefiles do not track CFLAGS."""
+    changed: MicroPython's makefiles do not track CFLAGS. The dependencies'
+    stamps count too: a changed patch series re-extracts WAMR with the
+    archive's old file times, which make would not see."""
     digest = hashlib.sha256("\n".join(map(str, make_args)).encode())
-    for path in inputs:
+    stamps = [paths.CACHE / name for name in ("micropython.stamp", "crates.stamp")]
+    for path in [*inputs, *(stamp for stamp in stamps if stamp.exists())]:
         digest.update(Path(path).read_bytes())
     stamp = obj_dir / ".config-stamp"
     if obj_dir.exists() and (not stamp.exists() or stamp.read_text() != digest.hexdigest()):
@@ -115,7 +118,8 @@ def build_emulated(board_name=None, interp="classic"):
         f"MPY_LIB_DIR={paths.ROOT / 'firmware' / 'no-micropython-lib'}",
     ]
     _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
-                                  board_dir / "mpconfigboard.mk"])
+                                  board_dir / "mpconfigboard.mk",
+                                  board_dir.parent / "qemu_common" / "qemu_board.mk"])
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True, env=_make_env())
     _install(obj_dir / "firmware.elf", out_dir / "firmware.elf")
     info(f"built {out_dir / 'firmware.elf'}")

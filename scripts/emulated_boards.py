@@ -20,6 +20,8 @@ class EmulatedBoard:
     machine: tuple          # QEMU options that make the machine and its CPU
     aot_target: str         # `python -m scripts aot --target` for its apps
     wasmapps_views: tuple   # where QEMU loads the wasmapps image (one per view)
+    xip_window: int         # where XIP code runs, under the model of the ESP32 instruction bus
+    xip_fetch_redirects: bool  # the model redirects code fetches from the window elsewhere
 
     @property
     def board_dir(self):
@@ -55,7 +57,11 @@ BOARDS = {board.name: board for board in (
         qemu="qemu-system-arm",
         machine=("-machine", "mps2-an386"),
         aot_target="thumbv7em",
-        wasmapps_views=(0x00300000,)),
+        wasmapps_views=(0x00300000,),
+        # An MPU region with no access; code runs from QEMU's mirror of it
+        # (boards/QEMU_WAMR/board_xip_bus.c).
+        xip_window=0x00300000,
+        xip_fetch_redirects=True),
     EmulatedBoard(
         name="QEMU_WAMR_RV32",
         description=f"RISC-V {RV32_ISA}, the ESP32-C3's CPU (QEMU virt)",
@@ -64,7 +70,11 @@ BOARDS = {board.name: board for board in (
         machine=("-machine", "virt", "-bios", "none", "-m", "16M", "-cpu", _riscv_cpu(RV32_ISA)),
         aot_target="riscv32",
         # The data view, then the instruction view (boards/QEMU_WAMR_RV32/qemu_wamr_rv32.ld).
-        wasmapps_views=(0x80300000, 0x80400000)),
+        wasmapps_views=(0x80300000, 0x80400000),
+        # Execute-only by PMP: code runs there, loads trap
+        # (boards/QEMU_WAMR_RV32/board_xip.c).
+        xip_window=0x80400000,
+        xip_fetch_redirects=False),
 )}
 
 

@@ -36,4 +36,11 @@ static inline void board_wait_for_interrupt(void) {
     __asm volatile ("wfi" ::: "memory");
 }
 
+// The XIP window's instruction-bus model (board_xip_bus.c).
+#define BOARD_XIP_WINDOW (0x00300000u)
+#define BOARD_XIP_MIRROR (0x00700000u)
+void board_xip_bus_init(void);
+void board_xip_bus_tick(void);
+void board_xip_bus_handler(void);
+
 #endif // MICROPY_INCLUDED_QEMU_WAMR_BOARD_H

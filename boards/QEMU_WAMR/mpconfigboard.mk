@@ -22,28 +22,15 @@ MPY_CROSS_FLAGS += -march=armv7emsp
 WAMR_TARGET = THUMB_VFP
 WAMR_BUILD_TARGET = THUMBV7EM
 WAMR_ARCH_CFLAGS = $(CPU_FLAGS) -ffreestanding
-WAMR_PLATFORM = baremetal
 
-# littlefs at /flash, on a host file reached through semihosting.
-MICROPY_VFS_LFS2 = 1
-CFLAGS += -DMICROPY_VFS_LFS2=1
+# Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting, the
+# XIP window's model of the ESP32 instruction bus (WAMR reads the AOT file
+# as on the ESP32 boards).
+SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c $(BOARD_DIR)/board_xip_bus.c
+# The FPU is switched on before the port's startup code goes on (board_init.c).
+LDFLAGS += -Wl,--wrap=uart_init
 
-# Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting; the
-# boot hooks, flash device and console are shared with the other emulated
-# boards (boards/qemu_common).
-QEMU_COMMON_DIR = $(abspath $(BOARD_DIR)/../qemu_common)
-SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c \
-	$(QEMU_COMMON_DIR)/board_common.c $(QEMU_COMMON_DIR)/board_flash.c $(QEMU_COMMON_DIR)/board_console.c
-CFLAGS += -I$(BOARD_DIR) -I$(QEMU_COMMON_DIR) \
-	-I$(abspath $(BOARD_DIR)/../../micropython_modules/wasm/port/baremetal)
-CFLAGS += '-DMICROPY_PORT_INIT_FUNC=do { extern void board_init(void); board_init(); } while (0)'
-CFLAGS += '-DMICROPY_PORT_DEINIT_FUNC=do { extern void board_deinit(void); board_deinit(); } while (0)'
-
-# Console input comes from the UART interrupt's buffer (board_console.c), and
-# the FPU is switched on before the port's startup code goes on (board_init.c).
-LDFLAGS += -Wl,--wrap=mp_hal_stdin_rx_chr -Wl,--wrap=uart_init
-
-FROZEN_MANIFEST ?= $(BOARD_DIR)/manifest.py
+include $(BOARD_DIR)/../qemu_common/qemu_board.mk
 
 # WAMR needs newlib's libc and libm (double maths, string functions); link
 # them after the firmware's objects and before libgcc.

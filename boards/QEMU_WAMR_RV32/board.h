@@ -58,8 +58,9 @@ void board_uart_init(void);
 void board_uart_rx_handler(void);
 // The PMP regions that give the wasmapps views their bus rules (board_xip.c).
 void board_xip_init(void);
-// Emulates a word read through the instruction view; false for any other
-// access, which the trap handler then reports as a fault.
-bool board_xip_emulate_load(board_trap_frame_t *frame, uint32_t addr);
+// Completes a load or store that trapped on the instruction view of the
+// wasmapps image, as the chip's instruction bus would take or refuse it
+// (board_xip.c); false if the fault was not such an access.
+bool board_xip_access_fault(board_trap_frame_t *frame);
 
 #endif // MICROPY_INCLUDED_QEMU_WAMR_RV32_BOARD_H

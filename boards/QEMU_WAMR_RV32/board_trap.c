@@ -1,7 +1,8 @@
 // Machine-mode traps of the emulated RISC-V board: one entry point (mtvec
 // in direct mode) saves the registers in a frame, board_trap() handles the
-// cause: the UART interrupt through the PLIC, word reads through the
-// wasmapps instruction view, and anything else as a fatal fault.
+// cause: the UART interrupt through the PLIC, the idle wake-up timer,
+// accesses to the wasmapps instruction view (board_xip.c), and anything
+// else as a fatal fault.
 // Also the semihosting call, which QEMU recognises by its exact sequence.
 
 #include <stdio.h>
@@ -13,7 +14,8 @@
 #define MCAUSE_INTERRUPT (1u << 31)
 #define IRQ_MACHINE_TIMER (7)
 #define IRQ_MACHINE_EXTERNAL (11)
-#define EXC_LOAD_ACCESS_FAULT (5)
+#define EXC_LOAD_MISALIGNED (4)
+#define EXC_STORE_ACCESS_FAULT (7)
 
 #define PLIC_CLAIM (*(volatile uint32_t *)(BOARD_PLIC_BASE + 0x200004u))
 
@@ -81,7 +83,7 @@ void board_trap(board_trap_frame_t *frame) {
         }
         return;
     }
-    if (cause == EXC_LOAD_ACCESS_FAULT && board_xip_emulate_load(frame, BOARD_CSR_READ(mtval))) {
+    if (cause >= EXC_LOAD_MISALIGNED && cause <= EXC_STORE_ACCESS_FAULT && board_xip_access_fault(frame)) {
         return;
     }
     board_panic(frame, cause);

@@ -29,33 +29,17 @@ SRC_BOARD_O += shared/runtime/gchelper_native.o shared/runtime/gchelper_rv32i.o
 MPY_CROSS_FLAGS += -march=rv32imc
 
 # WAMR for this CPU: RISCV32_ILP32, AOT files for "riscv32" (as the
-# ESP32-C3 build), XIP reads through the instruction view word by word.
+# ESP32-C3 build).
 WAMR_TARGET = RISCV32_ILP32
 WAMR_BUILD_TARGET = RISCV32
 WAMR_ARCH_CFLAGS = -march=$(RV32_ARCH) -mabi=$(RV32_ABI) -ffreestanding $(SPECS_FRAGMENT)
-WAMR_PLATFORM = baremetal
-WAMR_EXTRA_CFLAGS += -DWASM_ENABLE_WORD_ALIGN_READ=1
-
-# littlefs at /flash, on a host file reached through semihosting.
-MICROPY_VFS_LFS2 = 1
-CFLAGS += -DMICROPY_VFS_LFS2=1
 
 # Board support: traps, UART interrupts (Ctrl-C), clock, semihosting, the
-# XIP views' bus rules; the boot hooks, flash device and console are shared
-# with the other emulated boards (boards/qemu_common).
-QEMU_COMMON_DIR = $(abspath $(BOARD_DIR)/../qemu_common)
+# XIP views' model of the instruction bus, atomics.
 SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_trap.c $(BOARD_DIR)/board_uart.c \
-	$(BOARD_DIR)/board_xip.c $(BOARD_DIR)/board_atomic.c \
-	$(QEMU_COMMON_DIR)/board_common.c $(QEMU_COMMON_DIR)/board_flash.c $(QEMU_COMMON_DIR)/board_console.c
-CFLAGS += -I$(BOARD_DIR) -I$(QEMU_COMMON_DIR) \
-	-I$(abspath $(BOARD_DIR)/../../micropython_modules/wasm/port/baremetal)
-CFLAGS += '-DMICROPY_PORT_INIT_FUNC=do { extern void board_init(void); board_init(); } while (0)'
-CFLAGS += '-DMICROPY_PORT_DEINIT_FUNC=do { extern void board_deinit(void); board_deinit(); } while (0)'
+	$(BOARD_DIR)/board_xip.c $(BOARD_DIR)/board_atomic.c
 
-# Console input comes from the UART interrupt's buffer (board_console.c).
-LDFLAGS += -Wl,--wrap=mp_hal_stdin_rx_chr
-
-FROZEN_MANIFEST ?= $(BOARD_DIR)/manifest.py
+include $(BOARD_DIR)/../qemu_common/qemu_board.mk
 
 # The port links with -march=$(RV32_ARCH), for which gcc 12 finds no
 # multilib (it would take the 64-bit libraries): only the link, not the

@@ -1,7 +1,8 @@
 // The emulated boards' flash: a block device backed by a file on the
 // emulator's host, reached through semihosting. Writes land in the host file
 // at once, so the filesystem survives a reboot of the emulated board.
-// Also the rest of the `board` module: ticks_us(), ticks_cpu(), cpu().
+// Also the `board` module's table: ticks_us(), ticks_cpu(), cpu(),
+// arena_info() and the XIP bus model's xip_bus() and xip_read().
 //
 // The image path is the second semihosting argument
 // (-semihosting-config ...,arg=firmware,arg=/path/flash.img).
@@ -172,6 +173,10 @@ static mp_obj_t board_arena_info(void) {
 static MP_DEFINE_CONST_FUN_OBJ_0(board_arena_info_obj, board_arena_info);
 #endif
 
+// xip_bus() and xip_read(): the XIP window's bus model (board_xip_report.c).
+MP_DECLARE_CONST_FUN_OBJ_0(board_xip_bus_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(board_xip_read_obj);
+
 static const mp_rom_map_elem_t board_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_board) },
     { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&board_ticks_us_obj) },
@@ -181,6 +186,8 @@ static const mp_rom_map_elem_t board_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_arena_info), MP_ROM_PTR(&board_arena_info_obj) },
     #endif
     { MP_ROM_QSTR(MP_QSTR_Flash), MP_ROM_PTR(&board_flash_type) },
+    { MP_ROM_QSTR(MP_QSTR_xip_bus), MP_ROM_PTR(&board_xip_bus_obj) },
+    { MP_ROM_QSTR(MP_QSTR_xip_read), MP_ROM_PTR(&board_xip_read_obj) },
 };
 static MP_DEFINE_CONST_DICT(board_module_globals, board_module_globals_table);
 

@@ -37,4 +37,14 @@ uint64_t board_ticks_cpu(void);
 // The CPU's name for board.cpu() (weak default: MICROPY_HW_MCU_NAME).
 void board_cpu_name(char *buf, size_t len);
 
+// The board's model of the ESP32 instruction bus on its XIP window
+// (board.xip_bus(), board_xip_report.c): where the window is, what to do
+// when its records were read (check the window again), and the records.
+uint8_t *board_xip_window(size_t *size);
+void board_xip_bus_reset(void);
+void board_xip_record(uint32_t pc, uint32_t addr, const char *what);
+extern volatile uint32_t board_xip_word_loads, board_xip_fetch_redirects;
+#define BOARD_XIP_NOT_A_WORD_LOAD "not a load the instruction bus takes (byte/halfword load or store)"
+#define BOARD_XIP_UNALIGNED "unaligned 32-bit load"
+
 #endif // MICROPY_INCLUDED_QEMU_BOARD_H

@@ -58,6 +58,13 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
 endif
+# The ports' link rules list only their objects: relink when libwamr.a
+# changed (a WAMR patch), or the firmware keeps the old WAMR.
+ifeq ($(WAMR_PLATFORM),linux)
+$(BUILD)/$(PROG): $(WAMR_LIB)
+else
+$(BUILD)/firmware.elf: $(WAMR_LIB)
+endif
 
 # Link after libwamr.a exists: the module's objects are part of every
 # port's final link, so an order-only dependency on them is enough.

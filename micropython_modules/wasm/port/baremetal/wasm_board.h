@@ -16,10 +16,10 @@ void mp_wasm_board_idle(void);
 // Fill `buf` with entropy (weak default: a time-seeded xorshift generator).
 void mp_wasm_board_random(uint8_t *buf, size_t len);
 
-// The memory-mapped wasmapps image, readable byte by byte (weak default: none).
+// The memory-mapped, executable wasmapps image (weak default: none).
 const uint8_t *mp_wasm_board_xip_map(size_t *size);
-// Where the CPU executes the bytes of that `image` (weak default: the same
-// address; boards that map flash twice, as the ESP32-C3, give the other view).
-const uint8_t *mp_wasm_board_xip_code(const uint8_t *image);
+// Where the same bytes can be read with byte loads, when code and data see
+// them at different addresses (default: `code` itself).
+const uint8_t *mp_wasm_board_xip_data(const uint8_t *code);
 
 #endif // MICROPY_INCLUDED_WASM_BOARD_H
