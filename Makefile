@@ -7,7 +7,7 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil clean distclean
+.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil coverage mutate clean distclean
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -44,11 +44,26 @@ emulate: emulated guests
 emulated-all:
 	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
 
-# host_tests/ (with the HIL suite on QEMU_WAMR), then the HIL suite again on
-# the RISC-V board.
+# The WASI tests again on a gcov build (build/unix-coverage), with the branch
+# floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
+
+# host_tests/ (with the HIL suite on QEMU_WAMR), the HIL suite again on the
+# RISC-V board, the WASI coverage floor.
 test: unix unix-classic guests emulated-all
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
+	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
+
+# Each mutant of host_tests/mutants.json (one-line bugs in the sandbox and
+# validation checks) built and run against its tests; all must be killed.
+# About 10 minutes: run before each release, not in `make test`.
+mutate: unix guests
+	$(VENV_PY) -m scripts mutate
+
+# gcov build, the whole unix suite on it, per-file line and branch coverage.
+coverage: unix unix-classic guests
+	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
 test-unix: unix unix-classic guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q

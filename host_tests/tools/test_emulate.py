@@ -110,9 +110,9 @@ def test_icount_counter_counts_the_same_instructions_on_every_run(tmp_path):
     script = tmp_path / "count.py"
     script.write_text(ICOUNT_SCRIPT)
     runs = []
-    for _ in range(2):
+    for fresh in (["--fresh"], []):
         proc = _scripts("emulate", "--board", RV32.name, "--icount", "--run", str(script),
-                        "--image", str(tmp_path / "flash.img"))
+                        "--image", str(tmp_path / "flash.img"), *fresh)
         assert proc.returncode == 0, proc.stderr
         runs.append([int(n) for n in proc.stdout.splitlines()[-1].split()])
     assert runs[0] == runs[1]

@@ -41,9 +41,18 @@ static mp_obj_t fd_stream(mp_obj_wasm_instance_t *inst, int32_t fd) {
 }
 
 // The stream protocol if `obj` is a native stream with the given method.
+// The protocol slot also holds other protocols (a VFS's, a pin's): only a
+// type whose read/write method is the generic stream one is a stream.
 static const mp_stream_p_t *native_stream(mp_obj_t obj, bool for_write) {
     const mp_obj_type_t *type = mp_obj_get_type(obj);
-    if (mp_obj_is_instance_type(type) || !MP_OBJ_TYPE_HAS_SLOT(type, protocol)) {
+    if (mp_obj_is_instance_type(type) || !MP_OBJ_TYPE_HAS_SLOT(type, protocol)
+        || !MP_OBJ_TYPE_HAS_SLOT(type, locals_dict)) {
+        return NULL;
+    }
+    mp_map_elem_t *method = mp_map_lookup(&MP_OBJ_TYPE_GET_SLOT(type, locals_dict)->map,
+        MP_OBJ_NEW_QSTR(for_write ? MP_QSTR_write : MP_QSTR_read), MP_MAP_LOOKUP);
+    if (method == NULL || method->value != (for_write ? MP_OBJ_FROM_PTR(&mp_stream_write_obj)
+                                                      : MP_OBJ_FROM_PTR(&mp_stream_read_obj))) {
         return NULL;
     }
     const mp_stream_p_t *p = MP_OBJ_TYPE_GET_SLOT(type, protocol);

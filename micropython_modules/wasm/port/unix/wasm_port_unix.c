@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "py/runtime.h"
+#include "extmod/vfs.h"
+#include "extmod/vfs_posix.h"
 
 #include "modwasm.h"
 
@@ -67,7 +69,14 @@ void mp_wasm_port_guest_exit(void) {
 // Symlinks can pre-exist in a host directory: resolve the deepest existing
 // ancestor of `path` and check that it is still below `root`. A dangling
 // symlink on the way is refused: creating through it could land anywhere.
+// Paths on other filesystems (littlefs, FAT, a Python VFS mounted in the
+// VFS tree) are not host paths: resolve() confined them already.
 bool mp_wasm_port_path_contained(const char *root, const char *path) {
+    const char *vfs_path;
+    mp_vfs_mount_t *vfs = mp_vfs_lookup_path(path, &vfs_path);
+    if (vfs != MP_VFS_NONE && vfs != MP_VFS_ROOT && !mp_obj_is_type(vfs->obj, &mp_type_vfs_posix)) {
+        return true;
+    }
     char real_root[PATH_MAX], probe[PATH_MAX], real[PATH_MAX];
     if (realpath(root, real_root) == NULL || strlen(path) >= sizeof(probe)) {
         return false;
