@@ -7,7 +7,14 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil coverage mutate clean distclean
+# `make unix DISPLAY=sdl`: the display in an SDL2 window (build/unix-sdl).
+# Only a DISPLAY given on the command line counts (the environment's is X11's).
+DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY))
+# `make emulated|emulate BOARD=QEMU_WAMR_LCD|QEMU_WAMR_RV32`: the emulated
+# boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
+EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
+
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulated-all emulate test test-unix test-hil coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -15,22 +22,27 @@ setup:
 
 deps: setup
 
-# build/unix/micropython: the unix port with the `wasm` module.
+# build/unix/micropython: the unix port with the `wasm` and `display` modules
+# (headless display; DISPLAY=sdl: build/unix-sdl, an SDL2 window).
 unix:
-	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB)
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) $(DISPLAY_ARG)
 
 # The same firmware on WAMR's classic interpreter (build/unix-classic).
 unix-classic:
 	$(PYTHON) -m scripts build --interp classic --pool-kb $(POOL_KB)
 
+# The display in an SDL2 window (build/unix-sdl), = make unix DISPLAY=sdl.
+unix-sdl:
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) --display sdl
+
 guests:
 	$(PYTHON) -m scripts guests
 
 # The emulated boards (scripts/emulated_boards.py): QEMU_WAMR (Cortex-M4F,
-# build/emulated) by default, BOARD=QEMU_WAMR_RV32 for the ESP32-C3's rv32imc
-# (build/emulated-rv32). BOARD names an ESP32 board for the esp32 targets.
-EMULATED_BOARDS := QEMU_WAMR QEMU_WAMR_RV32
-EMU_BOARD = $(if $(filter $(EMULATED_BOARDS),$(BOARD)),$(BOARD),QEMU_WAMR)
+# build/emulated) by default, BOARD=QEMU_WAMR_LCD the same with an LCD
+# (build/emulated-lcd), BOARD=QEMU_WAMR_RV32 the ESP32-C3's rv32imc
+# (build/emulated-rv32).
+EMULATED_BOARDS := QEMU_WAMR QEMU_WAMR_LCD QEMU_WAMR_RV32
 
 emulated:
 	$(PYTHON) -m scripts emulated --board $(EMU_BOARD) --interp $(BOARD_INTERP)
@@ -40,17 +52,24 @@ emulate: emulated guests
 	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
 # Every emulated board, for the hardware-in-loop suite.
-.PHONY: emulated-all
 emulated-all:
 	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
+
+emulated-lcd:
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board QEMU_WAMR_LCD
+
+# LVGL's render benchmark: fps on unix, instructions per frame on the
+# emulated LCD board (QEMU -icount), as JSON.
+display-bench: unix emulated-lcd
+	$(VENV_PY) -m scripts display-bench
 
 # The WASI tests again on a gcov build (build/unix-coverage), with the branch
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
 WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
 
-# host_tests/ (with the HIL suite on QEMU_WAMR), the HIL suite again on the
-# RISC-V board, the WASI coverage floor.
-test: unix unix-classic guests emulated-all
+# host_tests/ (with the HIL suite on QEMU_WAMR and QEMU_WAMR_LCD), the HIL
+# suite again on the RISC-V board, the WASI coverage floor.
+test: unix unix-classic unix-sdl guests emulated-all
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
@@ -65,12 +84,13 @@ mutate: unix guests
 coverage: unix unix-classic guests
 	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
-test-unix: unix unix-classic guests
+test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
-# The hardware-in-loop suite alone, on an emulated board (BOARD=...), or on
-# a real one: PORT=/dev/ttyUSB0 [AOT_TARGET=riscv32].
-test-hil: emulated guests
+# The hardware-in-loop suite alone, on an emulated board (BOARD=...; the
+# LCD board's tests run with the default one), or on a real one:
+# PORT=/dev/ttyUSB0 [AOT_TARGET=riscv32].
+test-hil: emulated emulated-lcd guests
 	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT),--emulated-board $(EMU_BOARD)) \
 		$(if $(AOT_TARGET),--aot-target $(AOT_TARGET))
 

@@ -1,6 +1,7 @@
-"""The emulated boards (scripts/emulated_boards.py) in QEMU: the firmware
-with its littlefs flash in a host file, the wasmapps XIP image mapped where
-the board expects it, and its UART on a pty."""
+"""The emulated boards (scripts/emulated_boards.py): QEMU running a board's
+firmware.elf with its littlefs flash in a host file, the wasmapps XIP image
+mapped where the board expects it, its UART on a pty and, for boards with
+an LCD, the panel in another host file (scripts/panel.py)."""
 
 import re
 import signal
@@ -9,14 +10,20 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, emulated_boards, flashfs, paths
+from . import build, emulated_boards, flashfs, panel, paths
 from .progress import ToolError, info, step
 
+# The default board's emulator (tests check that it is installed).
+QEMU = emulated_boards.get().qemu
 PTY_RE = re.compile(r"char device redirected to (/dev/pts/\d+)")
 
 
 def default_image(board=None):
-    return emulated_boards.get(board).build_dir / "flash.img"
+    return build.emulated_build_dir(board) / "flash.img"
+
+
+def default_panel(board=None):
+    return build.emulated_build_dir(board) / "panel.bin"
 
 
 def demo_files():
@@ -28,9 +35,9 @@ def demo_files():
 
 
 def ensure_image(image=None, fresh=False, overwrite=False, size=flashfs.DEFAULT_SIZE, board=None):
-    """The flash image to boot. The board's default one (a build product) is
-    made with the demo apps when missing or `fresh`; a user's image is never
-    created by a typo nor replaced without `overwrite`."""
+    """The flash image to boot. The default one of the board (a build
+    product) is made with the demo apps when missing or `fresh`; a user's
+    image is never created by a typo nor replaced without `overwrite`."""
     default = image is None or Path(image).resolve() == default_image(board).resolve()
     image = Path(image or default_image(board))
     if not default:
@@ -60,24 +67,33 @@ def _stop_on_sigterm():
 class Emulator:
     """One run of an emulated board. Use as a context manager.
 
-    `icount`: run QEMU with `-icount shift=0`, where virtual time advances
-    one nanosecond per instruction, so the board's microsecond clock counts
-    instructions (see README, "Counting instructions")."""
+    `panel`: the LCD panel file of a board that has one (created blank at
+    start; default build/<board>/panel.bin). `icount`: run QEMU with
+    `-icount shift=0`, where virtual time advances one nanosecond per
+    instruction, so the board's clocks count instructions (see README,
+    "Counting instructions")."""
 
-    def __init__(self, firmware=None, image=None, qemu=None, apps=None, board=None, icount=False):
+    def __init__(self, firmware=None, image=None, qemu=None, apps=None, board=None, panel=None,
+                 icount=False):
         self.board = emulated_boards.get(board)
         self.firmware = Path(firmware or self.board.build_dir / "firmware.elf")
         self.image = Path(image or default_image(self.board.name))
         self.apps = Path(apps) if apps else None
+        self.panel = None
+        if self.board.panel:
+            self.panel = Path(panel or default_panel(self.board.name))
         self.qemu = qemu or self.board.qemu
         self.icount = icount
         self.proc = None
         self.port = None
 
     def command(self):
+        semihosting_args = f"arg=firmware,arg={self.image.resolve()}"
+        if self.panel is not None:
+            semihosting_args += f",arg={self.panel.resolve()}"
         cmd = [
             self.qemu, *self.board.machine, "-nographic", "-monitor", "null",
-            "-semihosting-config", f"enable=on,target=native,arg=firmware,arg={self.image.resolve()}",
+            "-semihosting-config", f"enable=on,target=native,{semihosting_args}",
             "-serial", "pty", "-kernel", str(self.firmware),
         ]
         if self.icount:
@@ -98,6 +114,10 @@ class Emulator:
                 raise ToolError(f"wasmapps image {self.apps} is missing")
             if self.apps.stat().st_size > emulated_boards.WASMAPPS_MAX:
                 raise ToolError(f"wasmapps image {self.apps} is larger than the board's 1 MB XIP region")
+        if self.panel is not None:
+            # A stale frame of an earlier run must never show.
+            self.panel.parent.mkdir(parents=True, exist_ok=True)
+            panel.create(self.panel, *self.board.panel)
         try:
             self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
@@ -210,6 +230,8 @@ def interactive(firmware=None, image=None, repl=True, apps=None, board=None, ico
     with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
         step(f"emulated board {emu.board.name} running: serial port {emu.port}")
         info(f"flash image: {image}")
+        if emu.panel is not None:
+            info(f"LCD panel: {emu.panel} (python3 -m scripts screenshot OUT.png saves what it shows)")
         info(f"connect with: {paths.venv_tool('mpremote')} connect {emu.port}")
         if repl:
             info("REPL below; Ctrl-] leaves it and stops the board")

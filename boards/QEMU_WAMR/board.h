@@ -2,6 +2,8 @@
 #ifndef MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 #define MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 // MPS2 system clock (QEMU models the FPGA's 25 MHz).

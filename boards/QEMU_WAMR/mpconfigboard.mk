@@ -2,6 +2,11 @@
 # `wasm` module. Built through ports/qemu with BOARD_DIR pointing here.
 #
 # Memory budget like an ESP32 without PSRAM: GC heap + WAMR pool = 320 KB.
+#
+# Boards built on this one (QEMU_WAMR_LCD) set QEMU_WAMR_DIR, their memory
+# sizes, linker script and extra libraries first, then include this file.
+
+QEMU_WAMR_DIR ?= $(BOARD_DIR)
 
 QEMU_ARCH = arm
 QEMU_MACHINE = mps2-an386
@@ -11,10 +16,12 @@ CFLAGS += $(CPU_FLAGS)
 CFLAGS += -DQEMU_SOC_MPS2
 CFLAGS += -DMICROPY_HW_MCU_NAME='"Cortex-M4F"'
 
-MICROPY_HEAP_SIZE = 98304
-MICROPY_WASM_POOL_SIZE = 229376
+MICROPY_HEAP_SIZE ?= 98304
+MICROPY_WASM_POOL_SIZE ?= 229376
 
-LDSCRIPT = $(BOARD_DIR)/qemu_wamr.ld
+LDSCRIPT ?= $(QEMU_WAMR_DIR)/qemu_wamr.ld
+# qemu_wamr_sections.ld, INCLUDEd by the linker scripts
+LDFLAGS += -L$(QEMU_WAMR_DIR)
 SRC_BOARD_O = shared/runtime/gchelper_native.o shared/runtime/gchelper_thumb2.o
 MPY_CROSS_FLAGS += -march=armv7emsp
 
@@ -26,15 +33,19 @@ WAMR_ARCH_CFLAGS = $(CPU_FLAGS) -ffreestanding
 # Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting, the
 # XIP window's model of the ESP32 instruction bus (WAMR reads the AOT file
 # as on the ESP32 boards).
-SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c $(BOARD_DIR)/board_xip_bus.c
+SRC_C += $(QEMU_WAMR_DIR)/board_init.c $(QEMU_WAMR_DIR)/board_uart.c $(QEMU_WAMR_DIR)/board_xip_bus.c
 # The FPU is switched on before the port's startup code goes on (board_init.c).
 LDFLAGS += -Wl,--wrap=uart_init
 
-include $(BOARD_DIR)/../qemu_common/qemu_board.mk
+CFLAGS += -I$(QEMU_WAMR_DIR)
+FROZEN_MANIFEST ?= $(QEMU_WAMR_DIR)/manifest.py
 
-# WAMR needs newlib's libc and libm (double maths, string functions); link
-# them after the firmware's objects and before libgcc.
-override LIBS = $(WAMR_LIB) \
+include $(QEMU_WAMR_DIR)/../qemu_common/qemu_board.mk
+
+# WAMR (and a derived board's BOARD_LIBS) need newlib's libc and libm
+# (double maths, string functions); link them after the firmware's objects
+# and before libgcc.
+override LIBS = $(BOARD_LIBS) $(WAMR_LIB) \
 	$(shell $(CC) $(CFLAGS) -print-file-name=libm.a) \
 	$(shell $(CC) $(CFLAGS) -print-file-name=libc.a) \
 	$(shell $(CC) $(CFLAGS) -print-libgcc-file-name)

@@ -39,6 +39,9 @@ WAMR_ARCH_CFLAGS = -march=$(RV32_ARCH) -mabi=$(RV32_ABI) -ffreestanding $(SPECS_
 SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_trap.c $(BOARD_DIR)/board_uart.c \
 	$(BOARD_DIR)/board_xip.c $(BOARD_DIR)/board_atomic.c
 
+CFLAGS += -I$(BOARD_DIR)
+FROZEN_MANIFEST ?= $(BOARD_DIR)/manifest.py
+
 include $(BOARD_DIR)/../qemu_common/qemu_board.mk
 
 # The port links with -march=$(RV32_ARCH), for which gcc 12 finds no

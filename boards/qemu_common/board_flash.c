@@ -5,7 +5,7 @@
 // arena_info() and the XIP bus model's xip_bus() and xip_read().
 //
 // The image path is the second semihosting argument
-// (-semihosting-config ...,arg=firmware,arg=/path/flash.img).
+// (-semihosting-config ...,arg=firmware,arg=/path/flash.img[,arg=PANEL]).
 
 #include <string.h>
 
@@ -16,30 +16,33 @@
 #include "modwasm.h"
 #include "wasm_board.h"
 
-#define SEMIHOST_MODE_RPLUSB (3)
-
 #define FLASH_BLOCK_SIZE (4096)
 
-// The word after the first in the semihosting command line, or "flash.img".
-static void flash_image_path(char *path, size_t size) {
+// Word `index` (0: the program name) of the semihosting command line into
+// `out`; false if there is none or it does not fit.
+bool board_semihost_arg(int index, char *out, size_t size) {
     char cmdline[256];
     uint32_t args[2] = { (uint32_t)cmdline, sizeof(cmdline) };
-    strcpy(path, "flash.img");
     if (board_semihost_call(SEMIHOST_SYS_GET_CMDLINE, args) != 0) {
-        return;
+        return false;
     }
     cmdline[sizeof(cmdline) - 1] = '\0';
-    const char *arg = strchr(cmdline, ' ');
-    if (arg == NULL) {
-        return;
-    }
-    while (*arg == ' ') {
-        arg++;
-    }
-    size_t len = strcspn(arg, " ");
-    if (len > 0 && len < size) {
-        memcpy(path, arg, len);
-        path[len] = '\0';
+    const char *arg = cmdline;
+    for (int i = 0;; i++) {
+        arg += strspn(arg, " ");
+        size_t len = strcspn(arg, " ");
+        if (len == 0) {
+            return false;
+        }
+        if (i == index) {
+            if (len >= size) {
+                return false;
+            }
+            memcpy(out, arg, len);
+            out[len] = '\0';
+            return true;
+        }
+        arg += len;
     }
 }
 
@@ -54,7 +57,9 @@ static const mp_obj_type_t board_flash_type;
 static mp_obj_t board_flash_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     char path[200];
-    flash_image_path(path, sizeof(path));
+    if (!board_semihost_arg(1, path, sizeof(path))) {
+        strcpy(path, "flash.img");
+    }
     uint32_t open_args[3] = { (uint32_t)path, SEMIHOST_MODE_RPLUSB, strlen(path) };
     int handle = (int)board_semihost_call(SEMIHOST_SYS_OPEN, open_args);
     if (handle < 0) {

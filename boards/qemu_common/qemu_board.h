@@ -4,6 +4,7 @@
 #ifndef MICROPY_INCLUDED_QEMU_BOARD_H
 #define MICROPY_INCLUDED_QEMU_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,8 +18,14 @@
 #define SEMIHOST_SYS_TIME (0x11)
 #define SEMIHOST_SYS_GET_CMDLINE (0x15)
 
+#define SEMIHOST_MODE_RPLUSB (3)
+
 // Performs semihosting operation `op` with argument block `arg`.
 uint32_t board_semihost_call(uint32_t op, const void *arg);
+// Word `index` of the semihosting command line, "firmware FLASH_IMAGE
+// [PANEL_FILE]", into `out`; false if there is none or it does not fit
+// (board_flash.c).
+bool board_semihost_arg(int index, char *out, size_t size);
 
 // Once, at the first boot: vectors, clock, UART interrupt.
 void board_hw_init(void);

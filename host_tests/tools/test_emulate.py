@@ -85,7 +85,7 @@ def test_rv32_board_has_the_esp32c3_boards_aot_target_and_isa():
     # ... for the instruction set the board's firmware is built for and its
     # QEMU CPU has: base integer + the features, nothing else.
     assert "rv32i" + "".join(f.removeprefix("+") for f in features) == emulated_boards.RV32_ISA
-    mk = (RV32.board_dir / "mpconfigboard.mk").read_text()
+    mk = (RV32.dir / "mpconfigboard.mk").read_text()
     assert re.search(r"^RV32_ARCH = (\w+)$", mk, re.M).group(1).split("_")[0] == emulated_boards.RV32_ISA
     cpu = dict(opt.split("=") for opt in RV32.machine[RV32.machine.index("-cpu") + 1].split(",")[1:])
     assert [ext for ext in "imafdcvh" if cpu[ext] == "on"] == list("imc")
