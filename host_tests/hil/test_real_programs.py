@@ -102,7 +102,7 @@ def test_320k_budget_runs_what_fits_and_says_why_the_rest_does_not(tmp_path, app
     assert lua_out == b""
     assert lua_lines[1] == "stderr b'lua: not enough memory\\n'"
     assert lua_lines[0].startswith("exit 1 memory.grow to ")
-    assert " KB) failed: out of memory (largest free block in the WAMR pool: " in lua_lines[0]
+    assert " KB) failed: out of memory (largest free block for linear memory: " in lua_lines[0]
 
 
 def test_linear_memory_grows_without_a_second_copy(tmp_path, apps):

@@ -109,7 +109,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
             // Mostly the initial linear memory: say how much room there is.
             mp_raise_msg_varg(&mp_type_MemoryError,
                 MP_ERROR_TEXT("WAMR pool too small to instantiate the module (largest free block %u bytes)"),
-                (unsigned)mp_wasm_pool_largest_free());
+                (unsigned)mp_wasm_memory_largest_free());
         }
         if (self->inst == NULL) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
@@ -168,7 +168,7 @@ void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t 
     }
     self->grow_failure = reason == MAX_SIZE_REACHED ? MP_WASM_GROW_CAP : MP_WASM_GROW_POOL;
     self->grow_failed_pages = (uint32_t)(cur_size / 65536u) + inc_pages;
-    self->grow_failed_largest = reason == MAX_SIZE_REACHED ? 0 : (uint32_t)mp_wasm_pool_largest_free();
+    self->grow_failed_largest = reason == MAX_SIZE_REACHED ? 0 : (uint32_t)mp_wasm_memory_largest_free();
 }
 
 mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self) {
@@ -184,7 +184,7 @@ mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self) {
             (unsigned)self->grow_failed_pages, max_pages);
     } else {
         vstr_printf(&msg, "memory.grow to %u pages (%u KB) failed: out of memory (largest free block "
-            "in the WAMR pool: %u bytes)", (unsigned)self->grow_failed_pages,
+            "for linear memory: %u bytes)", (unsigned)self->grow_failed_pages,
             (unsigned)self->grow_failed_pages * 64u, (unsigned)self->grow_failed_largest);
     }
     return mp_obj_new_str_from_vstr(&msg);

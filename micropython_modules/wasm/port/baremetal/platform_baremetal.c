@@ -1,23 +1,63 @@
 // WAMR platform layer for bare-metal MicroPython ports. Compiled into
 // libwamr with WAMR's flags. Memory that WAMR "maps" (linear memory, AOT
-// code) comes from the WAMR pool, never from the GC heap.
+// code) comes from the WAMR pool, or from an arena of its own when the
+// board sets MICROPY_WASM_MMAP_ARENA_SIZE (as the ESP32 boards take it
+// from the ESP-IDF heap, apart from the pool); never from the GC heap.
 
 #include "platform_api_vmcore.h"
 #include "platform_api_extension.h"
 #include "wasm_export.h"
+#include "mem_alloc.h"
 
 // Provided by the module's port layer (wasm_port_baremetal.c).
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
 void *mp_wasm_port_stack_limit(void);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
-size_t mp_wasm_pool_largest_free(void);
+size_t mp_wasm_memory_largest_free(void);
 
+#if MICROPY_WASM_MMAP_ARENA_SIZE
+static uint8 mmap_arena_buf[MICROPY_WASM_MMAP_ARENA_SIZE] __attribute__((aligned(8)));
+static mem_allocator_t mmap_arena;
+
+void *mp_wasm_arena_malloc(unsigned int size) {
+    return mmap_arena != NULL ? mem_allocator_malloc(mmap_arena, size) : NULL;
+}
+
+void mp_wasm_arena_free(void *ptr) {
+    mem_allocator_free(mmap_arena, ptr);
+}
+
+static void *map_realloc(void *ptr, unsigned int size) {
+    return mem_allocator_realloc(mmap_arena, ptr, size);
+}
+
+#define map_alloc mp_wasm_arena_malloc
+#define map_free mp_wasm_arena_free
+#else
+#define map_alloc wasm_runtime_malloc
+#define map_realloc wasm_runtime_realloc
+#define map_free wasm_runtime_free
+#endif
+
+// Runs in wasm_runtime_full_init(); bh_platform_destroy() in
+// wasm_runtime_destroy(), after WAMR released everything: every soft reset
+// starts from an empty arena.
 int bh_platform_init(void) {
+    #if MICROPY_WASM_MMAP_ARENA_SIZE
+    mmap_arena = mem_allocator_create(mmap_arena_buf, sizeof(mmap_arena_buf));
+    if (mmap_arena == NULL) {
+        return -1;
+    }
+    #endif
     return 0;
 }
 
 void bh_platform_destroy(void) {
+    #if MICROPY_WASM_MMAP_ARENA_SIZE
+    mem_allocator_destroy(mmap_arena);
+    mmap_arena = NULL;
+    #endif
 }
 
 // No libc heap: WAMR is built with BH_MALLOC=wasm_runtime_malloc.
@@ -172,12 +212,13 @@ int os_usleep(uint32 usec) {
     return 0;
 }
 
-// Blocks of the pool allocator carry a header; a spacer smaller than this
+// Blocks of the allocators carry a header; a spacer smaller than this
 // could leave the mapping somewhere else than at the top.
-#define POOL_SLACK (64u)
+#define MAP_SLACK (64u)
 
-// Linear memory and AOT code live in the WAMR pool. RAM is executable on
-// the supported MCUs, and there is no MMU to set protections on.
+// Linear memory and AOT code (in the pool, or the board's arena). RAM is
+// executable on the supported MCUs, and there is no MMU to set protections
+// on.
 //
 // A mapping goes to the top of the largest free block: a spacer takes the
 // bottom of that block while the mapping is allocated, then is freed. Later
@@ -185,14 +226,14 @@ int os_usleep(uint32 usec) {
 // grows down into it (os_mremap below, WAMR patch 0061) without needing
 // room for a second copy.
 static void *alloc_at_top(unsigned int size) {
-    size_t largest = mp_wasm_pool_largest_free();
+    size_t largest = mp_wasm_memory_largest_free();
     void *spacer = NULL;
-    if (largest > (size_t)size + 2 * POOL_SLACK) {
-        spacer = wasm_runtime_malloc((unsigned int)(largest - size - POOL_SLACK));
+    if (largest > (size_t)size + 2 * MAP_SLACK) {
+        spacer = map_alloc((unsigned int)(largest - size - MAP_SLACK));
     }
-    void *p = wasm_runtime_malloc(size);
+    void *p = map_alloc(size);
     if (spacer != NULL) {
-        wasm_runtime_free(spacer);
+        map_free(spacer);
     }
     return p;
 }
@@ -215,7 +256,7 @@ void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file)
 void os_munmap(void *addr, size_t size) {
     (void)size;
     if (addr != NULL) {
-        wasm_runtime_free(addr);
+        map_free(addr);
     }
 }
 
@@ -232,7 +273,7 @@ void *os_mremap(void *old_addr, size_t old_size, size_t new_size) {
     if (new_size > UINT32_MAX) {
         return NULL;
     }
-    void *p = wasm_runtime_realloc(old_addr, (unsigned int)new_size);
+    void *p = map_realloc(old_addr, (unsigned int)new_size);
     if (p != NULL && new_size > old_size) {
         memset((uint8 *)p + old_size, 0, new_size - old_size);
     }
@@ -245,6 +286,10 @@ void os_dcache_flush(void) {
 void os_icache_flush(void *start, size_t len) {
     (void)start;
     (void)len;
+    #if defined(__riscv_zifencei)
+    // Code the AOT loader just wrote must be visible to instruction fetch.
+    __asm volatile ("fence.i" ::: "memory");
+    #endif
 }
 
 int os_blocking_op_init(void) {
