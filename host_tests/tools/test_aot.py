@@ -270,7 +270,7 @@ def test_make_aot_target(aotc, guest_dir, tmp_path):
 
 
 # The real programs take minutes per target: Lua's XIP build runs on the
-# emulated board (host_tests/hil/test_real_programs.py); fpmath has the
+# emulated board (host_tests/hil/test_real_programs_board.py); fpmath has the
 # constructs that made them need relocations.
 REAL_PROGRAMS = ("lua.wasm", "minigzip.wasm")
 
