@@ -153,6 +153,13 @@ GUESTS = {
   (import "env" "f" (func $f (param f64 f64) (result f64)))
   (func (export "call") (param f64 f64) (result f64) (call $f (local.get 0) (local.get 1))))
 """,
+    "sig_twice": """
+(module
+  (import "env" "f" (func $a (param i32) (result i32)))
+  (import "env" "f" (func $b (param f64) (result f64)))
+  (func (export "a") (param i32) (result i32) (call $a (local.get 0)))
+  (func (export "b") (param f64) (result f64) (call $b (local.get 0))))
+""",
     # f32 values both ways (item 10).
     "floats": """
 (module

@@ -42,12 +42,18 @@ def test_one_name_with_two_signatures_in_one_process(mode):
 a = wasm.Instance(wasm.Module.load(PATH_SIG_A), {'env': {'f': lambda x: x * 3}})
 b = wasm.Instance(wasm.Module.load(PATH_SIG_B), {'env': {'f': lambda x, y: x / y}})
 print(a.exports.call(14), b.exports.call(7.0, 2.0), a.exports.call(-1))
+m = wasm.Module.load(PATH_SIG_TWICE)   # one module, one name, two types
+print(m.imports())
+for i in range(3):
+    twice = wasm.Instance(m, {'env': {'f': lambda x: x * 2}})
+    print(twice.exports.a(21), twice.exports.b(1.25))
 try:
     wasm.Instance(wasm.Module.load(PATH_SIG_B), {'env': {'f': (abs, '(i)i')}})
 except wasm.LinkError as exc:
     print('LinkError:', exc)
 """)
-    assert out == ["42 3.5 -3", "LinkError: import env.f: signature (i)i does not match the module's (FF)F"]
+    assert out == ["42 3.5 -3", "[('env', 'f', 'func (i)i'), ('env', 'f', 'func (F)F')]"] + ["42 2.5"] * 3 + [
+        "LinkError: import env.f: signature (i)i does not match the module's (FF)F"]
 
 
 def test_callables_are_resolved_once_when_the_instance_is_created(mode):

@@ -173,49 +173,94 @@ static void check_shape(const wasm_import_t *imp, const char *sig) {
     }
 }
 
-// Links the module's unlinked Python imports (flagged in `unlinked`) to the
-// trampoline, in one block owned by the module.
-static void link_module(mp_wasm_module_ref_t *ref, const bool *unlinked, size_t n_imports, size_t n_links) {
+// Registers `link` for one resolution round; false when the pool is out.
+static bool register_link(wasm_module_t module, host_link_t *link, uint32_t index) {
+    wasm_import_t imp;
+    wasm_runtime_get_import_type(module, (int32_t)index, &imp);
+    memset(link, 0, sizeof(*link));
+    link->index = index;
+    strncpy(link->signature, mp_obj_str_get_str(mp_wasm_func_type_str(imp.u.func_type)), MAX_SIGNATURE - 1);
+    link->symbol.symbol = imp.name;
+    link->symbol.func_ptr = (void *)host_trampoline;
+    link->symbol.signature = link->signature;
+    link->symbol.attachment = link;
+    return wasm_runtime_register_natives_raw(imp.module_name, &link->symbol, 1);
+}
+
+static void unregister_links(wasm_module_t module, host_link_t *links, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        wasm_import_t imp;
+        wasm_runtime_get_import_type(module, (int32_t)links[i].index, &imp);
+        wasm_runtime_unregister_natives(imp.module_name, &links[i].symbol);
+    }
+}
+
+// Whether an import before `index` still waiting in `pending` has the same
+// module and name: WAMR resolves a name through the first registration it
+// finds, so each round registers every name once.
+static bool name_taken(wasm_module_t module, const bool *pending, size_t index) {
+    wasm_import_t imp, other;
+    wasm_runtime_get_import_type(module, (int32_t)index, &imp);
+    for (size_t j = 0; j < index; j++) {
+        if (pending[j]) {
+            wasm_runtime_get_import_type(module, (int32_t)j, &other);
+            if (strcmp(imp.name, other.name) == 0 && strcmp(imp.module_name, other.module_name) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Links the module's unlinked Python imports (`pending`) to the trampoline,
+// in one block owned by the module. Imports left unlinked are reported by
+// the caller as missing.
+static void link_module(mp_wasm_module_ref_t *ref, bool *pending, size_t n_imports, size_t n_links) {
     wasm_module_t module = ref->module;
     mp_wasm_host_links_t *block = mp_wasm_pool_malloc(sizeof(*block) + n_links * sizeof(host_link_t));
     if (block == NULL) {
         mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
     }
     block->count = 0;
-    bool registered = true;
-    for (size_t i = 0; i < n_imports && registered; i++) {
-        if (!unlinked[i]) {
-            continue;
+    bool pool_ok = true;
+    for (;;) {
+        size_t round_start = block->count;
+        for (size_t i = 0; i < n_imports && pool_ok; i++) {
+            if (pending[i] && !name_taken(module, pending, i)) {
+                pool_ok = register_link(module, &block->links[block->count], (uint32_t)i);
+                block->count += pool_ok;
+            }
         }
-        wasm_import_t imp;
-        wasm_runtime_get_import_type(module, (int32_t)i, &imp);
-        host_link_t *link = &block->links[block->count];
-        memset(link, 0, sizeof(*link));
-        link->index = (uint32_t)i;
-        const char *sig = mp_obj_str_get_str(mp_wasm_func_type_str(imp.u.func_type));
-        strncpy(link->signature, sig, MAX_SIGNATURE - 1);
-        link->symbol.symbol = imp.name;
-        link->symbol.func_ptr = (void *)host_trampoline;
-        link->symbol.signature = link->signature;
-        link->symbol.attachment = link;
-        registered = wasm_runtime_register_natives_raw(imp.module_name, &link->symbol, 1);
-        block->count += registered;
+        if (pool_ok) {
+            wasm_runtime_resolve_symbols(module);
+        }
+        // Nothing stays registered: the module now points at its own links.
+        unregister_links(module, block->links + round_start, block->count - round_start);
+        if (!pool_ok) {
+            block->count = round_start;
+            break;
+        }
+        size_t linked = 0;
+        for (size_t i = round_start; i < block->count; i++) {
+            wasm_import_t imp;
+            wasm_runtime_get_import_type(module, (int32_t)block->links[i].index, &imp);
+            pending[block->links[i].index] = false;
+            linked += imp.linked;
+        }
+        if (linked < block->count - round_start || block->count == n_links) {
+            break; // done, or WAMR refused one: it is reported as missing
+        }
     }
-    if (registered) {
-        wasm_runtime_resolve_symbols(module);
-    }
-    // Nothing stays registered: the module now points at its own links.
-    for (size_t i = 0; i < block->count; i++) {
-        wasm_import_t imp;
-        wasm_runtime_get_import_type(module, (int32_t)block->links[i].index, &imp);
-        wasm_runtime_unregister_natives(imp.module_name, &block->links[i].symbol);
-    }
-    if (!registered) {
+    if (block->count == 0) {
         wasm_runtime_free(block);
+    } else {
+        // Links WAMR did not take stay in the block; they are never called.
+        block->next = ref->host_links;
+        ref->host_links = block;
+    }
+    if (!pool_ok) {
         mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
     }
-    block->next = ref->host_links;
-    ref->host_links = block;
 }
 
 void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
@@ -225,7 +270,7 @@ void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
         return;
     }
     self->import_fns = m_new0(mp_obj_t, n);
-    bool *unlinked = m_new0(bool, n);
+    bool *pending = m_new0(bool, n);
     size_t n_unlinked = 0;
     for (size_t i = 0; i < n; i++) {
         wasm_import_t imp;
@@ -238,12 +283,12 @@ void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
         // Every instance brings its own callable, linked module or not.
         self->import_fns[i] = lookup_entry(imports, &imp, sig);
         if (!imp.linked) {
-            unlinked[i] = true;
+            pending[i] = true;
             n_unlinked++;
         }
     }
     if (n_unlinked > 0) {
-        link_module(self->mref, unlinked, n, n_unlinked);
+        link_module(self->mref, pending, n, n_unlinked);
     }
-    m_del(bool, unlinked, n);
+    m_del(bool, pending, n);
 }
