@@ -230,6 +230,17 @@ def get32(mem, off):
     return int.from_bytes(mem[off:off + 4], 'little')
 def get64(mem, off):
     return int.from_bytes(mem[off:off + 8], 'little')
+class PythonVFS:
+    # A user VFS for os.mount(): the root is a directory, the rest is up to
+    # file_stat() (and the subclass's ilistdir()/open()).
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def stat(self, path):
+        if path == '/':
+            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return self.file_stat(path)
 """
 
 # WASI constants the scripts use.
