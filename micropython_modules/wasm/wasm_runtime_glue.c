@@ -9,19 +9,34 @@
 #include "py/gc.h"
 #include "modwasm.h"
 
+#if !MICROPY_WASM_PORT_POOL
 // WAMR's allocator (ems) wants 8-byte alignment for its pool.
 static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
+
+uint8_t *mp_wasm_port_pool(size_t *size) {
+    *size = sizeof(mp_wasm_pool);
+    return mp_wasm_pool;
+}
+#endif
+
 static bool mp_wasm_ready;
 
 void mp_wasm_runtime_ensure(void) {
     if (mp_wasm_ready) {
         return;
     }
+    size_t pool_size;
+    uint8_t *pool = mp_wasm_port_pool(&pool_size);
+    if (pool == NULL) {
+        mp_raise_msg_varg(&mp_type_MemoryError,
+            MP_ERROR_TEXT("the WAMR pool (%u bytes) could not be reserved at boot"),
+            (unsigned)MICROPY_WASM_POOL_SIZE);
+    }
     RuntimeInitArgs init;
     memset(&init, 0, sizeof(init));
     init.mem_alloc_type = Alloc_With_Pool;
-    init.mem_alloc_option.pool.heap_buf = mp_wasm_pool;
-    init.mem_alloc_option.pool.heap_size = sizeof(mp_wasm_pool);
+    init.mem_alloc_option.pool.heap_buf = pool;
+    init.mem_alloc_option.pool.heap_size = (uint32_t)pool_size;
     init.running_mode = Mode_Interp;
     if (!wasm_runtime_full_init(&init)) {
         mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
@@ -54,7 +69,8 @@ void mp_wasm_runtime_deinit(void) {
 // counter drifts upwards after in-place reallocations (an accounting quirk
 // of its ems allocator), so leak checks rely on this probe instead.
 static size_t pool_largest_free(void) {
-    size_t lo = 0, hi = sizeof(mp_wasm_pool);
+    size_t lo = 0, hi;
+    mp_wasm_port_pool(&hi);
     while (lo < hi) {
         size_t mid = lo + (hi - lo + 1) / 2;
         void *p = wasm_runtime_malloc((unsigned int)mid);
@@ -96,9 +112,9 @@ static size_t pool_free_probe(void) {
 }
 
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
-    *total = sizeof(mp_wasm_pool);
-    *free_bytes = sizeof(mp_wasm_pool);
-    *largest_free = sizeof(mp_wasm_pool);
+    mp_wasm_port_pool(total);
+    *free_bytes = *total;
+    *largest_free = *total;
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
         if (wasm_runtime_get_mem_alloc_info(&stats)) {
