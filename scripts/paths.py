@@ -15,3 +15,12 @@ MICROPYTHON = CACHE / "micropython"
 WAMR = CACHE / "wamr"
 LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
+
+
+def venv_tool(name):
+    """How to run cache/venv's `name` from the current directory (for hints)."""
+    tool = VENV / "bin" / name
+    try:
+        return str(tool.relative_to(Path.cwd()))
+    except ValueError:
+        return str(tool)

@@ -26,6 +26,7 @@ WASI_SIGNATURES = {
     "fd_pwrite": "i32 i32 i32 i64 i32",
     "fd_seek": "i32 i64 i32 i32",
     "fd_close": "i32",
+    "fd_sync": "i32",
     "fd_readdir": "i32 i32 i32 i64 i32",
     "fd_filestat_get": "i32 i32",
     "fd_fdstat_get": "i32 i32",
