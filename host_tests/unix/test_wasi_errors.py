@@ -534,14 +534,11 @@ print(r.call('poll_oneoff', BUF, PATH, 2, OUT), r.u32(OUT), r.u64(PATH), r.u64(P
 
 
 def test_sigint_while_a_guest_sleeps_in_poll_oneoff(raw):
-    import select
-    import signal
-    import subprocess
+    from hostile_support import interrupt_after, start
     from wasi_raw_support import PRELUDE
 
     (raw.workdir / "data").mkdir(exist_ok=True)
-    script = raw.workdir / "sleep.py"
-    script.write_text(f"MODULE_PATH = {str(raw.module)!r}\n" + PRELUDE + r"""
+    proc = start(raw.fw, f"MODULE_PATH = {str(raw.module)!r}\n" + PRELUDE + r"""
 r = Raw()
 r.put(BUF, struct.pack('<QB7xI4xQQH6x', 1, 0, 1, 600 * 10**9, 0, 0))
 print('sleeping')
@@ -551,18 +548,7 @@ except KeyboardInterrupt:
     print('KeyboardInterrupt')
 print(r.call('sched_yield'), r.write(1, b'x'))
 """)
-    proc = subprocess.Popen([str(raw.fw.binary), str(script)], cwd=raw.workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert select.select([proc.stdout], [], [], 60)[0], "the script never started"
-        assert proc.stdout.readline() == b"sleeping\n"
-        time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-        proc.wait()
-    assert (proc.returncode, out.decode().splitlines()) == (0, ["KeyboardInterrupt", "OK 1"]), err
+    assert interrupt_after(proc, "sleeping", []) == ["sleeping", "KeyboardInterrupt", "OK 1"]
 
 
 def test_wasi_imports_that_do_not_exist_or_have_the_wrong_type(fw, tmp_path):
