@@ -7,7 +7,14 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil coverage mutate clean distclean
+# `make unix DISPLAY=sdl`: the display in an SDL2 window (build/unix-sdl).
+# Only a DISPLAY given on the command line counts (the environment's is X11's).
+DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY))
+# `make emulated|emulate BOARD=QEMU_WAMR_LCD`: the emulated boards (QEMU_*);
+# BOARD otherwise names an ESP32 board (below).
+EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
+
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulate test test-unix test-hil coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -15,31 +22,45 @@ setup:
 
 deps: setup
 
-# build/unix/micropython: the unix port with the `wasm` module.
+# build/unix/micropython: the unix port with the `wasm` and `display` modules
+# (headless display; DISPLAY=sdl: build/unix-sdl, an SDL2 window).
 unix:
-	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB)
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) $(DISPLAY_ARG)
 
 # The same firmware on WAMR's classic interpreter (build/unix-classic).
 unix-classic:
 	$(PYTHON) -m scripts build --interp classic --pool-kb $(POOL_KB)
 
+# The display in an SDL2 window (build/unix-sdl), = make unix DISPLAY=sdl.
+unix-sdl:
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) --display sdl
+
 guests:
 	$(PYTHON) -m scripts guests
 
-# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386).
+# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386);
+# BOARD=QEMU_WAMR_LCD: the same with an LCD, build/emulated-lcd/firmware.elf.
 emulated:
-	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP)
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board $(EMU_BOARD)
+
+emulated-lcd:
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board QEMU_WAMR_LCD
 
 # Boot the emulated board and open its REPL (the serial pty is printed).
 emulate: emulated guests
-	$(VENV_PY) -m scripts emulate
+	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
+
+# LVGL's render benchmark: fps on unix, instructions per frame on the
+# emulated LCD board (QEMU -icount), as JSON.
+display-bench: unix emulated-lcd
+	$(VENV_PY) -m scripts display-bench
 
 # The WASI tests (and the hostile-guest tests, which reach the WASI layer's
 # defences) again on a gcov build (build/unix-coverage), with the branch
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
 WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
 
-test: unix unix-classic guests emulated
+test: unix unix-classic unix-sdl guests emulated emulated-lcd
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
 
@@ -53,11 +74,11 @@ mutate: unix guests
 coverage: unix unix-classic guests
 	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
-test-unix: unix unix-classic guests
+test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
 # The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
-test-hil: emulated guests
+test-hil: emulated emulated-lcd guests
 	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
 
 clean:

@@ -2,6 +2,8 @@
 #ifndef MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 #define MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 // MPS2 system clock (QEMU models the FPGA's 25 MHz).
@@ -20,6 +22,19 @@
 // Installs `handler` for external interrupt `irq` (board_init.c).
 void board_set_irq_handler(int irq, void (*handler)(void));
 void board_uart_init(void);
+
+// ARM semihosting (board_flash.c): files on the emulator's host.
+#define SYS_OPEN (0x01)
+#define SYS_CLOSE (0x02)
+#define SYS_WRITE (0x05)
+#define SYS_READ (0x06)
+#define SYS_SEEK (0x0a)
+#define SYS_FLEN (0x0c)
+#define SYS_GET_CMDLINE (0x15)
+#define SEMIHOST_MODE_RPLUSB (3)
+uint32_t board_semihost_call(uint32_t op, const void *arg);
+// The command line is "firmware FLASH_IMAGE [PANEL_FILE]".
+bool board_semihost_arg(int index, char *out, size_t size);
 
 // The XIP window's instruction-bus model (board_xip_bus.c).
 #define BOARD_XIP_WINDOW (0x00300000u)

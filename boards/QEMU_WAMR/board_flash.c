@@ -11,45 +11,42 @@
 #include "py/mperrno.h"
 #include "extmod/vfs.h"
 #include "wasm_board.h"
-
-#define SYS_OPEN (0x01)
-#define SYS_CLOSE (0x02)
-#define SYS_WRITE (0x05)
-#define SYS_READ (0x06)
-#define SYS_SEEK (0x0a)
-#define SYS_FLEN (0x0c)
-#define SYS_GET_CMDLINE (0x15)
-#define SEMIHOST_MODE_RPLUSB (3)
+#include "board.h"
 
 #define FLASH_BLOCK_SIZE (4096)
 
-static uint32_t semihost_call(uint32_t op, const void *arg) {
+uint32_t board_semihost_call(uint32_t op, const void *arg) {
     register uint32_t r0 __asm__ ("r0") = op;
     register const void *r1 __asm__ ("r1") = arg;
     __asm volatile ("bkpt 0xab" : "+r" (r0) : "r" (r1) : "memory");
     return r0;
 }
 
-// The word after the first in the semihosting command line, or "flash.img".
-static void flash_image_path(char *path, size_t size) {
+// Word `index` (0: the program name) of the semihosting command line into
+// `out`; false if there is none or it does not fit.
+bool board_semihost_arg(int index, char *out, size_t size) {
     char cmdline[256];
     uint32_t args[2] = { (uint32_t)cmdline, sizeof(cmdline) };
-    strcpy(path, "flash.img");
-    if (semihost_call(SYS_GET_CMDLINE, args) != 0) {
-        return;
+    if (board_semihost_call(SYS_GET_CMDLINE, args) != 0) {
+        return false;
     }
     cmdline[sizeof(cmdline) - 1] = '\0';
-    const char *arg = strchr(cmdline, ' ');
-    if (arg == NULL) {
-        return;
-    }
-    while (*arg == ' ') {
-        arg++;
-    }
-    size_t len = strcspn(arg, " ");
-    if (len > 0 && len < size) {
-        memcpy(path, arg, len);
-        path[len] = '\0';
+    const char *arg = cmdline;
+    for (int i = 0;; i++) {
+        arg += strspn(arg, " ");
+        size_t len = strcspn(arg, " ");
+        if (len == 0) {
+            return false;
+        }
+        if (i == index) {
+            if (len >= size) {
+                return false;
+            }
+            memcpy(out, arg, len);
+            out[len] = '\0';
+            return true;
+        }
+        arg += len;
     }
 }
 
@@ -64,17 +61,19 @@ static const mp_obj_type_t board_flash_type;
 static mp_obj_t board_flash_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     char path[200];
-    flash_image_path(path, sizeof(path));
+    if (!board_semihost_arg(1, path, sizeof(path))) {
+        strcpy(path, "flash.img");
+    }
     uint32_t open_args[3] = { (uint32_t)path, SEMIHOST_MODE_RPLUSB, strlen(path) };
-    int handle = (int)semihost_call(SYS_OPEN, open_args);
+    int handle = (int)board_semihost_call(SYS_OPEN, open_args);
     if (handle < 0) {
         mp_raise_OSError(MP_ENOENT);
     }
     uint32_t flen_args[1] = { (uint32_t)handle };
-    int len = (int)semihost_call(SYS_FLEN, flen_args);
+    int len = (int)board_semihost_call(SYS_FLEN, flen_args);
     if (len < 2 * FLASH_BLOCK_SIZE) {
         uint32_t close_args[1] = { (uint32_t)handle };
-        semihost_call(SYS_CLOSE, close_args);
+        board_semihost_call(SYS_CLOSE, close_args);
         mp_raise_OSError(MP_EINVAL);
     }
     board_flash_obj_t *self = mp_obj_malloc(board_flash_obj_t, type);
@@ -91,12 +90,12 @@ static void flash_transfer(board_flash_obj_t *self, uint32_t pos, mp_obj_t buf_i
         mp_raise_OSError(MP_EINVAL);
     }
     uint32_t seek_args[2] = { (uint32_t)self->handle, pos };
-    if (semihost_call(SYS_SEEK, seek_args) != 0) {
+    if (board_semihost_call(SYS_SEEK, seek_args) != 0) {
         mp_raise_OSError(MP_EIO);
     }
     uint32_t rw_args[3] = { (uint32_t)self->handle, (uint32_t)buf.buf, buf.len };
     // Both calls return the number of bytes NOT transferred.
-    if (semihost_call(write ? SYS_WRITE : SYS_READ, rw_args) != 0) {
+    if (board_semihost_call(write ? SYS_WRITE : SYS_READ, rw_args) != 0) {
         mp_raise_OSError(MP_EIO);
     }
 }

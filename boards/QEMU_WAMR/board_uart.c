@@ -61,8 +61,12 @@ void board_uart_init(void) {
 }
 
 // Replaces the port's polling mp_hal_stdin_rx_chr (linked with --wrap).
+// While it waits, MicroPython's event-poll hook and scheduler run (after
+// every interrupt, at least each millisecond tick): scheduled callbacks,
+// and LVGL's timers on boards with a display.
 int __wrap_mp_hal_stdin_rx_chr(void) {
     for (;;) {
+        mp_event_handle_nowait();
         if (rx_tail != rx_head) {
             int c = rx_buf[rx_tail];
             rx_tail = (rx_tail + 1) % RX_BUF_SIZE;

@@ -40,12 +40,20 @@ def build_aot_apps(tmp_dir, target):
     return image, {name: xip.aot_text_size(blob) for name, blob in blobs}, files
 
 
+def user_port(config):
+    """The --port the user gave (None: emulate). Read once: Board publishes
+    its emulator's port in the same option for pytest-embedded."""
+    if not hasattr(config, "_hil_user_port"):
+        config._hil_user_port = config.getoption("port")
+    return config._hil_user_port
+
+
 class Board:
     """The device under test, whichever kind it is."""
 
     def __init__(self, config, tmp_dir):
         self.config = config
-        self.real_port = config.getoption("port")
+        self.real_port = user_port(config)
         self.emulator = None
         # Built for a real board too: the AOT tests compare with these files.
         self.aot_target = config.getoption("aot_target")
@@ -134,6 +142,46 @@ class Board:
     def close(self):
         if self.emulator is not None:
             self.emulator.stop()
+
+
+class LcdBoard(Board):
+    """The board with the LCD (the `display` module): the emulated
+    QEMU_WAMR_LCD, booted next to the main board with its panel in a host
+    file, or the real board given by --port (which then must have the
+    display module, and has no host-side panel)."""
+
+    def __init__(self, config, tmp_dir):
+        self.config = config
+        self.real_port = user_port(config)
+        self.emulator = None
+        self.panel = None
+        if not self.real_port:
+            from scripts import flashfs
+
+            image = tmp_dir / "flash.img"
+            flashfs.write_image(image, {}, flashfs.DEFAULT_SIZE)
+            self.emulator = emulate.Emulator(image=image, board="QEMU_WAMR_LCD", panel=tmp_dir / "panel.bin")
+            self.emulator.start()
+            self.panel = self.emulator.panel
+
+    def frame(self):
+        """What the panel shows (scripts.panel.Frame); emulated board only."""
+        from scripts import panel
+
+        if self.panel is None:
+            pytest.skip("a real board's panel cannot be read from the host")
+        return panel.read(self.panel)
+
+
+@pytest.fixture(scope="session")
+def lcd_board(request, tmp_path_factory):
+    b = LcdBoard(request.config, tmp_path_factory.mktemp("lcd"))
+    out, err = b.exec("import display")
+    if err:
+        b.close()
+        pytest.skip(f"the board has no display module: {err.strip().splitlines()[-1]}")
+    yield b
+    b.close()
 
 
 @pytest.fixture(scope="session")

@@ -275,3 +275,10 @@ def test_make_esp32_and_the_workflow_take_the_default_path():
     assert "XTENSA_LLVM=${{ env.XTENSA_LLVM }}" in step["with"]["build-args"]
     assert build["env"]["XTENSA_LLVM"] == \
         "${{ (startsWith(matrix.aot, 'xtensa') && inputs.xtensa_llvm) && '1' || '0' }}"
+
+
+def test_dockerfile_applies_the_lvgl_patch_series_where_it_fetches_lvgl():
+    sources_stage = DOCKERFILE.read_text().split("AS sources", 1)[1].split("\nFROM ", 1)[0]
+    patch = 'python3 -m scripts.patches lvgl "/opt/src/$LVGL_TREE"'
+    assert patch in sources_stage
+    assert sources_stage.index(patch) < sources_stage.index('mv "$LVGL_TREE" /opt/lvgl')
