@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "py/runtime.h"
-#include "modwasm.h"
+#include "wasm_native_call.h"
 
 #define TRY_TRAMPOLINE "wasm_try_trampoline"
 #define TRY_EXCEPTION "Exception: " MP_WASM_EXC_GUEST_THROW
@@ -34,7 +34,11 @@ static bool is_trampoline(wasm_function_inst_t func, wasm_module_inst_t inst) {
     return types[0] == WASM_I32 && types[1] == WASM_I32 && types[2] == WASM_I32;
 }
 
-static int32_t try_native_call(wasm_exec_env_t exec_env, uint32_t fn, uint32_t a, uint32_t b) {
+// call(fn, a, b) -> 0 or the code thrown. A result of 0 with an exception
+// still set is never read: the guest unwinds.
+static int32_t try_native_call(wasm_exec_env_t exec_env, uint64_t *args) {
+    uint32_t argv[3] = { mp_wasm_arg_u32(args, 0), mp_wasm_arg_u32(args, 1), mp_wasm_arg_u32(args, 2) };
+    mp_wasm_ret_i32(args, 0);
     wasm_module_inst_t inst = wasm_runtime_get_module_inst(exec_env);
     wasm_function_inst_t func = wasm_runtime_lookup_function(inst, TRY_TRAMPOLINE);
     if (func == NULL || !is_trampoline(func, inst)) {
@@ -42,7 +46,6 @@ static int32_t try_native_call(wasm_exec_env_t exec_env, uint32_t fn, uint32_t a
             TRY_TRAMPOLINE " (func (param i32 i32 i32))");
         return 0;
     }
-    uint32_t argv[3] = { fn, a, b };
     if (wasm_runtime_call_wasm(exec_env, func, 3, argv)) {
         return 0;
     }
@@ -50,21 +53,24 @@ static int32_t try_native_call(wasm_exec_env_t exec_env, uint32_t fn, uint32_t a
     if (exc == NULL || strcmp(exc, TRY_EXCEPTION) != 0) {
         return 0;
     }
-    int32_t code = pending_code;
+    mp_wasm_ret_i32(args, pending_code);
     pending_code = 0;
     wasm_runtime_clear_exception(inst);
-    return code;
+    return 0;
 }
 
-static void try_native_throw(wasm_exec_env_t exec_env, int32_t code) {
+// throw(code)
+static int32_t try_native_throw(wasm_exec_env_t exec_env, uint64_t *args) {
+    int32_t code = mp_wasm_arg_i32(args, 0);
     pending_code = code != 0 ? code : 1;
     wasm_runtime_set_exception(wasm_runtime_get_module_inst(exec_env), MP_WASM_EXC_GUEST_THROW);
+    return 0;
 }
 
 // WAMR sorts registered arrays in place: this table must stay writable.
 NativeSymbol mp_wasm_natives_try[] = {
-    { "call", (void *)try_native_call, "(iii)i", NULL },
-    { "throw", (void *)try_native_throw, "(i)", NULL },
+    MP_WASM_NATIVE("call", try_native_call, "(iii)i"),
+    MP_WASM_NATIVE("throw", try_native_throw, "(i)"),
 };
 
 const size_t mp_wasm_natives_try_len = MP_ARRAY_SIZE(mp_wasm_natives_try);
