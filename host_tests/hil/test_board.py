@@ -202,6 +202,25 @@ print(text, end='')
                    "rename-dotdot -1 errno=ENOTCAPABLE", "symlink-abs -1 errno=EPERM", "done"]
 
 
+def test_wasi_stdio_kinds_and_cpu_clocks(board):
+    # isatty() (wasi-libc, guest/apps/isatty.c) is true only on the console;
+    # the board cannot measure CPU time: its CPU-time clocks (2, 3) give
+    # EINVAL (28), the monotonic one (1) works.
+    board.mpremote("cp", str(GUEST_DIR / "isatty.wasm"), ":/flash/isatty.wasm")
+    board.mpremote("cp", str(GUEST_DIR / "wasi_raw.wasm"), ":/flash/wasi_raw.wasm")
+    out = board.run("""
+import io, wasm
+print(wasm.run('/flash/isatty.wasm'))
+with open('/flash/isatty.out', 'w') as f:
+    err = io.BytesIO()
+    print(wasm.run('/flash/isatty.wasm', stdout=f, stderr=err), err.getvalue())
+inst = wasm.Instance(wasm.Module.load('/flash/wasi_raw.wasm'), wasi=wasm.WASI(), heap=0)
+e = inst.exports
+print([(e.clock_time_get(c, 1, 256), e.clock_res_get(c, 264)) for c in (1, 2, 3)])
+""", timeout=120)
+    assert out == ["isatty 0=1 1=1 2=1", "0", "0 b'isatty 0=1 1=0 2=0\\n'", "[(0, 0), (28, 28), (28, 28)]"]
+
+
 def test_guest_file_survives_reboot_and_trap_mid_write(board):
     board.mpremote("cp", str(GUEST_DIR / "files.wasm"), ":/flash/files.wasm")
     out = board.run(FILES + """

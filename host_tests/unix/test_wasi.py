@@ -231,6 +231,33 @@ def test_wasi_stdio_uppercases_200k(any_fw):
     assert out == ["0 204800 True b'\\x00\\x07\\x0e\\x15\\x1c#*1'"]
 
 
+def test_isatty_only_on_the_console(any_fw):
+    """wasi-libc's isatty() (guest/apps/isatty.c) is true only for the REPL
+    console: the default streams and sys.std* passed explicitly; false for a
+    file, io.BytesIO and a Python object with write()."""
+    result = any_fw.run("""
+        import wasm, io, sys
+        class Sink:
+            def __init__(self):
+                self.data = b''
+            def write(self, data):
+                self.data += data
+                return len(data)
+        print(wasm.run(GUEST + '/isatty.wasm'))
+        with open('out.txt', 'w') as f:
+            err = io.BytesIO()
+            print(wasm.run(GUEST + '/isatty.wasm', stdin=io.BytesIO(), stdout=f, stderr=err), err.getvalue())
+        sink = Sink()
+        print(wasm.run(GUEST + '/isatty.wasm', stdin=sys.stdin, stdout=sys.stdout, stderr=sink), sink.data)
+    """)
+    assert result.stdout.splitlines() == [
+        "0",
+        "0 b'isatty 0=0 1=0 2=0\\n'",
+        "0 b'isatty 0=1 1=1 2=0\\n'",
+    ]
+    assert result.stderr == "isatty 0=1 1=1 2=1\n"
+
+
 def test_wasi_stdio_through_process_stdio(fw):
     # Default streams: the firmware's own stdin and stdout (ASCII data, so
     # that the fixture's UTF-8 decoding of stdout is exact).

@@ -241,9 +241,11 @@ print(r.call('fd_fdstat_set_flags', f, 0), r.call('fd_fdstat_set_flags', f, APPE
 print(r.call('fd_fdstat_set_rights', f, 0, 0), r.call('fd_fdstat_set_rights', 1, 0, 0))
 print(r.write(f, b'xyz'), r.call('fd_fdstat_get', f, len(r.m) - 8))
 """)
+    # stdin and stdout are io.BytesIO (unknown type: wasi-libc's isatty() is
+    # false), stderr the console (a character device).
     assert out == [
-        "0 (2, 0, '0x2', '0x0')",
-        "1 (2, 0, '0x40', '0x0')",
+        "0 (0, 0, '0x2', '0x0')",
+        "1 (0, 0, '0x40', '0x0')",
         "2 (2, 0, '0x40', '0x0')",
         "3 (3, 0, '0x1fffffff', '0x1fffffff')",
         "4 (4, 1, '0x1fffffff', '0x1fffffff')",
@@ -252,6 +254,27 @@ print(r.write(f, b'xyz'), r.call('fd_fdstat_get', f, len(r.m) - 8))
         f"3 {TRAP}",
     ]
     assert (data / "a").read_bytes() == b"0123456789xyz"
+
+
+def test_stdio_filetype_is_the_streams_kind(raw):
+    """fd_fdstat_get and fd_filestat_get say what each stdio stream is: the
+    console (sys.std*, given or by default) a character device (2), an open
+    file a regular file (4), any other stream unknown (0); after fd_renumber
+    the kind follows the stream."""
+    out = raw.lines(FDSTAT + r"""
+import sys
+class Sink:
+    def write(self, data):
+        return len(data)
+with open('out.txt', 'wb') as f:
+    r = Raw(stdin=sys.stdin, stdout=f, stderr=Sink())
+    print([fdstat(fd)[0] for fd in (0, 1, 2)], [filestat(fd)[0] for fd in (0, 1, 2)])
+    r = Raw(stdin=sys.stdout, stdout=sys.stderr, stderr=f)
+    print([fdstat(fd)[0] for fd in (0, 1, 2)], r.call('fd_renumber', 2, 0), fdstat(0)[0])
+    r = Raw(stdin=io.StringIO(), stdout=None)
+    print([fdstat(fd)[0] for fd in (0, 1, 2)])
+""")
+    assert out == ["[2, 4, 0] [2, 4, 0]", "[2, 2, 4] OK 4", "[0, 2, 2]"]
 
 
 def test_filestat_and_unsupported_file_operations(raw):
@@ -277,7 +300,7 @@ print(r.call('fd_advise', f, 0, 0, 0), r.call('fd_advise', 3, 0, 0, 0), r.call('
 print(r.call('fd_allocate', f, 0, 9), r.call('fd_allocate', 3, 0, 0), r.call('fd_allocate', 1, 0, 0))
 """)
     assert out == [
-        "(2, 1, 0) (2, 1, 0) 3 (4, 1, 10)",
+        "(2, 1, 0) (0, 1, 0) 3 (4, 1, 10)",
         "(4, 1, 12) 3",
         f"{host.st_ino} {int(host.st_mtime) * 10**9}",
         f"ENOENT {TRAP}",
@@ -330,6 +353,35 @@ print(r.call('args_sizes_get', OUT, OUT + 4), r.u32(OUT))
         "OK 1 6",
         "OK 0 b'K=v=1\\x00'",
     ] + [TRAP] * 6 + ["OK 3"]
+
+
+def test_cpu_time_clocks_measure_cpu_time(raw):
+    """Process and thread CPU-time clocks are the host's CPU time: they stand
+    still while the firmware sleeps and advance while it computes, unlike
+    the monotonic clock; their resolution is the host's (1 ns on Linux)."""
+    out = raw.lines(r"""
+import time
+r = Raw()
+def now(clock):
+    assert r.call('clock_time_get', clock, 1, OUT) == 'OK'
+    return r.u64(OUT)
+def deltas(work):
+    # The CPU-time readings lie inside the monotonic interval.
+    before = [now(c) for c in (1, 2, 3)]
+    work()
+    after = [now(c) for c in (2, 3, 1)]
+    return after[2] - before[0], after[0] - before[1], after[1] - before[2]
+def spin():
+    t = time.ticks_ms()
+    while time.ticks_diff(time.ticks_ms(), t) < 300:
+        pass
+mono, proc, thread = deltas(lambda: time.sleep_ms(300))
+print(mono >= 250_000_000, proc < 100_000_000, thread < 100_000_000)
+mono, proc, thread = deltas(spin)
+print(mono >= 250_000_000, 0 < proc <= mono, 0 < thread <= mono)
+print([(r.call('clock_res_get', c, OUT), r.u64(OUT)) for c in (2, 3)])
+""")
+    assert out == ["True True True", "True True True", "[('OK', 1), ('OK', 1)]"]
 
 
 def test_clocks_against_the_host(raw):

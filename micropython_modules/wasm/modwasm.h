@@ -185,6 +185,9 @@ void mp_wasm_port_interrupt_lock(void);
 void mp_wasm_port_interrupt_unlock(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
+// The CPU time used by the process (or the calling thread) and that clock's
+// resolution, in ns; false where the port cannot measure CPU time.
+bool mp_wasm_port_cputime_ns(bool thread, uint64_t *now, uint64_t *resolution);
 void mp_wasm_port_sleep_ns(uint64_t ns);
 // The wasmapps partition image mapped for reading, or NULL if the device
 // has none; `*size` is the mapped length and `*code` the address of the same

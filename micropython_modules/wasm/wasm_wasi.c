@@ -253,24 +253,40 @@ static int32_t wasi_environ_get(wasm_exec_env_t exec_env, uint64_t *args) {
 
 // --- clocks, random, scheduling, exit -------------------------------------------
 
-static bool valid_clock(int32_t clock_id) {
-    return clock_id >= WASI_CLOCK_REALTIME && clock_id <= WASI_CLOCK_THREAD_CPUTIME;
+// Reads clock `clock_id` (time and resolution, ns): EINVAL for an unknown
+// clock, and for the CPU-time clocks where the port cannot measure CPU time
+// (POSIX's answer for a clock it does not support).
+static int32_t read_clock(int32_t clock_id, uint64_t *now, uint64_t *resolution) {
+    switch (clock_id) {
+        case WASI_CLOCK_REALTIME:
+        case WASI_CLOCK_MONOTONIC:
+            *now = mp_wasm_port_time_ns(clock_id == WASI_CLOCK_REALTIME);
+            *resolution = 1000; // microseconds on every port
+            return WASI_ESUCCESS;
+        case WASI_CLOCK_PROCESS_CPUTIME:
+        case WASI_CLOCK_THREAD_CPUTIME:
+            return mp_wasm_port_cputime_ns(clock_id == WASI_CLOCK_THREAD_CPUTIME, now, resolution)
+                ? WASI_ESUCCESS : WASI_EINVAL;
+        default:
+            return WASI_EINVAL;
+    }
 }
 
 static int32_t wasi_clock_res_get(wasm_exec_env_t exec_env, uint64_t *args) {
-    if (!valid_clock(ARG_I32(0))) {
-        return WASI_EINVAL;
+    uint64_t now, resolution;
+    int32_t err = read_clock(ARG_I32(0), &now, &resolution);
+    if (err != WASI_ESUCCESS) {
+        return err;
     }
-    // Microsecond resolution.
-    return mp_wasm_guest_write_u64(exec_env, ARG_U32(1), 1000) ? WASI_ESUCCESS : WASI_EFAULT;
+    return mp_wasm_guest_write_u64(exec_env, ARG_U32(1), resolution) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
 static int32_t wasi_clock_time_get(wasm_exec_env_t exec_env, uint64_t *args) {
-    int32_t clock_id = ARG_I32(0);
-    if (!valid_clock(clock_id)) {
-        return WASI_EINVAL;
+    uint64_t now, resolution;
+    int32_t err = read_clock(ARG_I32(0), &now, &resolution);
+    if (err != WASI_ESUCCESS) {
+        return err;
     }
-    uint64_t now = mp_wasm_port_time_ns(clock_id == WASI_CLOCK_REALTIME);
     return mp_wasm_guest_write_u64(exec_env, ARG_U32(2), now) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 

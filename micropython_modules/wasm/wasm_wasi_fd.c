@@ -12,6 +12,15 @@
 #include "py/runtime.h"
 #include "py/builtin.h"
 #include "py/stream.h"
+#if MICROPY_VFS_FAT
+#include "extmod/vfs_fat.h"
+#endif
+#if MICROPY_VFS_LFS1 || MICROPY_VFS_LFS2
+#include "extmod/vfs_lfs.h"
+#endif
+#if MICROPY_VFS_POSIX
+#include "extmod/vfs_posix.h"
+#endif
 #include "wasm_wasi.h"
 
 #define WASI_IOVEC_SIZE 8
@@ -266,14 +275,55 @@ static int32_t wasi_fd_sync(wasm_exec_env_t exec_env, uint64_t *args) {
     return WASI_ESUCCESS;
 }
 
-static uint8_t fd_filetype(const wasi_fd_t *entry) {
+// File objects of the VFS types this firmware has.
+static const mp_obj_type_t *const vfs_file_types[] = {
+    #if MICROPY_VFS_POSIX
+    &mp_type_vfs_posix_fileio, &mp_type_vfs_posix_textio,
+    #endif
+    #if MICROPY_VFS_LFS1
+    &mp_type_vfs_lfs1_fileio, &mp_type_vfs_lfs1_textio,
+    #endif
+    #if MICROPY_VFS_LFS2
+    &mp_type_vfs_lfs2_fileio, &mp_type_vfs_lfs2_textio,
+    #endif
+    #if MICROPY_VFS_FAT
+    &mp_type_vfs_fat_fileio, &mp_type_vfs_fat_textio,
+    #endif
+    NULL,
+};
+
+// What a stdio stream really is, so that wasi-libc's isatty() (a character
+// device without seek/tell rights) is true only on the REPL console: the
+// console (sys.std*, by default or passed explicitly) is a character device,
+// an open VFS file a regular file, anything else (io.BytesIO, a socket, a
+// Python object) a pipe-like stream of unknown type.
+static uint8_t stdio_filetype(mp_obj_wasm_instance_t *inst, const wasi_fd_t *entry) {
+    mp_obj_t stream = inst->wasi_ctx->config->stdio[entry->stdio];
+    if (stream == mp_const_none) {
+        return WASI_FILETYPE_CHARACTER_DEVICE;
+    }
+    for (size_t i = 0; i < WASI_STDIO_COUNT; i++) {
+        if (stream == mp_load_attr(MP_OBJ_FROM_PTR(&mp_module_sys), sys_stdio_names[i])) {
+            return WASI_FILETYPE_CHARACTER_DEVICE;
+        }
+    }
+    const mp_obj_type_t *type = mp_obj_get_type(stream);
+    for (size_t i = 0; vfs_file_types[i] != NULL; i++) {
+        if (type == vfs_file_types[i]) {
+            return WASI_FILETYPE_REGULAR_FILE;
+        }
+    }
+    return WASI_FILETYPE_UNKNOWN;
+}
+
+static uint8_t fd_filetype(mp_obj_wasm_instance_t *inst, const wasi_fd_t *entry) {
     switch (entry->kind) {
         case WASI_FD_DIR:
             return WASI_FILETYPE_DIRECTORY;
         case WASI_FD_FILE:
             return WASI_FILETYPE_REGULAR_FILE;
         default:
-            return WASI_FILETYPE_CHARACTER_DEVICE;
+            return stdio_filetype(inst, entry);
     }
 }
 
@@ -287,16 +337,17 @@ static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, uint64_t *args) {
     if (!mp_wasm_guest_check(exec_env, buf_off, WASI_FDSTAT_SIZE)) {
         return WASI_EFAULT;
     }
-    wasi_fd_t *entry = wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(0), WASI_FD_FREE);
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    wasi_fd_t *entry = wasi_fd_get(inst, ARG_I32(0), WASI_FD_FREE);
     if (entry == NULL) {
         return WASI_EBADF;
     }
     uint8_t buf[WASI_FDSTAT_SIZE] = { 0 };
-    buf[0] = fd_filetype(entry);
+    buf[0] = fd_filetype(inst, entry);
     memcpy(buf + 2, &entry->fdflags, 2);
     uint64_t base, inheriting = 0;
     if (entry->kind == WASI_FD_STDIO) {
-        // No seek/tell rights: wasi-libc treats this as a terminal.
+        // No seek/tell rights: on a character device, wasi-libc's isatty().
         base = access_rights(entry);
     } else if (entry->kind == WASI_FD_FILE) {
         base = (WASI_RIGHTS_ALL & ~(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE)) | access_rights(entry);
@@ -330,13 +381,14 @@ static int32_t wasi_fd_filestat_get(wasm_exec_env_t exec_env, uint64_t *args) {
     if (!mp_wasm_guest_check(exec_env, buf_off, WASI_FILESTAT_SIZE)) {
         return WASI_EFAULT;
     }
-    wasi_fd_t *entry = wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(0), WASI_FD_FREE);
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    wasi_fd_t *entry = wasi_fd_get(inst, ARG_I32(0), WASI_FD_FREE);
     if (entry == NULL) {
         return WASI_EBADF;
     }
     uint8_t buf[WASI_FILESTAT_SIZE] = { 0 };
     if (entry->kind == WASI_FD_STDIO) {
-        buf[16] = WASI_FILETYPE_CHARACTER_DEVICE;
+        buf[16] = stdio_filetype(inst, entry);
         uint64_t nlink = 1;
         memcpy(buf + 24, &nlink, 8);
     } else {

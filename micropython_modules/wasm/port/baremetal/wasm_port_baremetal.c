@@ -49,6 +49,15 @@ uint64_t mp_wasm_port_time_ns(bool realtime) {
     return us * 1000u;
 }
 
+// No accounting of CPU time here (the firmware is the only process and
+// never knows how long it idled): the guest gets EINVAL for those clocks.
+bool mp_wasm_port_cputime_ns(bool thread, uint64_t *now, uint64_t *resolution) {
+    (void)thread;
+    (void)now;
+    (void)resolution;
+    return false;
+}
+
 void mp_wasm_port_sleep_ns(uint64_t ns) {
     uint64_t end = mp_wasm_board_time_us() + ns / 1000u;
     while (mp_wasm_board_time_us() < end) {

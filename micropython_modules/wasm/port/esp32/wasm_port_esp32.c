@@ -44,6 +44,15 @@ uint64_t mp_wasm_port_time_ns(bool realtime) {
     return (uint64_t)esp_timer_get_time() * 1000u;
 }
 
+// ESP-IDF's clock() counts since boot, idle included: not CPU time, so the
+// guest gets EINVAL for the CPU-time clocks.
+bool mp_wasm_port_cputime_ns(bool thread, uint64_t *now, uint64_t *resolution) {
+    (void)thread;
+    (void)now;
+    (void)resolution;
+    return false;
+}
+
 // Never calls mp_handle_pending(): this runs inside a guest call, where a
 // Python exception must not unwind through WAMR (the WASI layer checks for
 // pending exceptions between slices itself). Whole RTOS ticks are slept with

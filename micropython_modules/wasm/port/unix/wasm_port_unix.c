@@ -43,6 +43,17 @@ uint64_t mp_wasm_port_time_ns(bool realtime) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+bool mp_wasm_port_cputime_ns(bool thread, uint64_t *now, uint64_t *resolution) {
+    clockid_t id = thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+    struct timespec ts, res;
+    if (clock_gettime(id, &ts) != 0 || clock_getres(id, &res) != 0) {
+        return false;
+    }
+    *now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    *resolution = (uint64_t)res.tv_sec * 1000000000u + (uint64_t)res.tv_nsec;
+    return true;
+}
+
 void mp_wasm_port_sleep_ns(uint64_t ns) {
     struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
     nanosleep(&ts, NULL);
