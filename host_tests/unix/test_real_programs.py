@@ -75,3 +75,34 @@ for path in ({str(rp.wasm_path('lua'))!r}, {str(aot_files['lua'])!r}):
     else:
         assert lua < interp_used < 2 * lua      # classic: the bytes and tables
     assert 0 < aot_used < 4 * lua
+
+
+def test_pool_exhaustion_errors(any_fw):
+    # As the README says: an instance the pool cannot hold raises MemoryError,
+    # a module it cannot hold wasm.LoadError; closing the instances gives the
+    # whole pool back. 15 instances with 1 MB stacks fill the 16 MB pool.
+    lua = rp.wasm_path("lua")
+    out = any_fw.lines(f"""
+import gc, wasm
+m = wasm.Module.load(GUEST + '/memgrow.wasm')
+start = wasm.pool_info()
+held = []
+try:
+    while True:
+        held.append(wasm.Instance(m, heap=0, stack=1048576))
+except MemoryError as exc:
+    print(len(held), exc)
+try:
+    wasm.Module.load({str(lua)!r})
+except wasm.LoadError as exc:
+    print(exc)
+for inst in held:
+    inst.close()
+gc.collect()
+print(wasm.pool_info() == start)
+""")
+    size = lua.stat().st_size
+    assert out[0] == "15 WAMR pool exhausted (exec env)"
+    assert out[1].startswith(f"out of WAMR pool memory while loading a {size} byte module (largest free block ")
+    assert out[1].endswith(" of 16776824 bytes): the module is malformed or too large for the pool")
+    assert out[2] == "True"
