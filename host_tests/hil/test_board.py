@@ -217,6 +217,9 @@ with open('/flash/isatty.out', 'w') as f:
 inst = wasm.Instance(wasm.Module.load('/flash/wasi_raw.wasm'), wasi=wasm.WASI(), heap=0)
 e = inst.exports
 print([(e.clock_time_get(c, 1, 256), e.clock_res_get(c, 264)) for c in (1, 2, 3)])
+inst.close()
+inst.module.close()
+del inst, e
 """, timeout=120)
     assert out == ["isatty 0=1 1=1 2=1", "0", "0 b'isatty 0=1 1=0 2=0\\n'", "[(0, 0), (28, 28), (28, 28)]"]
 
