@@ -106,3 +106,23 @@ print(wasm.pool_info() == start)
     assert out[1].startswith(f"out of WAMR pool memory while loading a {size} byte module (largest free block ")
     assert out[1].endswith(" of 16776824 bytes): the module is malformed or too large for the pool")
     assert out[2] == "True"
+
+
+def test_lua_is_interactive_only_on_the_console(fw):
+    # Lua's stand-alone interpreter asks isatty(0) whether to show its
+    # banner and prompts: on the console it does (the firmware's own stdin,
+    # here a pipe, is still "the console" to a guest); a piped script in an
+    # io.BytesIO runs silently, as the native build does with a pipe.
+    result = fw.run(f"""
+import io, wasm
+out = io.BytesIO()
+print(wasm.run({str(rp.wasm_path('lua'))!r}, (), stdin=io.BytesIO(b'print(1 + 1)'), stdout=out, heap=0), out.getvalue())
+print(wasm.run({str(rp.wasm_path('lua'))!r}, (), heap=0))
+""", stdin=b"print(2 + 2)\n")
+    assert result.stdout.splitlines() == [
+        "0 b'2\\n'",
+        "Lua 5.4.4  Copyright (C) 1994-2022 Lua.org, PUC-Rio",
+        "> 4",
+        "> ",
+        "0",
+    ]
