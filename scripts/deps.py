@@ -114,17 +114,10 @@ def _private_apt(cache):
     ]
 
 
-def ensure_micropython(lock):
-    src = lock["sources"]["micropython"]
-    step(f"MicroPython {src['version']} (Debian source package {src['debian_version']})")
-    downloads = paths.CACHE / "downloads" / "micropython"
+def _fetch_debian_source(src, downloads):
+    """Downloads the files of a Debian source package (apt-get source with
+    a private sources list) unless they are there already; verifies them."""
     downloads.mkdir(parents=True, exist_ok=True)
-    stamp = paths.CACHE / "micropython.stamp"
-    stamp_text = json.dumps(src, sort_keys=True)
-    if _stamp_ok(stamp, stamp_text) and paths.MICROPYTHON.is_dir():
-        info("already materialised")
-        return
-
     have_all = all((downloads / f).exists() and sha256_of(downloads / f) == h
                    for f, h in src["files"].items())
     if not have_all:
@@ -133,20 +126,65 @@ def ensure_micropython(lock):
             f"deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
             f"{src['archive']} {src['suite']} main\n")
         try:
-            run(["apt-get", *opts, "update", "-q"], what="apt-get update (private trixie deb-src list)",
-                quiet=True)
+            run(["apt-get", *opts, "update", "-q"],
+                what=f"apt-get update (private {src['suite']} deb-src list)", quiet=True)
             run(["apt-get", *opts, "source", "--download-only",
                  f"{src['package']}={src['debian_version']}"],
-                what="apt-get source micropython", cwd=downloads, quiet=True)
+                what=f"apt-get source {src['package']}", cwd=downloads, quiet=True)
         except ToolError as exc:
             raise ToolError(f"could not fetch Debian source package "
                             f"{src['package']} {src['debian_version']} from {src['archive']} "
                             f"({src['suite']}): is the Debian archive reachable?\n{exc}") from exc
     for name, expected in src["files"].items():
-        verify(downloads / name, expected, "MicroPython source package")
+        verify(downloads / name, expected, f"{src['package']} source package")
+
+
+def ensure_micropython(lock):
+    src = lock["sources"]["micropython"]
+    step(f"MicroPython {src['version']} (Debian source package {src['debian_version']})")
+    downloads = paths.CACHE / "downloads" / "micropython"
+    stamp = paths.CACHE / "micropython.stamp"
+    stamp_text = json.dumps(src, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and paths.MICROPYTHON.is_dir():
+        info("already materialised")
+        return
+    _fetch_debian_source(src, downloads)
     orig = next(f for f in src["files"] if ".orig." in f)
     info(f"extracting {orig}")
     _extract(downloads / orig, paths.CACHE / "src", src["tree"], paths.MICROPYTHON)
+    stamp.write_text(stamp_text)
+
+
+def ensure_spec_tests(lock):
+    """The WebAssembly spec tests (`make spec`): only test/spec/*.wast of
+    binaryen's Debian source package, into cache/spec-tests."""
+    src = lock["sources"]["spec_tests"]
+    step(f"WebAssembly spec tests (Debian source package {src['package']} {src['debian_version']})")
+    stamp = paths.CACHE / "spec-tests.stamp"
+    stamp_text = json.dumps(src, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and paths.SPEC_TESTS.is_dir():
+        info("already materialised")
+        return
+    downloads = paths.CACHE / "downloads" / src["package"]
+    _fetch_debian_source(src, downloads)
+    orig = next(f for f in src["files"] if ".orig." in f)
+    info(f"extracting {src['tree']}/*.wast from {orig}")
+    dest = paths.CACHE / "src" / src["tree"]
+    if dest.exists():
+        shutil.rmtree(dest)
+    prefix = src["tree"] + "/"
+    with tarfile.open(downloads / orig) as tar:
+        members = [m for m in tar.getmembers()
+                   if m.isfile() and m.name.startswith(prefix) and m.name.endswith(".wast")
+                   and "/" not in m.name[len(prefix):]]
+        if not members:
+            raise ToolError(f"{orig}: no {prefix}*.wast files")
+        tar.extractall(paths.CACHE / "src", members=members, filter="data")
+    link = paths.SPEC_TESTS
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(dest.relative_to(link.parent))
+    info(f"{len(members)} .wast files")
     stamp.write_text(stamp_text)
 
 
@@ -246,6 +284,7 @@ STEPS = {
     "micropython": ensure_micropython,
     "crates": ensure_crates,
     "python": ensure_python_packages,
+    "spec": ensure_spec_tests,
 }
 
 

@@ -15,3 +15,5 @@ MICROPYTHON = CACHE / "micropython"
 WAMR = CACHE / "wamr"
 LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
+# test/spec/*.wast of binaryen's Debian source package (`make spec`).
+SPEC_TESTS = CACHE / "spec-tests"
