@@ -369,13 +369,14 @@ for n in (4, 7, 9, 16, len(data) - 1):
         another_target("invalid target endian type, expected little endian but got big endian"),
         "LoadError: invalid object file type, expected relocatable or XIP file type but got others",
         "LoadError: machine type (x86_64) isn't consistent with target type (aarch64v8)",
-        "LoadError: section missing",
-        "LoadError: create section list failed",
-        "4 LoadError: unexpected end",
-        "7 LoadError: unexpected end",
-        "9 LoadError: unexpected end",
-        "16 LoadError: unexpected end",
-        "63 LoadError: unexpected end",
+        # The firmware checks the file before WAMR's loader (wasm_aot_check.c).
+        "LoadError: malformed AOT file: sections missing",
+        "LoadError: malformed AOT file: sections missing",
+        "4 LoadError: malformed AOT file: file header truncated",
+        "7 LoadError: malformed AOT file: file header truncated",
+        "9 LoadError: malformed AOT file: truncated section",
+        "16 LoadError: malformed AOT file: section extends past the end of the file",
+        "63 LoadError: malformed AOT file: section extends past the end of the file",
     ]
 
 

@@ -249,6 +249,8 @@ set(WASM_MOD_SRC
     wasm_wasi_fd.c
     wasm_wasi_path.c
     wasm_xip.c
+    wasm_aot_check.c
+    wasm_imports.c
 )
 set(WASM_MOD_PORT_SRC
     port/esp32/wasm_port_esp32.c

@@ -34,7 +34,9 @@ WASM_MOD_SRC := \
 	wasm_wasi.c \
 	wasm_wasi_fd.c \
 	wasm_wasi_path.c \
-	wasm_xip.c
+	wasm_xip.c \
+	wasm_aot_check.c \
+	wasm_imports.c
 
 ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c
@@ -51,6 +53,9 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 # boards put $(WAMR_LIB) into their link libraries themselves (before libc).
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
+# Relink when only WAMR changed (a patch, a flag): the library is not one of
+# the objects the port's link rule lists.
+$(BUILD)/$(PROG): $(WAMR_LIB)
 endif
 
 # Link after libwamr.a exists: the module's objects are part of every

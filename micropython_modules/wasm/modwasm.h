@@ -46,6 +46,7 @@ typedef struct _mp_wasm_module_ref_t {
     uint32_t binary_len;
     uint16_t refs;           // Module object + live instances
     bool is_aot;
+    const uint8_t *aot_imports; // AOT imports section (wasm_imports.c), or NULL
 } mp_wasm_module_ref_t;
 
 typedef struct _mp_obj_wasm_module_t {
@@ -57,7 +58,7 @@ mp_wasm_module_ref_t *mp_wasm_module_ref_get(mp_obj_t module_in);
 void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref);
 mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in);
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in);
-mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len);
+mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t *imports);
 
 // XIP apps (wasm_xip.c).
 MP_DECLARE_CONST_FUN_OBJ_0(mp_wasm_apps_obj);

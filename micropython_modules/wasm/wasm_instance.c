@@ -6,6 +6,7 @@
 #include "py/runtime.h"
 #include "py/gc.h"
 #include "modwasm.h"
+#include "wasm_aot_check.h"
 
 #define EXCEPTION_PREFIX "Exception: "
 #define MAX_CALL_VALUES 16
@@ -20,13 +21,13 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
-static void link_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi) {
-    mp_wasm_host_imports_link(module, imports);
-    int32_t n = wasm_runtime_get_import_count(module);
+static void link_imports(mp_wasm_module_ref_t *mref, mp_obj_t imports, bool *uses_wasi) {
+    mp_wasm_host_imports_link(mref->module, imports);
+    int32_t n = mp_wasm_import_count(mref);
     *uses_wasi = false;
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
-        wasm_runtime_get_import_type(module, i, &imp);
+        mp_wasm_import_get(mref, i, &imp);
         const char *kind = mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type));
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
@@ -79,7 +80,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         bool uses_wasi;
-        link_imports(mref->module, imports, &uses_wasi);
+        link_imports(mref, imports, &uses_wasi);
         if (uses_wasi && self->wasi == mp_const_none) {
             // A WASI guest without explicit configuration gets the console.
             self->wasi = mp_wasm_wasi_default();
