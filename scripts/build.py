@@ -45,18 +45,34 @@ def _make_env():
     return dict(os.environ, GIT_CEILING_DIRECTORIES=str(paths.ROOT))
 
 
-def unix_build_dir(interp="fast"):
-    return paths.BUILD / ("unix" if interp == "fast" else f"unix-{interp}")
+def unix_build_dir(interp="fast", sanitize=False):
+    name = "unix" if interp == "fast" else f"unix-{interp}"
+    return paths.BUILD / (f"{name}-asan" if sanitize else name)
 
 
-def build_unix(interp="fast", pool_kb=256):
-    """Build the unix port with the `wasm` module into build/unix/micropython."""
+# AddressSanitizer + UBSan for the whole firmware, WAMR included. Any report
+# aborts the process (no recovery), so a test sees it as a crash. Two UBSan
+# checks stay off: alignment (WAMR reads unaligned operands on purpose on
+# x86-64) and nonnull-attribute (MicroPython passes NULL with length 0 to
+# memcpy; a NULL with a real length still faults and ASan reports that).
+SANITIZE_FLAGS = "-fsanitize=address,undefined -fno-sanitize=alignment,nonnull-attribute " \
+                 "-fno-sanitize-recover=all -fno-omit-frame-pointer"
+# MicroPython's own nlr unwinds with hand-written assembly, which ASan cannot
+# follow; setjmp/longjmp it can. WAMR allocates from malloc (with the pool's
+# size as a budget) so that ASan sees every WAMR allocation on its own.
+SANITIZE_DEFINES = "-DMICROPY_NLR_SETJMP=1 -Wno-clobbered -DMICROPY_WASM_SYSTEM_ALLOC=1"
+
+
+def build_unix(interp="fast", pool_kb=256, sanitize=False):
+    """Build the unix port with the `wasm` module into build/unix/micropython
+    (build/unix-asan/... with sanitizers)."""
     port = paths.MICROPYTHON / "ports" / "unix"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
-    out_dir = unix_build_dir(interp)
+    out_dir = unix_build_dir(interp, sanitize)
     obj_dir = out_dir / "obj"
-    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool) -> {out_dir}")
+    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool"
+         f"{', ASan + UBSan' if sanitize else ''}) -> {out_dir}")
     args = [
         f"BUILD={obj_dir}",
         f"USER_C_MODULES={paths.MODULES}",
@@ -70,6 +86,14 @@ def build_unix(interp="fast", pool_kb=256):
         "MICROPY_SSL_AXTLS=0",
         "MICROPY_SSL_MBEDTLS=0",
     ]
+    if sanitize:
+        args += [
+            f"CFLAGS_EXTRA={SANITIZE_FLAGS} {SANITIZE_DEFINES}",
+            f"LDFLAGS_EXTRA={SANITIZE_FLAGS}",
+            f"WAMR_SANITIZE_CFLAGS={SANITIZE_FLAGS}",
+            # Keep symbols: reports name the function and line.
+            "STRIP=",
+        ]
     _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk"])
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (unix port)", quiet=True, env=_make_env())
     _install(obj_dir / "micropython", out_dir / "micropython")

@@ -9,6 +9,7 @@
 #   WAMR_BUILD_TARGET string matched against AOT files (e.g. THUMBV7EM)
 #   WASM_INTERP       fast | classic
 #   WAMR_ARCH_CFLAGS  CPU flags that must match the rest of the firmware
+#   WAMR_SANITIZE_CFLAGS  sanitizer flags (the unix ASan build)
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
 WAMR_PLATFORM ?= linux
@@ -120,7 +121,8 @@ WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-s
 	-I$(WAMR_CORE)/shared/platform/include \
 	-I$(WAMR_CORE)/iwasm/libraries/thread-mgr \
 	$(WAMR_PLATFORM_INC) \
-	$(WAMR_EXTRA_CFLAGS)
+	$(WAMR_EXTRA_CFLAGS) \
+	$(WAMR_SANITIZE_CFLAGS)
 
 WAMR_SRC = \
 	$(WAMR_CORE_SRC) \

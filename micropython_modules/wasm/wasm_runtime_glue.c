@@ -9,8 +9,72 @@
 #include "py/gc.h"
 #include "modwasm.h"
 
+#define POOL_BYTES ((size_t)MICROPY_WASM_POOL_SIZE)
+
+#ifndef MICROPY_WASM_SYSTEM_ALLOC
+#define MICROPY_WASM_SYSTEM_ALLOC (0)
+#endif
+
+#if MICROPY_WASM_SYSTEM_ALLOC
+// Sanitizer builds: every WAMR allocation is its own malloc block, so that
+// AddressSanitizer sees overruns between them (inside one pool it cannot).
+// The pool's size stays the budget, so running out behaves as on a device.
+#include <stdlib.h>
+
+#define ALLOC_HEADER 16 // keeps malloc's 16-byte alignment
+static size_t system_alloc_used;
+
+static void *system_alloc_malloc(unsigned int size) {
+    if (size > POOL_BYTES - system_alloc_used) {
+        return NULL;
+    }
+    uint8_t *block = malloc(ALLOC_HEADER + (size_t)size);
+    if (block == NULL) {
+        return NULL;
+    }
+    *(size_t *)block = size;
+    system_alloc_used += size;
+    return block + ALLOC_HEADER;
+}
+
+static void system_alloc_free(void *ptr) {
+    if (ptr != NULL) {
+        uint8_t *block = (uint8_t *)ptr - ALLOC_HEADER;
+        system_alloc_used -= *(size_t *)block;
+        free(block);
+    }
+}
+
+static void *system_alloc_realloc(void *ptr, unsigned int size) {
+    if (ptr == NULL) {
+        return system_alloc_malloc(size);
+    }
+    size_t old = *(size_t *)((uint8_t *)ptr - ALLOC_HEADER);
+    void *fresh = system_alloc_malloc(size);
+    if (fresh != NULL) {
+        memcpy(fresh, ptr, old < size ? old : size);
+        system_alloc_free(ptr);
+    }
+    return fresh;
+}
+
+static void runtime_alloc_args(RuntimeInitArgs *init) {
+    init->mem_alloc_type = Alloc_With_Allocator;
+    init->mem_alloc_option.allocator.malloc_func = (void *)system_alloc_malloc;
+    init->mem_alloc_option.allocator.realloc_func = (void *)system_alloc_realloc;
+    init->mem_alloc_option.allocator.free_func = (void *)system_alloc_free;
+}
+#else
 // WAMR's allocator (ems) wants 8-byte alignment for its pool.
-static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
+static uint8_t mp_wasm_pool[POOL_BYTES] __attribute__((aligned(8)));
+
+static void runtime_alloc_args(RuntimeInitArgs *init) {
+    init->mem_alloc_type = Alloc_With_Pool;
+    init->mem_alloc_option.pool.heap_buf = mp_wasm_pool;
+    init->mem_alloc_option.pool.heap_size = sizeof(mp_wasm_pool);
+}
+#endif
+
 static bool mp_wasm_ready;
 
 void mp_wasm_runtime_ensure(void) {
@@ -19,9 +83,7 @@ void mp_wasm_runtime_ensure(void) {
     }
     RuntimeInitArgs init;
     memset(&init, 0, sizeof(init));
-    init.mem_alloc_type = Alloc_With_Pool;
-    init.mem_alloc_option.pool.heap_buf = mp_wasm_pool;
-    init.mem_alloc_option.pool.heap_size = sizeof(mp_wasm_pool);
+    runtime_alloc_args(&init);
     init.running_mode = Mode_Interp;
     if (!wasm_runtime_full_init(&init)) {
         mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
@@ -55,7 +117,7 @@ void mp_wasm_runtime_deinit(void) {
 // counter drifts upwards after in-place reallocations (an accounting quirk
 // of its ems allocator), so leak checks rely on this probe instead.
 static size_t pool_largest_free(void) {
-    size_t lo = 0, hi = sizeof(mp_wasm_pool);
+    size_t lo = 0, hi = POOL_BYTES;
     while (lo < hi) {
         size_t mid = lo + (hi - lo + 1) / 2;
         void *p = wasm_runtime_malloc((unsigned int)mid);
@@ -97,12 +159,12 @@ static size_t pool_free_probe(void) {
 }
 
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
-    *total = sizeof(mp_wasm_pool);
-    *free_bytes = sizeof(mp_wasm_pool);
-    *largest_free = sizeof(mp_wasm_pool);
+    *total = POOL_BYTES;
+    *free_bytes = POOL_BYTES;
+    *largest_free = POOL_BYTES;
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
-        if (wasm_runtime_get_mem_alloc_info(&stats)) {
+        if (!MICROPY_WASM_SYSTEM_ALLOC && wasm_runtime_get_mem_alloc_info(&stats)) {
             *total = stats.total_size;
         }
         *largest_free = pool_largest_free();
