@@ -31,7 +31,8 @@
 # host_tests/tools/test_esp32_docker.py). MicroPython comes from its git tag
 # (with the submodules the esp32 port needs) rather than Debian's source
 # package, which strips them; WAMR and LVGL come from the same crates.io
-# crates as `make setup`, verified against the lock file's sha256.
+# crates as `make setup`, verified against the lock file's sha256, and WAMR
+# gets the same patch series (firmware/patches/wamr).
 
 ARG IDF_VERSION=v5.2.2
 ARG DEBIAN_IMAGE=debian:bookworm-slim
@@ -65,9 +66,14 @@ ARG LVGL_CRATE_VERSION
 ARG LVGL_CRATE_SHA256
 ARG LVGL_TREE
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl python3 patch \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/src
+# The project's patch series for WAMR (firmware/patches/wamr), verified against
+# the lock file and applied by the same code as `make setup`.
+COPY firmware/deps.lock.json /opt/src/firmware/deps.lock.json
+COPY firmware/patches /opt/src/firmware/patches
+COPY scripts /opt/src/scripts
 RUN set -eu; \
     fetch() { \
         file="$1-$2.crate"; \
@@ -79,6 +85,7 @@ RUN set -eu; \
     }; \
     fetch "$WAMR_CRATE" "$WAMR_CRATE_VERSION" "$WAMR_CRATE_SHA256"; \
     fetch "$LVGL_CRATE" "$LVGL_CRATE_VERSION" "$LVGL_CRATE_SHA256"; \
+    python3 -m scripts.patches wamr "$WAMR_TREE"; \
     major="${WAMR_VERSION%%.*}"; rest="${WAMR_VERSION#*.}"; minor="${rest%%.*}"; patch="${rest#*.}"; \
     for part in "MAJOR $major" "MINOR $minor" "PATCH $patch"; do \
         grep -q "#define WAMR_VERSION_$part\$" "$WAMR_TREE/core/version.h" \

@@ -7,7 +7,7 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic guests emulated emulate test test-unix test-hil clean distclean
+.PHONY: setup deps unix unix-classic asan guests emulated emulate test test-unix test-hil test-asan fuzz spec clean distclean
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -23,6 +23,11 @@ unix:
 unix-classic:
 	$(PYTHON) -m scripts build --interp classic --pool-kb $(POOL_KB)
 
+# build/unix-asan/micropython: the fast-interpreter firmware with
+# AddressSanitizer + UBSan (WAMR allocating from malloc, so ASan sees it).
+asan:
+	$(PYTHON) -m scripts build --interp fast --pool-kb $(POOL_KB) --asan
+
 guests:
 	$(PYTHON) -m scripts guests
 
@@ -34,11 +39,32 @@ emulated:
 emulate: emulated guests
 	$(VENV_PY) -m scripts emulate
 
-test: unix unix-classic guests emulated
+# The bad-input, hostile-guest and WAMR-patch tests again on the ASan build:
+# any sanitizer report fails them.
+SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
+	host_tests/unix/test_wamr_patches.py
+
+test: unix unix-classic guests emulated asan
 	$(VENV_PY) -m pytest host_tests -q
+	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
 
 test-unix: unix unix-classic guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
+
+test-asan: asan guests
+	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
+
+# A longer fuzzing campaign than the one `make test` runs (SEED=..., CASES=...);
+# `python -m scripts fuzz --seconds 3600 --seed N` for an hour per mode.
+SEED ?= 1
+CASES ?= 2000
+fuzz: unix unix-classic asan guests aotc
+	$(VENV_PY) -m scripts fuzz --cases $(CASES) --seed $(SEED)
+
+# The WebAssembly spec tests (binaryen's test/spec, from make setup) through
+# the Python API on the fast and classic interpreters and AOT.
+spec: unix unix-classic guests aotc
+	$(VENV_PY) -m scripts spec
 
 # The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
 test-hil: emulated guests
