@@ -18,21 +18,21 @@
 #   BOARD          ESP32_WAMR (default) | ESP32S3_WAMR_LCD | ESP32C3_WAMR
 #   BOARD_VARIANT  a board variant, e.g. SPIRAM_QUAD for ESP32S3_WAMR_LCD
 #   WASM_INTERP    classic (default, the boards' choice: less RAM) | fast
-#   WASMAPPS       1 (default): build wasmapps.bin with `python -m scripts
-#                  xip-pack`; the step fails, saying why, when the packer or an
-#                  AOT compiler for the chip is missing. 0: no wasmapps.bin
-#                  (flash with `--skip xip`).
+#   WASMAPPS       auto (default): wasmapps.bin whenever an AOT compiler for
+#                  the chip is in the image: always for the ESP32-C3 (riscv32,
+#                  Debian's LLVM 19), for the Xtensa boards only with
+#                  XTENSA_LLVM=1; otherwise the build says so and goes on
+#                  without it (flash with `--skip xip`).
+#                  1: wasmapps.bin or fail, saying why. 0: no wasmapps.bin.
 #   XTENSA_LLVM    0 (default) | 1: build Espressif's LLVM fork with the Xtensa
 #                  backend (about an hour) for `scripts aot --target xtensa`:
-#                  ESP32 and ESP32-S3 wasmapps images need it. The ESP32-C3's
-#                  riscv32 AOT works with Debian's LLVM 19.
+#                  ESP32 and ESP32-S3 wasmapps images need it.
 #
 # Pinned inputs: the versions below equal firmware/deps.lock.json (checked by
 # host_tests/tools/test_esp32_docker.py). MicroPython comes from its git tag
 # (with the submodules the esp32 port needs) rather than Debian's source
 # package, which strips them; WAMR and LVGL come from the same crates.io
-# crates as `make setup`, verified against the lock file's sha256, and WAMR
-# gets the same patch series (firmware/patches/wamr).
+# crates as `make setup`, verified against the lock file's sha256.
 
 ARG IDF_VERSION=v5.2.2
 ARG DEBIAN_IMAGE=debian:bookworm-slim
@@ -50,7 +50,7 @@ ARG ESP_LLVM_TAG=esp-19.1.2_20250211
 ARG BOARD=ESP32_WAMR
 ARG BOARD_VARIANT=
 ARG WASM_INTERP=classic
-ARG WASMAPPS=1
+ARG WASMAPPS=auto
 ARG XTENSA_LLVM=0
 
 
@@ -66,14 +66,14 @@ ARG LVGL_CRATE_VERSION
 ARG LVGL_CRATE_SHA256
 ARG LVGL_TREE
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl python3 patch \
+    && apt-get install -y --no-install-recommends ca-certificates curl patch python3 \
     && rm -rf /var/lib/apt/lists/*
+# The project's patch series for WAMR (firmware/patches/wamr, sha256 in the
+# lock file), applied by the same code as `make setup`.
+COPY firmware/deps.lock.json /project/firmware/
+COPY firmware/patches /project/firmware/patches
+COPY scripts /project/scripts
 WORKDIR /opt/src
-# The project's patch series for WAMR (firmware/patches/wamr), verified against
-# the lock file and applied by the same code as `make setup`.
-COPY firmware/deps.lock.json /opt/src/firmware/deps.lock.json
-COPY firmware/patches /opt/src/firmware/patches
-COPY scripts /opt/src/scripts
 RUN set -eu; \
     fetch() { \
         file="$1-$2.crate"; \
@@ -85,12 +85,12 @@ RUN set -eu; \
     }; \
     fetch "$WAMR_CRATE" "$WAMR_CRATE_VERSION" "$WAMR_CRATE_SHA256"; \
     fetch "$LVGL_CRATE" "$LVGL_CRATE_VERSION" "$LVGL_CRATE_SHA256"; \
-    python3 -m scripts.patches wamr "$WAMR_TREE"; \
     major="${WAMR_VERSION%%.*}"; rest="${WAMR_VERSION#*.}"; minor="${rest%%.*}"; patch="${rest#*.}"; \
     for part in "MAJOR $major" "MINOR $minor" "PATCH $patch"; do \
         grep -q "#define WAMR_VERSION_$part\$" "$WAMR_TREE/core/version.h" \
             || { echo "error: $WAMR_TREE is not WAMR $WAMR_VERSION" >&2; exit 1; }; \
     done; \
+    (cd /project && python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"); \
     mv "$WAMR_TREE" /opt/wamr; \
     mv "$LVGL_TREE" /opt/lvgl; \
     rm -rf /opt/src
@@ -144,20 +144,32 @@ COPY --from=llvm-xtensa /opt/llvm-xtensa /opt/llvm-xtensa
 COPY . .
 RUN cache/venv/bin/python -m scripts esp32-check --board "${BOARD}" \
     && cache/venv/bin/python -m scripts guests
+# wasmapps.bin needs AOT for the board's chip: Debian's LLVM 19 covers
+# riscv32, Xtensa needs the llvm-xtensa-1 stage (XTENSA_LLVM=1).
 RUN set -e; \
-    if [ "${WASMAPPS}" != 1 ]; then \
-        echo "WASMAPPS=${WASMAPPS}: no wasmapps image"; \
+    case "${WASMAPPS}" in \
+        auto|0|1) ;; \
+        *) echo "error: WASMAPPS=${WASMAPPS}: use auto, 1 or 0" >&2; exit 1 ;; \
+    esac; \
+    if [ "${WASMAPPS}" = 0 ]; then \
+        echo "WASMAPPS=0: no wasmapps.bin"; \
         cache/venv/bin/python -m scripts esp32-images --board "${BOARD}" -o /out --no-xip; \
         exit 0; \
     fi; \
     target="$(cache/venv/bin/python -c "from scripts import esp32; print(esp32.load_board('${BOARD}').aot_target)")"; \
-    if [ "${target%%-*}" = xtensa ]; then \
-        if [ "${XTENSA_LLVM}" != 1 ]; then \
-            echo "error: ${BOARD}'s wasmapps image needs AOT for xtensa, which needs an LLVM with" \
-                 "the Xtensa backend: build with --build-arg XTENSA_LLVM=1 (about an hour)," \
-                 "or --build-arg WASMAPPS=0 for no wasmapps image" >&2; \
+    if [ "${target%%-*}" = xtensa ] && [ "${XTENSA_LLVM}" != 1 ]; then \
+        why="${BOARD}'s wasmapps image needs AOT for ${target}, which needs an LLVM with the Xtensa backend"; \
+        if [ "${WASMAPPS}" = 1 ]; then \
+            echo "error: ${why}: build with --build-arg XTENSA_LLVM=1 (about an hour)," \
+                 "or --build-arg WASMAPPS=auto to go on without it" >&2; \
             exit 1; \
         fi; \
+        echo "note: no wasmapps.bin: ${why} (--build-arg XTENSA_LLVM=1, about an hour)." \
+             "The firmware and vfs.img are built; flash with --skip xip."; \
+        cache/venv/bin/python -m scripts esp32-images --board "${BOARD}" -o /out --no-xip; \
+        exit 0; \
+    fi; \
+    if [ "${target%%-*}" = xtensa ]; then \
         export LLVM_CONFIG=/opt/llvm-xtensa/bin/llvm-config; \
     fi; \
     cache/venv/bin/python -m scripts esp32-images --board "${BOARD}" -o /out

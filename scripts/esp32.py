@@ -57,6 +57,7 @@ class Board:
     partitions: list
     pool_size: int
     pool_in_psram: bool
+    pool_at_boot: bool
     variables: dict = field(default_factory=dict)
 
     @property
@@ -175,8 +176,9 @@ def load_board(name_or_dir, need_port=False):
 
     table = partitions.load_csv(board_dir / "partitions.csv")
     pool = int((sets.get("MICROPY_WASM_POOL_SIZE") or ["131072"])[0], 0)
-    psram = (sets.get("MICROPY_WASM_POOL_IN_PSRAM") or ["OFF"])[0].upper() in ("ON", "1", "TRUE", "YES")
-    return Board(board_dir.name, board_dir, chip, fragments, merged, table, pool, psram, sets)
+    psram, at_boot = ((sets.get(var) or ["OFF"])[0].upper() in ("ON", "1", "TRUE", "YES")
+                      for var in ("MICROPY_WASM_POOL_IN_PSRAM", "MICROPY_WASM_POOL_AT_BOOT"))
+    return Board(board_dir.name, board_dir, chip, fragments, merged, table, pool, psram, at_boot, sets)
 
 
 # --- checks --------------------------------------------------------------------------
@@ -260,13 +262,27 @@ def check_board(board, port_available=None):
             problems.append("the WAMR pool is in PSRAM but CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY is not y")
         if port_available and cfg.get("CONFIG_SPIRAM") != "y":
             problems.append("the WAMR pool is in PSRAM but CONFIG_SPIRAM is not y")
+    if board.pool_at_boot:
+        if board.pool_in_psram:
+            problems.append("MICROPY_WASM_POOL_IN_PSRAM and MICROPY_WASM_POOL_AT_BOOT exclude each other")
+        header = board.dir / "mpconfigboard.h"
+        if not re.search(r"^#define MICROPY_BOARD_STARTUP\s+mp_wasm_esp32_board_startup\s*$",
+                         header.read_text() if header.exists() else "", re.M):
+            problems.append("MICROPY_WASM_POOL_AT_BOOT needs `#define MICROPY_BOARD_STARTUP "
+                            "mp_wasm_esp32_board_startup` in mpconfigboard.h (nothing would reserve the pool)")
     return problems
+
+
+def pool_place(board):
+    if board.pool_in_psram:
+        return "PSRAM"
+    return "internal RAM (heap, reserved at boot)" if board.pool_at_boot else "internal RAM"
 
 
 def describe(board):
     lines = [f"{board.name}: {board.chip}, {board.flash_size // partitions.MB} MB flash, "
              f"WAMR pool {board.pool_size // 1024} KB in "
-             f"{'PSRAM' if board.pool_in_psram else 'internal RAM'}, AOT target {board.aot_target}",
+             f"{pool_place(board)}, AOT target {board.aot_target}",
              f"    bootloader 0x{board.bootloader_offset:x}, partition table 0x{board.table_offset:x}"]
     lines += ["    " + line for line in partitions.describe(board.partitions)]
     return lines

@@ -11,7 +11,6 @@ set(IDF_TARGET esp32s3)
 
 set(SDKCONFIG_DEFAULTS
     boards/sdkconfig.base
-    boards/sdkconfig.usb
     boards/sdkconfig.ble
     boards/sdkconfig.spiram_sx
     boards/sdkconfig.240mhz
@@ -20,9 +19,15 @@ set(SDKCONFIG_DEFAULTS
     ${MICROPY_BOARD_DIR}/sdkconfig.board
 )
 
-# WAMR pool: 1 MB placed in PSRAM by a linker fragment (the module's
-# micropython.cmake adds it when MICROPY_WASM_POOL_IN_PSRAM is ON; it needs
-# CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY, set in sdkconfig.board).
+# REPL on the native USB port through the chip's USB Serial/JTAG controller,
+# not TinyUSB (MICROPY_HW_ENABLE_USBDEV 0 in mpconfigboard.h): its interrupt
+# handler sees Ctrl-C, so Ctrl-C stops a guest that is computing. TinyUSB's
+# CDC sees Ctrl-C only when MicroPython's scheduler runs, never during a guest.
+set(MICROPY_PY_TINYUSB OFF)
+
+# WAMR pool: 1 MB of static .bss in PSRAM (MICROPY_WASM_POOL_IN_PSRAM: the
+# module's port/esp32/wasm_pool_esp32.c marks it EXT_RAM_BSS_ATTR, which
+# needs CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY, set in sdkconfig.board).
 # Set MICROPY_WASM_POOL_IN_PSRAM OFF and a smaller size for internal RAM.
 if(NOT DEFINED MICROPY_WASM_POOL_SIZE)
     set(MICROPY_WASM_POOL_SIZE 1048576)

@@ -6,11 +6,14 @@
 // MICROPY_WASM_INTERP=fast (see esp32_common/wamr_board.cmake).
 //
 // Memory: the WAMR pool (MICROPY_WASM_POOL_SIZE, 1 MB, set in
-// mpconfigboard.cmake) is placed in PSRAM by a linker fragment; the GC heap
-// is in PSRAM too (MicroPython's SPIRAM support).
+// mpconfigboard.cmake) is static .bss in PSRAM (EXT_RAM_BSS_ATTR); the GC
+// heap is in PSRAM too (MicroPython's SPIRAM support).
 //
-// REPL on native USB (TinyUSB CDC) and on UART0; Ctrl-C on either stops a
-// running wasm guest.
+// REPL on the native USB port (GPIO19/20) through the USB Serial/JTAG
+// controller, and on UART0. Both drivers see Ctrl-C in their interrupt
+// handlers, so Ctrl-C stops a running wasm guest, even one in a tight loop.
+// TinyUSB (machine.USBDevice, USB CDC) is off: MicroPython 1.25 reads CDC
+// input only from its scheduler, which does not run while a guest computes.
 
 #ifndef MICROPY_HW_BOARD_NAME
 #define MICROPY_HW_BOARD_NAME               "ESP32-S3 module with WAMR and LCD"
@@ -18,6 +21,7 @@
 #define MICROPY_HW_MCU_NAME                 "ESP32S3"
 
 #define MICROPY_HW_ENABLE_UART_REPL         (1)
+#define MICROPY_HW_ENABLE_USBDEV            (0)
 
 #define MICROPY_HW_I2C0_SCL                 (9)
 #define MICROPY_HW_I2C0_SDA                 (8)

@@ -21,4 +21,11 @@
 void board_set_irq_handler(int irq, void (*handler)(void));
 void board_uart_init(void);
 
+// The XIP window's instruction-bus model (board_xip_bus.c).
+#define BOARD_XIP_WINDOW (0x00300000u)
+#define BOARD_XIP_MIRROR (0x00700000u)
+void board_xip_bus_init(void);
+void board_xip_bus_tick(void);
+void board_xip_bus_handler(void);
+
 #endif // MICROPY_INCLUDED_QEMU_WAMR_BOARD_H

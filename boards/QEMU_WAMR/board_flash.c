@@ -151,10 +151,15 @@ static mp_obj_t board_ticks_us(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(board_ticks_us_obj, board_ticks_us);
 
+MP_DECLARE_CONST_FUN_OBJ_0(board_xip_bus_obj);
+MP_DECLARE_CONST_FUN_OBJ_2(board_xip_read_obj);
+
 static const mp_rom_map_elem_t board_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_board) },
     { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&board_ticks_us_obj) },
     { MP_ROM_QSTR(MP_QSTR_Flash), MP_ROM_PTR(&board_flash_type) },
+    { MP_ROM_QSTR(MP_QSTR_xip_bus), MP_ROM_PTR(&board_xip_bus_obj) },
+    { MP_ROM_QSTR(MP_QSTR_xip_read), MP_ROM_PTR(&board_xip_read_obj) },
 };
 static MP_DEFINE_CONST_DICT(board_module_globals, board_module_globals_table);
 

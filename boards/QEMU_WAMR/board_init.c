@@ -32,6 +32,7 @@ static uint32_t semihost_time(void) {
 
 static void board_systick_handler(void) {
     systick_ms++;
+    board_xip_bus_tick();
 }
 
 void board_set_irq_handler(int irq, void (*handler)(void)) {
@@ -47,8 +48,10 @@ static void board_hw_init(void) {
     for (int i = 16; i < VECTOR_COUNT; i++) {
         ram_vectors[i] = rom_vectors[3]; // HardFault: unexpected interrupt
     }
+    ram_vectors[4] = (uint32_t)board_xip_bus_handler; // MemManage
     ram_vectors[15] = (uint32_t)board_systick_handler;
     SCB_VTOR = (uint32_t)ram_vectors;
+    board_xip_bus_init();
 
     // 1 kHz tick from the processor clock.
     SYST_RVR = BOARD_SYSCLK_HZ / 1000u - 1u;
@@ -116,11 +119,17 @@ void board_deinit(void) {
 }
 
 // The wasmapps XIP image: QEMU loads it into the board's "flash" at
-// _wasmapps_start (-device loader), where the CPU can execute it in place.
+// _wasmapps_start (-device loader). As on the ESP32, code runs from the
+// instruction-bus model (board_xip_bus.c) and the module parses the index on
+// the unchecked mirror of the same bytes.
 extern uint8_t _wasmapps_start[];
 extern uint8_t _wasmapps_size[];
 
 const uint8_t *mp_wasm_board_xip_map(size_t *size) {
     *size = (size_t)_wasmapps_size;
     return _wasmapps_start;
+}
+
+const uint8_t *mp_wasm_board_xip_data(const uint8_t *code) {
+    return code + (BOARD_XIP_MIRROR - BOARD_XIP_WINDOW);
 }

@@ -23,13 +23,17 @@ WAMR_TARGET = THUMB_VFP
 WAMR_BUILD_TARGET = THUMBV7EM
 WAMR_ARCH_CFLAGS = $(CPU_FLAGS) -ffreestanding
 WAMR_PLATFORM = baremetal
+# XIP apps are read through a model of the ESP32's word-only instruction bus
+# (board_xip_bus.c): WAMR reads the AOT file as on the ESP32 boards.
+WAMR_BOARD_DEFS = -DWASM_ENABLE_WORD_ALIGN_READ=1
 
 # littlefs at /flash, on a host file reached through semihosting.
 MICROPY_VFS_LFS2 = 1
 CFLAGS += -DMICROPY_VFS_LFS2=1
 
 # Board support: boot hooks, UART interrupts (Ctrl-C), clock, flash device.
-SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c $(BOARD_DIR)/board_flash.c
+SRC_C += $(BOARD_DIR)/board_init.c $(BOARD_DIR)/board_uart.c $(BOARD_DIR)/board_flash.c \
+	$(BOARD_DIR)/board_xip_bus.c
 CFLAGS += -I$(BOARD_DIR) -I$(abspath $(BOARD_DIR)/../../micropython_modules/wasm/port/baremetal)
 CFLAGS += '-DMICROPY_PORT_INIT_FUNC=do { extern void board_init(void); board_init(); } while (0)'
 CFLAGS += '-DMICROPY_PORT_DEINIT_FUNC=do { extern void board_deinit(void); board_deinit(); } while (0)'

@@ -16,7 +16,7 @@ from scripts import emulate, paths
 GUEST_DIR = paths.BUILD / "guest"
 
 
-XIP_APPS = ("kernels", "traps", "bigcode")
+XIP_APPS = ("kernels", "traps", "bigcode", "xipdata")
 AOT_APPS = ("kernels", "traps")
 
 

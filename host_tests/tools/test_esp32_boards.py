@@ -2,6 +2,7 @@
 board cmake files reference, and the ESP32 port hooks of the wasm module."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -213,21 +214,22 @@ def test_esp32_ctrl_c_hook_stops_the_guest():
 
 
 def test_xip_mapping_uses_the_instruction_bus_of_the_wasmapps_partition():
+    # Behaviour on both MMU layouts: test_esp32_port_models.py.
     text = (WASM_MOD / "port" / "esp32" / "wasm_xip_esp32.c").read_text()
     header = (WASM_MOD / "port" / "esp32" / "wasm_xip_esp32.h").read_text()
     assert "ESP_PARTITION_MMAP_INST" in text and "esp_partition_find_first" in text
-    # The index is parsed (byte loads) through the data bus, code runs from the other.
-    assert "ESP_PARTITION_MMAP_DATA" in text
-    assert re.search(r"\*code = executable;\s+return readable;", text), text
+    assert "MMU_VADDR_INSTRUCTION" in text and "SOC_MMU_LINEAR_ADDRESS_REGION_NUM" in text
     assert f'"{esp32.XIP_PARTITION}"' in header
 
 
-def test_psram_linker_fragment_names_the_pool_of_the_glue():
-    fragment = (WASM_MOD / "port" / "esp32" / "wasm_pool_psram.lf").read_text()
-    m = re.search(r"^\s+(\w+):(\w+) \(extram_bss\)", fragment, re.M)
-    assert m, fragment
-    obj, symbol = m.groups()
-    glue = (WASM_MOD / f"{obj}.c").read_text()
-    # A file-scope static array: -fdata-sections puts it in .bss.<symbol>.
-    assert re.search(rf"^static uint8_t {symbol}\[MICROPY_WASM_POOL_SIZE\]", glue, re.M)
-    assert "if SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY = y:" in fragment
+def test_boot_pool_needs_the_board_startup_hook(tmp_path):
+    board = esp32.load_board("ESP32_WAMR")
+    assert board.pool_at_boot and esp32.check_board(board) == []
+    copy = tmp_path / "ESP32_WAMR"
+    shutil.copytree(board.dir, copy)
+    header = copy / "mpconfigboard.h"
+    header.write_text(header.read_text().replace("#define MICROPY_BOARD_STARTUP", "// "))
+    board.dir = copy
+    # (The copy's other problems come from its new place.)
+    assert ("MICROPY_WASM_POOL_AT_BOOT needs `#define MICROPY_BOARD_STARTUP mp_wasm_esp32_board_startup` "
+            "in mpconfigboard.h (nothing would reserve the pool)") in esp32.check_board(board)

@@ -280,7 +280,10 @@ def test_module_cmake_builds_wamr_for_the_chip(tmp_path, chip, target, name, inv
     assert "idf::freertos" in found["WAMR_LIBS"] and "idf::pthread" in found["WAMR_LIBS"]
     # The binding: every source exists; it is QSTR-scanned, WAMR is not.
     mod_names = [p.rsplit("/", 1)[-1] for p in found["MOD_SRC"]]
-    assert "wasm_port_esp32.c" in mod_names and "wasm_xip_esp32.c" in mod_names
+    assert {"wasm_port_esp32.c", "wasm_pool_esp32.c", "wasm_xip_esp32.c"} <= set(mod_names)
+    # The pool: static internal .bss unless the board asks otherwise.
+    for define in ("MICROPY_WASM_PORT_POOL=1", "MICROPY_WASM_POOL_IN_PSRAM=0", "MICROPY_WASM_POOL_AT_BOOT=0"):
+        assert define in found["MOD_DEFS"], define
     for path in found["MOD_SRC"]:
         assert os.path.exists(path), path
     assert sorted(found["QSTR"]) == sorted(found["MOD_SRC"])
@@ -290,10 +293,24 @@ def test_module_cmake_builds_wamr_for_the_chip(tmp_path, chip, target, name, inv
 
 
 @needs_cmake
-def test_module_cmake_pool_in_psram_adds_the_linker_fragment(tmp_path):
+def test_module_cmake_pool_in_psram_uses_the_attribute_not_a_fragment(tmp_path):
     found = configure_module(tmp_path, "xtensa", "set(MICROPY_WASM_POOL_IN_PSRAM ON)",
                              "set(CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY y)")
-    assert found["LDFRAGMENTS"] == [str(WASM_MOD / "port" / "esp32" / "wasm_pool_psram.lf")]
+    assert "MICROPY_WASM_POOL_IN_PSRAM=1" in found["MOD_DEFS"]
+    assert "MICROPY_WASM_POOL_AT_BOOT=0" in found["MOD_DEFS"]
+    assert found["LDFRAGMENTS"] == []
+
+
+@needs_cmake
+def test_module_cmake_pool_at_boot(tmp_path):
+    found = configure_module(tmp_path, "xtensa", "set(MICROPY_WASM_POOL_AT_BOOT ON)")
+    assert "MICROPY_WASM_POOL_AT_BOOT=1" in found["MOD_DEFS"]
+    assert "MICROPY_WASM_POOL_IN_PSRAM=0" in found["MOD_DEFS"]
+    (tmp_path / "both").mkdir()
+    out = configure_module(tmp_path / "both", "xtensa", "set(MICROPY_WASM_POOL_AT_BOOT ON)",
+                           "set(MICROPY_WASM_POOL_IN_PSRAM ON)",
+                           "set(CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY y)", expect_ok=False)
+    assert "MICROPY_WASM_POOL_IN_PSRAM and MICROPY_WASM_POOL_AT_BOOT exclude each other" in " ".join(out.split())
 
 
 @needs_cmake

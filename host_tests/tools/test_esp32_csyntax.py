@@ -19,6 +19,7 @@ import subprocess
 
 import pytest
 
+from idf_stubs import IDF_STUBS, soc_caps, write_stubs
 from scripts import paths
 
 WASM_MOD = paths.MODULES / "wasm"
@@ -37,77 +38,6 @@ PLATFORM_STUBS = {
     "esp_pthread.h": "#include <pthread.h>\n",
     "sdkconfig.h": "",
 }
-
-IDF_STUBS = {
-    "freertos/FreeRTOS.h": """\
-#include <stdint.h>
-typedef uint32_t TickType_t;
-typedef struct { uint32_t owner; uint32_t count; } portMUX_TYPE;
-#define portMUX_INITIALIZER_UNLOCKED { 0, 0 }
-void vPortEnterCritical(portMUX_TYPE *mux);
-void vPortExitCritical(portMUX_TYPE *mux);
-#define portENTER_CRITICAL(mux) vPortEnterCritical(mux)
-#define portEXIT_CRITICAL(mux) vPortExitCritical(mux)
-#define portTICK_PERIOD_MS ((TickType_t)10)
-""",
-    "freertos/task.h": '#include "freertos/FreeRTOS.h"\nvoid vTaskDelay(const TickType_t ticks);\n',
-    "esp_random.h": "#include <stddef.h>\nvoid esp_fill_random(void *buf, size_t len);\n",
-    "esp_timer.h": """\
-#include <stdbool.h>
-#include <stdint.h>
-typedef int esp_err_t;
-#define ESP_OK 0
-typedef struct esp_timer *esp_timer_handle_t;
-typedef void (*esp_timer_cb_t)(void *arg);
-typedef enum { ESP_TIMER_TASK, ESP_TIMER_ISR, ESP_TIMER_MAX } esp_timer_dispatch_t;
-typedef struct {
-    esp_timer_cb_t callback;
-    void *arg;
-    esp_timer_dispatch_t dispatch_method;
-    const char *name;
-    bool skip_unhandled_events;
-} esp_timer_create_args_t;
-esp_err_t esp_timer_create(const esp_timer_create_args_t *create_args, esp_timer_handle_t *out_handle);
-esp_err_t esp_timer_start_periodic(esp_timer_handle_t timer, uint64_t period);
-esp_err_t esp_timer_stop(esp_timer_handle_t timer);
-int64_t esp_timer_get_time(void);
-""",
-    "esp_partition.h": """\
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-typedef int esp_err_t;
-#define ESP_OK 0
-typedef enum { ESP_PARTITION_TYPE_APP = 0x00, ESP_PARTITION_TYPE_DATA = 0x01 } esp_partition_type_t;
-typedef enum { ESP_PARTITION_SUBTYPE_ANY = 0xff } esp_partition_subtype_t;
-typedef enum { ESP_PARTITION_MMAP_DATA, ESP_PARTITION_MMAP_INST } esp_partition_mmap_memory_t;
-typedef uint32_t esp_partition_mmap_handle_t;
-typedef struct {
-    void *flash_chip;
-    esp_partition_type_t type;
-    esp_partition_subtype_t subtype;
-    uint32_t address;
-    uint32_t size;
-    uint32_t erase_size;
-    char label[17];
-    bool encrypted;
-    bool readonly;
-} esp_partition_t;
-const esp_partition_t *esp_partition_find_first(esp_partition_type_t type,
-    esp_partition_subtype_t subtype, const char *label);
-esp_err_t esp_partition_mmap(const esp_partition_t *partition, size_t offset, size_t size,
-    esp_partition_mmap_memory_t memory, const void **out_ptr, esp_partition_mmap_handle_t *out_handle);
-""",
-}
-
-
-def write_stubs(root, stubs):
-    for name, text in stubs.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("#pragma once\n" + text)
-    return root
-
 
 def cmake_list(var):
     text = CMAKE_FILE.read_text()
@@ -149,17 +79,47 @@ def test_wamr_core_compiles_with_the_esp32_feature_set(tmp_path, target, name, r
 UNIX_GENHDR = paths.BUILD / "unix" / "obj" / "genhdr"
 
 
-@pytest.mark.skipif(HOST is None or not UNIX_GENHDR.is_dir(),
-                    reason="needs gcc and the unix build's generated headers (make unix)")
-@pytest.mark.parametrize("source", ["wasm_port_esp32.c", "wasm_xip_esp32.c"])
-def test_esp32_port_files_compile_against_micropython_headers(tmp_path, source):
-    stubs = write_stubs(tmp_path / "stubs", IDF_STUBS)
+POOL_CONFIGS = {
+    "internal": ("", []),
+    "psram": ("#define CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY 1\n", ["-DMICROPY_WASM_POOL_IN_PSRAM=1"]),
+    "at-boot": ("", ["-DMICROPY_WASM_POOL_AT_BOOT=1"]),
+}
+
+
+def compile_port_file(tmp_path, source, *flags, linear_regions=5, sdkconfig="", out=None):
+    """Compiles one of the module's ESP32 port files on the host against
+    MicroPython's headers (the unix port's configuration) and the ESP-IDF
+    stand-ins, as micropython.cmake configures it (MICROPY_WASM_PORT_POOL=1).
+    Syntax only, or an object file in `out`."""
+    stubs = write_stubs(tmp_path / "stubs", {**IDF_STUBS, **soc_caps(linear_regions),
+                                             "sdkconfig.h": sdkconfig})
     mp = paths.MICROPYTHON
-    result = subprocess.run(
-        [HOST, "-fsyntax-only", "-std=gnu99", "-Wall", "-Wextra", "-Werror",
+    return subprocess.run(
+        [HOST, "-std=gnu17", "-Wall", "-Wextra", "-Werror", "-DMICROPY_WASM_PORT_POOL=1", *flags,
          f"-I{stubs}", f"-I{mp}", f"-I{mp / 'ports' / 'unix'}",
          f"-I{mp / 'ports' / 'unix' / 'variants' / 'standard'}", f"-I{UNIX_GENHDR.parent}",
          f"-I{WASM_MOD}", f"-I{WASM_MOD / 'port' / 'esp32'}", f"-I{paths.WAMR / 'core' / 'iwasm' / 'include'}",
+         *(["-c", "-o", str(out)] if out else ["-fsyntax-only"]),
          str(WASM_MOD / "port" / "esp32" / source)],
         capture_output=True, text=True)
+
+
+needs_unix_headers = pytest.mark.skipif(
+    HOST is None or not UNIX_GENHDR.is_dir(),
+    reason="needs gcc and the unix build's generated headers (make unix)")
+
+
+@needs_unix_headers
+@pytest.mark.parametrize("source, linear_regions", [
+    ("wasm_port_esp32.c", 5), ("wasm_xip_esp32.c", 5), ("wasm_xip_esp32.c", 1)])
+def test_esp32_port_files_compile_against_micropython_headers(tmp_path, source, linear_regions):
+    result = compile_port_file(tmp_path, source, linear_regions=linear_regions)
+    assert result.returncode == 0, result.stderr
+
+
+@needs_unix_headers
+@pytest.mark.parametrize("config", sorted(POOL_CONFIGS))
+def test_esp32_pool_file_compiles_in_every_placement(tmp_path, config):
+    sdkconfig, flags = POOL_CONFIGS[config]
+    result = compile_port_file(tmp_path, "wasm_pool_esp32.c", *flags, sdkconfig=sdkconfig)
     assert result.returncode == 0, result.stderr

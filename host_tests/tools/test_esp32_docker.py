@@ -81,7 +81,7 @@ def test_esp_idf_image_is_pinned_to_a_version_micropython_supports():
 def test_board_argument_defaults_to_a_real_board():
     args = global_args()
     assert args["BOARD"] in esp32.board_names()
-    assert args["WASMAPPS"] == "1" and args["XTENSA_LLVM"] == "0"
+    assert args["WASMAPPS"] == "auto" and args["XTENSA_LLVM"] == "0"
     assert re.fullmatch(r"esp-\d+\.\d+\.\d+_\d{8}", args["ESP_LLVM_TAG"])
 
 
@@ -140,16 +140,18 @@ def test_build_uses_absolute_board_and_module_paths():
     assert "make -C ports/esp32 submodules" in text and "make -C mpy-cross" in text
     assert 'git clone --depth 1 --branch "v${MICROPY_VERSION}"' in text
     assert "https://static.crates.io/crates/" in text and "sha256sum -c" in text
+    # WAMR gets the project's patch series, as in `make setup`.
+    assert 'python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"' in text
+    assert "COPY firmware/patches /project/firmware/patches" in text
     # The images the flash tool looks for: the firmware's are copied out of
     # the ESP-IDF build, vfs.img and wasmapps.bin are made by esp32-images.
     for kind in ("bootloader", "partition-table", "app"):
         idf_path = esp32.IMAGE_FILES[kind][-1]
         assert f'"$build/{idf_path}"' in text, idf_path
     assert '"$build/firmware.bin"' in text
-    # The wasmapps step calls the real packer (esp32-images -> xip-pack) and
-    # fails with a message when it cannot build the image.
+    # The wasmapps step calls the real packer (esp32-images -> xip-pack);
+    # its decisions are run by test_wasmapps_step_* below.
     assert "scripts esp32-images" in text and "--no-xip" in text
-    assert "XTENSA_LLVM=1" in text and "exit 1" in text
 
 
 def test_dockerignore_keeps_local_state_out_of_the_context():
@@ -176,15 +178,116 @@ def test_workflow_builds_every_board():
     assert any("python -m scripts esp32-check" in s.get("run", "") for s in check)
 
 
+def wasmapps_step():
+    """The apps stage's RUN that decides about wasmapps.bin."""
+    runs = [rest for keyword, rest in instructions() if keyword == "RUN" and "esp32-images" in rest]
+    assert len(runs) == 1, runs
+    return runs[0]
+
+
+@pytest.fixture
+def run_wasmapps_step(tmp_path):
+    """Runs the wasmapps step with bash as Docker would (ARGs in the
+    environment, /project as the working directory), the project's python
+    standing in for cache/venv/bin/python: `-c` snippets run for real (the
+    board's AOT target), `-m scripts ...` calls are recorded, not run."""
+    import sys
+
+    project = tmp_path / "project"
+    stub = project / "cache" / "venv" / "bin" / "python"
+    stub.parent.mkdir(parents=True)
+    log = tmp_path / "calls.log"
+    stub.write_text(f"""#!/bin/sh
+if [ "$1" = -c ]; then cd '{paths.ROOT}' && exec '{sys.executable}' "$@"; fi
+echo "$* LLVM_CONFIG=${{LLVM_CONFIG:-}}" >> '{log}'
+""")
+    stub.chmod(0o755)
+    script = wasmapps_step().replace("/out", str(tmp_path / "out"))
+
+    def run(board, wasmapps, xtensa_llvm):
+        log.write_text("")
+        env = {"PATH": "/usr/bin:/bin", "BOARD": board, "WASMAPPS": wasmapps, "XTENSA_LLVM": xtensa_llvm}
+        # ${VAR} in the RUN line is expanded by the shell from these ARGs.
+        result = subprocess.run(["bash", "-o", "pipefail", "-c", script], cwd=project, env=env,
+                                capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr, log.read_text().splitlines()
+
+    return run
+
+
+
+@pytest.mark.parametrize("board", ["ESP32_WAMR", "ESP32S3_WAMR_LCD"])
+def test_wasmapps_step_default_build_of_an_xtensa_board_succeeds_without_the_image(
+        run_wasmapps_step, tmp_path, board):
+    defaults = global_args()
+    code, out, err, calls = run_wasmapps_step(board, defaults["WASMAPPS"], defaults["XTENSA_LLVM"])
+    assert code == 0, err
+    assert calls == [f"-m scripts esp32-images --board {board} -o {tmp_path / 'out'} --no-xip LLVM_CONFIG="]
+    target = esp32.load_board(board).aot_target
+    assert (f"note: no wasmapps.bin: {board}'s wasmapps image needs AOT for {target}, which needs "
+            "an LLVM with the Xtensa backend (--build-arg XTENSA_LLVM=1, about an hour). "
+            "The firmware and vfs.img are built; flash with --skip xip.") in out
+
+
+def test_wasmapps_step_refuses_an_explicit_request_it_cannot_build(run_wasmapps_step):
+    code, out, err, calls = run_wasmapps_step("ESP32_WAMR", "1", "0")
+    assert code == 1 and calls == []
+    assert err.startswith("error: ESP32_WAMR's wasmapps image needs AOT for xtensa, which needs an "
+                          "LLVM with the Xtensa backend: build with --build-arg XTENSA_LLVM=1")
+
+
+@pytest.mark.parametrize("wasmapps", ["auto", "1"])
+def test_wasmapps_step_builds_the_image_with_the_xtensa_llvm(run_wasmapps_step, tmp_path, wasmapps):
+    code, out, err, calls = run_wasmapps_step("ESP32S3_WAMR_LCD", wasmapps, "1")
+    assert code == 0, err
+    assert calls == [f"-m scripts esp32-images --board ESP32S3_WAMR_LCD -o {tmp_path / 'out'} "
+                     "LLVM_CONFIG=/opt/llvm-xtensa/bin/llvm-config"]
+
+
+@pytest.mark.parametrize("wasmapps", ["auto", "1"])
+def test_wasmapps_step_builds_riscv_images_with_debians_llvm(run_wasmapps_step, tmp_path, wasmapps):
+    code, out, err, calls = run_wasmapps_step("ESP32C3_WAMR", wasmapps, "0")
+    assert code == 0, err
+    assert calls == [f"-m scripts esp32-images --board ESP32C3_WAMR -o {tmp_path / 'out'} LLVM_CONFIG="]
+
+
+def test_wasmapps_step_off_and_bad_values(run_wasmapps_step, tmp_path):
+    code, out, err, calls = run_wasmapps_step("ESP32_WAMR", "0", "1")
+    assert code == 0 and out == "WASMAPPS=0: no wasmapps.bin\n"
+    assert calls == [f"-m scripts esp32-images --board ESP32_WAMR -o {tmp_path / 'out'} --no-xip LLVM_CONFIG="]
+    code, out, err, calls = run_wasmapps_step("ESP32_WAMR", "yes", "0")
+    assert (code, calls) == (1, []) and err == "error: WASMAPPS=yes: use auto, 1 or 0\n"
+
+
+def test_make_esp32_and_the_workflow_take_the_default_path():
+    # `make esp32` passes WASMAPPS only when it is given.
+    dry = subprocess.run(["make", "-n", "esp32", "DOCKER=docker"], cwd=paths.ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert "--build-arg BOARD=ESP32_WAMR" in dry and "WASMAPPS" not in dry
+    # The workflow asks for the Xtensa LLVM only when its input says so and
+    # leaves WASMAPPS at auto, so every board builds by default.
+    import yaml
+
+    build = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]
+    assert "WASMAPPS" not in build.get("env", {})
+    step = next(s for s in build["steps"] if s.get("uses", "").startswith("docker/build-push-action"))
+    assert "WASMAPPS" not in step["with"]["build-args"]
+    assert "XTENSA_LLVM=${{ env.XTENSA_LLVM }}" in step["with"]["build-args"]
+    assert build["env"]["XTENSA_LLVM"] == \
+        "${{ (startsWith(matrix.aot, 'xtensa') && inputs.xtensa_llvm) && '1' || '0' }}"
+
+
 def test_wamr_gets_the_same_patch_series_as_make_setup(lock, tmp_path):
     """The sources stage verifies the crate, then runs the project's patch
     tool on the tree before the firmware stage uses it; the same command on a
     pristine copy of the crate gives the tree `make setup` builds from."""
     sources = DOCKERFILE.read_text().split("AS sources", 1)[1].split("\nFROM ", 1)[0]
-    for copied in ("firmware/deps.lock.json", "firmware/patches", "scripts"):
-        assert re.search(rf"^COPY {re.escape(copied)} /opt/src/{re.escape(copied)}$", sources, re.M)
+    for copied in ("firmware/patches", "scripts"):
+        assert re.search(rf"^COPY {re.escape(copied)} /project/{re.escape(copied)}$", sources, re.M)
+    assert re.search(r"^COPY firmware/deps.lock.json /project/firmware/$", sources, re.M)
     run = next(rest for keyword, rest in instructions() if keyword == "RUN" and "fetch()" in rest)
-    order = [run.index(s) for s in ('fetch "$WAMR_CRATE"', 'python3 -m scripts.patches wamr "$WAMR_TREE"',
+    order = [run.index(s) for s in ('fetch "$WAMR_CRATE"',
+                                    'python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"',
                                     'mv "$WAMR_TREE" /opt/wamr')]
     assert order == sorted(order)
     # The same command, on a pristine tree from the verified crate.

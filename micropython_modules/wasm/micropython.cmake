@@ -16,8 +16,11 @@
 #                               materialised by `python -m scripts deps`)
 #   MICROPY_WASM_INTERP         fast | classic (default fast; the boards pick classic)
 #   MICROPY_WASM_POOL_SIZE      WAMR pool in bytes (boards set it; default 128 KB)
-#   MICROPY_WASM_POOL_IN_PSRAM  ON: move the pool's .bss to PSRAM with a linker
-#                               fragment (needs CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY)
+#   MICROPY_WASM_POOL_IN_PSRAM  ON: the pool is static .bss in PSRAM (EXT_RAM_BSS_ATTR;
+#                               needs CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY)
+#   MICROPY_WASM_POOL_AT_BOOT   ON: the pool comes from the internal heap at boot
+#                               (the board's MICROPY_BOARD_STARTUP must be
+#                               mp_wasm_esp32_board_startup); OFF: internal .bss
 
 set(WASM_MOD_DIR ${CMAKE_CURRENT_LIST_DIR})
 
@@ -254,6 +257,7 @@ set(WASM_MOD_SRC
 )
 set(WASM_MOD_PORT_SRC
     port/esp32/wasm_port_esp32.c
+    port/esp32/wasm_pool_esp32.c
     port/esp32/wasm_xip_esp32.c
 )
 
@@ -283,19 +287,35 @@ target_link_libraries(usermod INTERFACE usermod_wasm)
 
 # --- WAMR pool placement --------------------------------------------------------
 
-# The pool is a static array in wasm_runtime_glue.c. In PSRAM it is moved by
-# a linker fragment of MicroPython's component (esp32_common.cmake passes
-# MICROPY_USER_LDFRAGMENTS to idf_component_register after this file ran).
+# port/esp32/wasm_pool_esp32.c defines the pool: static .bss in PSRAM
+# (EXT_RAM_BSS_ATTR), reserved from the internal heap at boot, or static
+# internal .bss.
+if(MICROPY_WASM_POOL_IN_PSRAM AND MICROPY_WASM_POOL_AT_BOOT)
+    message(FATAL_ERROR "wasm module: MICROPY_WASM_POOL_IN_PSRAM and "
+        "MICROPY_WASM_POOL_AT_BOOT exclude each other")
+endif()
 if(MICROPY_WASM_POOL_IN_PSRAM)
     if(NOT CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY)
         message(FATAL_ERROR "wasm module: MICROPY_WASM_POOL_IN_PSRAM needs "
             "CONFIG_SPIRAM=y and CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY=y in the "
             "board's sdkconfig")
     endif()
-    list(APPEND MICROPY_USER_LDFRAGMENTS ${WASM_MOD_DIR}/port/esp32/wasm_pool_psram.lf)
-    set(_wasm_pool_where PSRAM)
+    set(_wasm_pool_psram 1)
+    set(_wasm_pool_where "PSRAM (.ext_ram.bss)")
 else()
-    set(_wasm_pool_where "internal RAM")
+    set(_wasm_pool_psram 0)
+    set(_wasm_pool_where "internal RAM (.bss)")
 endif()
+if(MICROPY_WASM_POOL_AT_BOOT)
+    set(_wasm_pool_at_boot 1)
+    set(_wasm_pool_where "internal RAM (heap, reserved at boot)")
+else()
+    set(_wasm_pool_at_boot 0)
+endif()
+target_compile_definitions(usermod_wasm INTERFACE
+    MICROPY_WASM_PORT_POOL=1
+    MICROPY_WASM_POOL_IN_PSRAM=${_wasm_pool_psram}
+    MICROPY_WASM_POOL_AT_BOOT=${_wasm_pool_at_boot}
+)
 message(STATUS "wasm module: WAMR ${WAMR_TARGET}, ${MICROPY_WASM_INTERP} interpreter + AOT, "
     "pool ${MICROPY_WASM_POOL_SIZE} bytes in ${_wasm_pool_where}")

@@ -30,6 +30,15 @@ extern const mp_obj_type_t mp_type_wasm_function;
 extern const mp_obj_type_t mp_type_wasm_memory;
 extern const mp_obj_type_t mp_type_wasm_wasi;
 
+// The WAMR pool: MICROPY_WASM_POOL_SIZE bytes, 8-byte aligned, alive for
+// the firmware's life; NULL (and *size 0) if the port could not reserve it.
+// By default a static array in wasm_runtime_glue.c; a port that sets
+// MICROPY_WASM_PORT_POOL places it itself (ESP32: wasm_pool_esp32.c).
+#ifndef MICROPY_WASM_PORT_POOL
+#define MICROPY_WASM_PORT_POOL (0)
+#endif
+uint8_t *mp_wasm_port_pool(size_t *size);
+
 // Runtime lifetime and the WAMR pool (wasm_runtime_glue.c).
 void mp_wasm_runtime_ensure(void);
 void mp_wasm_runtime_deinit(void);

@@ -9,6 +9,7 @@
 #   WAMR_BUILD_TARGET string matched against AOT files (e.g. THUMBV7EM)
 #   WASM_INTERP       fast | classic
 #   WAMR_ARCH_CFLAGS  CPU flags that must match the rest of the firmware
+#   WAMR_BOARD_DEFS   extra WAMR defines of a board (e.g. WASM_ENABLE_WORD_ALIGN_READ)
 #   WAMR_SANITIZE_CFLAGS  sanitizer flags (the unix ASan build)
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
@@ -105,11 +106,11 @@ else
 $(error unsupported WAMR_PLATFORM $(WAMR_PLATFORM))
 endif
 
-WAMR_API_CFLAGS = -I$(WAMR_CORE)/iwasm/include $(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS)
+WAMR_API_CFLAGS = -I$(WAMR_CORE)/iwasm/include $(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_BOARD_DEFS)
 
 WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-sections \
 	-fno-strict-aliasing -w \
-	$(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_PLATFORM_DEFS) \
+	$(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_BOARD_DEFS) $(WAMR_PLATFORM_DEFS) \
 	-I$(WAMR_CORE) \
 	-I$(WAMR_CORE)/iwasm/include \
 	-I$(WAMR_CORE)/iwasm/common \

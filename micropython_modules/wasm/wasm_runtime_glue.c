@@ -9,8 +9,6 @@
 #include "py/gc.h"
 #include "modwasm.h"
 
-#define POOL_BYTES ((size_t)MICROPY_WASM_POOL_SIZE)
-
 #ifndef MICROPY_WASM_SYSTEM_ALLOC
 #define MICROPY_WASM_SYSTEM_ALLOC (0)
 #endif
@@ -25,7 +23,7 @@
 static size_t system_alloc_used;
 
 static void *system_alloc_malloc(unsigned int size) {
-    if (size > POOL_BYTES - system_alloc_used) {
+    if (size > MICROPY_WASM_POOL_SIZE - system_alloc_used) {
         return NULL;
     }
     uint8_t *block = malloc(ALLOC_HEADER + (size_t)size);
@@ -58,20 +56,36 @@ static void *system_alloc_realloc(void *ptr, unsigned int size) {
     return fresh;
 }
 
-static void runtime_alloc_args(RuntimeInitArgs *init) {
+// No pool memory: only its size, the budget above.
+uint8_t *mp_wasm_port_pool(size_t *size) {
+    static uint8_t no_pool;
+    *size = MICROPY_WASM_POOL_SIZE;
+    return &no_pool;
+}
+
+static void runtime_alloc_args(RuntimeInitArgs *init, uint8_t *pool, size_t pool_size) {
+    (void)pool;
+    (void)pool_size;
     init->mem_alloc_type = Alloc_With_Allocator;
     init->mem_alloc_option.allocator.malloc_func = (void *)system_alloc_malloc;
     init->mem_alloc_option.allocator.realloc_func = (void *)system_alloc_realloc;
     init->mem_alloc_option.allocator.free_func = (void *)system_alloc_free;
 }
 #else
+#if !MICROPY_WASM_PORT_POOL
 // WAMR's allocator (ems) wants 8-byte alignment for its pool.
-static uint8_t mp_wasm_pool[POOL_BYTES] __attribute__((aligned(8)));
+static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
 
-static void runtime_alloc_args(RuntimeInitArgs *init) {
+uint8_t *mp_wasm_port_pool(size_t *size) {
+    *size = sizeof(mp_wasm_pool);
+    return mp_wasm_pool;
+}
+#endif
+
+static void runtime_alloc_args(RuntimeInitArgs *init, uint8_t *pool, size_t pool_size) {
     init->mem_alloc_type = Alloc_With_Pool;
-    init->mem_alloc_option.pool.heap_buf = mp_wasm_pool;
-    init->mem_alloc_option.pool.heap_size = sizeof(mp_wasm_pool);
+    init->mem_alloc_option.pool.heap_buf = pool;
+    init->mem_alloc_option.pool.heap_size = (uint32_t)pool_size;
 }
 #endif
 
@@ -81,9 +95,16 @@ void mp_wasm_runtime_ensure(void) {
     if (mp_wasm_ready) {
         return;
     }
+    size_t pool_size;
+    uint8_t *pool = mp_wasm_port_pool(&pool_size);
+    if (pool == NULL) {
+        mp_raise_msg_varg(&mp_type_MemoryError,
+            MP_ERROR_TEXT("the WAMR pool (%u bytes) could not be reserved at boot"),
+            (unsigned)MICROPY_WASM_POOL_SIZE);
+    }
     RuntimeInitArgs init;
     memset(&init, 0, sizeof(init));
-    runtime_alloc_args(&init);
+    runtime_alloc_args(&init, pool, pool_size);
     init.running_mode = Mode_Interp;
     if (!wasm_runtime_full_init(&init)) {
         mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
@@ -117,7 +138,8 @@ void mp_wasm_runtime_deinit(void) {
 // counter drifts upwards after in-place reallocations (an accounting quirk
 // of its ems allocator), so leak checks rely on this probe instead.
 static size_t pool_largest_free(void) {
-    size_t lo = 0, hi = POOL_BYTES;
+    size_t lo = 0, hi;
+    mp_wasm_port_pool(&hi);
     while (lo < hi) {
         size_t mid = lo + (hi - lo + 1) / 2;
         void *p = wasm_runtime_malloc((unsigned int)mid);
@@ -159,9 +181,9 @@ static size_t pool_free_probe(void) {
 }
 
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
-    *total = POOL_BYTES;
-    *free_bytes = POOL_BYTES;
-    *largest_free = POOL_BYTES;
+    mp_wasm_port_pool(total);
+    *free_bytes = *total;
+    *largest_free = *total;
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
         if (!MICROPY_WASM_SYSTEM_ALLOC && wasm_runtime_get_mem_alloc_info(&stats)) {

@@ -18,5 +18,8 @@ void mp_wasm_board_random(uint8_t *buf, size_t len);
 
 // The memory-mapped, executable wasmapps image (weak default: none).
 const uint8_t *mp_wasm_board_xip_map(size_t *size);
+// Where the same bytes can be read with byte loads, when code and data see
+// them at different addresses (default: `code` itself).
+const uint8_t *mp_wasm_board_xip_data(const uint8_t *code);
 
 #endif // MICROPY_INCLUDED_WASM_BOARD_H

@@ -30,10 +30,14 @@ MP_WEAK const uint8_t *mp_wasm_board_xip_map(size_t *size) {
     return NULL;
 }
 
-// Bare-metal boards map flash once, readable and executable alike.
+// By default one mapping serves reading and executing alike.
+MP_WEAK const uint8_t *mp_wasm_board_xip_data(const uint8_t *code) {
+    return code;
+}
+
 const uint8_t *mp_wasm_port_xip_map(size_t *size, const uint8_t **code) {
     *code = mp_wasm_board_xip_map(size);
-    return *code;
+    return *code != NULL ? mp_wasm_board_xip_data(*code) : NULL;
 }
 
 void mp_wasm_port_random(uint8_t *buf, size_t len) {

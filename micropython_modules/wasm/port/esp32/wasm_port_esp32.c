@@ -2,15 +2,17 @@
 // hardware RNG, clocks from esp_timer and the system time, sleeping through
 // FreeRTOS, and Ctrl-C for running guests.
 //
-// Ctrl-C: the port's UART, USB Serial/JTAG and TinyUSB CDC drivers (and
-// dupterm streams) all report Ctrl-C by calling mp_sched_keyboard_interrupt(),
-// which only marks a KeyboardInterrupt pending on the main thread; nothing
-// looks at that while WAMR runs a guest. So while a guest runs, a 10 ms
-// esp_timer polls for that pending KeyboardInterrupt and stops the guest
-// with mp_wasm_request_interrupt() (WAMR's thread-manager suspend flag,
-// checked at every branch by the interpreters). The timer callback runs in
-// the esp_timer task, not in an ISR, so none of this has to live in IRAM,
-// and one mechanism covers every console driver without touching the port.
+// Ctrl-C: the port's UART and USB Serial/JTAG drivers see Ctrl-C in their
+// interrupt handlers and call mp_sched_keyboard_interrupt(), which only marks
+// a KeyboardInterrupt pending on the main thread; nothing looks at that while
+// WAMR runs a guest. So while a guest runs, a 10 ms esp_timer polls for that
+// pending KeyboardInterrupt and stops the guest with
+// mp_wasm_request_interrupt() (WAMR's thread-manager suspend flag, checked
+// at every branch by the interpreters and in loops by AOT code). The timer
+// callback runs in the esp_timer task, not in an ISR, so none of this has to
+// live in IRAM. TinyUSB CDC (ESP32-S2/S3 native USB) and dupterm streams see
+// Ctrl-C only when MicroPython's scheduler runs, which it does not while a
+// guest computes: the WAMR boards use UART and USB Serial/JTAG consoles.
 
 #include <sys/time.h>
 
