@@ -36,6 +36,7 @@ void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref) {
         return;
     }
     wasm_runtime_unload(ref->module);
+    mp_wasm_host_imports_free(ref);
     if (ref->binary != NULL) {
         wasm_runtime_free(ref->binary);
     }
@@ -169,6 +170,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->refs = 1;
     ref->is_aot = is_aot;
     ref->aot_imports = aot_imports;
+    ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
         wasm_runtime_free(binary);
         ref->binary = NULL;
@@ -281,6 +283,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t 
     ref->refs = 1;
     ref->is_aot = true;
     ref->aot_imports = imports;
+    ref->host_links = NULL;
     self->ref = ref;
     return MP_OBJ_FROM_PTR(self);
 }
