@@ -42,7 +42,7 @@ emulate: emulated guests
 # The bad-input, hostile-guest and WAMR-patch tests again on the ASan build:
 # any sanitizer report fails them.
 SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
-	host_tests/unix/test_wamr_patches.py
+	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py)
 
 test: unix unix-classic guests emulated asan
 	$(VENV_PY) -m pytest host_tests -q

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import aot, paths, xip
+from . import aot, paths, wasm_binary, xip
 from .build import unix_build_dir
 from .progress import ToolError, info, step
 
@@ -58,27 +58,10 @@ class Seed:
     code: tuple = None         # (start, end) of a wasm module's code section
 
 
-def _leb(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-
 def code_section(data):
     """(start, end) of a wasm binary's code section (id 10), or None."""
-    pos = 8
-    while pos < len(data):
-        kind = data[pos]
-        size, pos = _leb(data, pos + 1)
-        if kind == 10:
-            return pos, pos + size
-        pos += size
-    return None
+    return next(((start, end) for kind, start, end in wasm_binary.sections(data) if kind == 10),
+                None)
 
 
 def wasm_seeds():

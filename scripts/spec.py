@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import aot, paths
+from . import aot, paths, wasm_binary
 from .progress import ToolError, info, step
 
 MODES = ("fast", "classic", "aot")
@@ -182,58 +182,40 @@ def _signalling_f32(value):
         and not value[1] & 0x400000
 
 
-def _leb(data, pos):
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-
 _IMPORT_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global"}
 
 
 def module_imports(path):
     """[(module, name, kind)] of a .wasm file, from its import section;
     None if the file cannot be parsed (malformed modules are tests too)."""
+    leb = wasm_binary.read_leb
     try:
         data = path.read_bytes()
-        pos = 8
-        while pos < len(data):
-            section, pos = data[pos], pos + 1
-            size, pos = _leb(data, pos)
-            if section != 2:
-                pos += size
-                continue
-            count, pos = _leb(data, pos)
-            imports = []
-            for _ in range(count):
-                names = []
-                for _ in range(2):
-                    n, pos = _leb(data, pos)
-                    names.append(data[pos:pos + n].decode("utf-8", "replace"))
-                    pos += n
-                kind, pos = data[pos], pos + 1
-                if kind == 0:
-                    _, pos = _leb(data, pos)
-                elif kind == 1:
-                    flags, pos = data[pos + 1], pos + 2
-                    _, pos = _leb(data, pos)
-                    if flags & 1:
-                        _, pos = _leb(data, pos)
-                elif kind == 2:
-                    flags, pos = data[pos], pos + 1
-                    _, pos = _leb(data, pos)
-                    if flags & 1:
-                        _, pos = _leb(data, pos)
-                else:
-                    pos += 2
-                imports.append((names[0], names[1], _IMPORT_KINDS.get(kind, "?")))
-            return imports
-        return []
+        section = next(((start, end) for kind, start, end in wasm_binary.sections(data)
+                        if kind == 2), None)
+        if section is None:
+            return []
+        count, pos = leb(data, section[0])
+        imports = []
+        for _ in range(count):
+            names = []
+            for _ in range(2):
+                n, pos = leb(data, pos)
+                names.append(data[pos:pos + n].decode("utf-8", "replace"))
+                pos += n
+            kind, pos = data[pos], pos + 1
+            if kind == 0:                       # type index
+                _, pos = leb(data, pos)
+            elif kind in (1, 2):                # [elem type,] limits
+                pos += kind == 1
+                flags, pos = data[pos], pos + 1
+                _, pos = leb(data, pos)
+                if flags & 1:
+                    _, pos = leb(data, pos)
+            else:                               # value type, mutability
+                pos += 2
+            imports.append((names[0], names[1], _IMPORT_KINDS.get(kind, "?")))
+        return imports
     except (IndexError, OSError):
         return None
 

@@ -2,28 +2,17 @@
 
 import platform
 
+from scripts.wasm_binary import sections
+
 WASM_HEADER = b"\0asm\x01\0\0\0"
 
 
 def wasm_sections(data):
     """[(section id, end offset), ...] of a wasm binary (host-side parser)."""
     assert data[:8] == WASM_HEADER
-    pos, sections = 8, []
-    while pos < len(data):
-        sid = data[pos]
-        pos += 1
-        size = shift = 0
-        while True:
-            byte = data[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        pos += size
-        sections.append((sid, pos))
-    assert pos == len(data)
-    return sections
+    found = sections(data)
+    assert found[-1][2] == len(data)
+    return [(kind, end) for kind, _, end in found]
 
 
 def valid_prefix_lengths(data):
