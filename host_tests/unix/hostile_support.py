@@ -177,11 +177,18 @@ GUESTS = {
 }
 
 
+# Each test module that imports the fixture gets its own copy of it, so the
+# guests are built once per process here rather than once per module.
+_built = {}
+
+
 @pytest.fixture(scope="session")
 def hostile(aotc, tmp_path_factory):
     """{name: (wasm path, x86_64 AOT path)} of GUESTS."""
+    if _built:
+        return _built
     out = tmp_path_factory.mktemp("hostile")
-    built = {}
+    built = _built
     for name, source in GUESTS.items():
         (out / f"{name}.wat").write_text(source)
         subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")],

@@ -114,6 +114,7 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index);
 mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
 const char *mp_wasm_valkind_char(wasm_valkind_t kind);
+size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
 

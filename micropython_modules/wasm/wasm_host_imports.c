@@ -179,7 +179,8 @@ static bool register_link(wasm_module_t module, host_link_t *link, uint32_t inde
     wasm_runtime_get_import_type(module, (int32_t)index, &imp);
     memset(link, 0, sizeof(*link));
     link->index = index;
-    strncpy(link->signature, mp_obj_str_get_str(mp_wasm_func_type_str(imp.u.func_type)), MAX_SIGNATURE - 1);
+    // Nothing here may raise: other links of the round are registered.
+    mp_wasm_func_type_sig(imp.u.func_type, link->signature, MAX_SIGNATURE);
     link->symbol.symbol = imp.name;
     link->symbol.func_ptr = (void *)host_trampoline;
     link->symbol.signature = link->signature;

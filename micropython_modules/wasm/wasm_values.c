@@ -46,20 +46,33 @@ static const char *valkind_name(wasm_valkind_t kind) {
 }
 
 // "(ii)i": WAMR's native-signature notation, which users also write for
-// host functions.
-mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type) {
-    vstr_t vstr;
-    vstr_init(&vstr, 16);
-    vstr_add_char(&vstr, '(');
+// host functions. Writes at most `size` bytes (NUL included) to `buf`,
+// allocating nothing; returns the length it needed.
+size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size) {
+    size_t len = 0;
+    #define PUT(c) do { if (len + 1 < size) { buf[len] = (c); } len++; } while (0)
+    PUT('(');
     uint32_t n = wasm_func_type_get_param_count(type);
     for (uint32_t i = 0; i < n; i++) {
-        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_param_valkind(type, i)));
+        PUT(mp_wasm_valkind_char(wasm_func_type_get_param_valkind(type, i))[0]);
     }
-    vstr_add_char(&vstr, ')');
+    PUT(')');
     n = wasm_func_type_get_result_count(type);
     for (uint32_t i = 0; i < n; i++) {
-        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_result_valkind(type, i)));
+        PUT(mp_wasm_valkind_char(wasm_func_type_get_result_valkind(type, i))[0]);
     }
+    #undef PUT
+    if (size > 0) {
+        buf[len < size ? len : size - 1] = '\0';
+    }
+    return len;
+}
+
+mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type) {
+    vstr_t vstr;
+    size_t len = mp_wasm_func_type_sig(type, NULL, 0);
+    vstr_init_len(&vstr, len);
+    mp_wasm_func_type_sig(type, vstr.buf, len + 1);
     return mp_obj_new_str_from_vstr(&vstr);
 }
 
