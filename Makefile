@@ -7,7 +7,7 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic asan guests emulated emulate test test-unix test-hil test-asan fuzz spec clean distclean
+.PHONY: setup deps unix unix-classic asan guests emulated emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -43,10 +43,24 @@ emulate: emulated guests
 # any sanitizer report fails them.
 SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
 	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py)
+# The WASI tests again on a gcov build (build/unix-coverage), with the branch
+# floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
 
 test: unix unix-classic guests emulated asan
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
+	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
+
+# Each mutant of host_tests/mutants.json (one-line bugs in the sandbox and
+# validation checks) built and run against its tests; all must be killed.
+# About 10 minutes: run before each release, not in `make test`.
+mutate: unix guests
+	$(VENV_PY) -m scripts mutate
+
+# gcov build, the whole unix suite on it, per-file line and branch coverage.
+coverage: unix unix-classic guests
+	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
 test-unix: unix unix-classic guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q

@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 from scripts import build, paths  # noqa: E402
 
 FIRMWARES = {
-    "fast": paths.BUILD / "unix" / "micropython",
+    # `make coverage` swaps in its gcov build (scripts/coverage.py).
+    "fast": Path(os.environ.get("WASM_FW_FAST", paths.BUILD / "unix" / "micropython")),
     "classic": paths.BUILD / "unix-classic" / "micropython",
 }
 # `--sanitized`: the ASan + UBSan build (`make asan`), fast interpreter only.

@@ -63,19 +63,43 @@ SANITIZE_FLAGS = "-fsanitize=address,undefined -fno-sanitize=alignment,nonnull-a
 SANITIZE_DEFINES = "-DMICROPY_NLR_SETJMP=1 -Wno-clobbered -DMICROPY_WASM_SYSTEM_ALLOC=1"
 
 
-def build_unix(interp="fast", pool_kb=256, sanitize=False):
+def _seed_objects(seed, obj_dir):
+    """Start a new variant's object directory from a finished build: only
+    the `wasm` module's own files then compile again (with the new flags)."""
+    if (obj_dir / "micropython").exists() or not (seed / "micropython").exists():
+        return
+    info(f"seeding {obj_dir} from {seed}")
+    shutil.copytree(seed, obj_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
+    for obj in (obj_dir / "wasm").rglob("*.o"):
+        obj.unlink()
+    # Dependency files name the headers they were built against by absolute
+    # path: point them at this directory's generated headers, or a change of
+    # qstrs or error messages here would not rebuild the objects using them.
+    for dep in obj_dir.rglob("*.P"):
+        text = dep.read_text()
+        if str(seed) in text:
+            dep.write_text(text.replace(str(seed), str(obj_dir)))
+
+
+def build_unix(interp="fast", pool_kb=256, sanitize=False, out_dir=None, modules=None,
+               extra_args=(), seed=None):
     """Build the unix port with the `wasm` module into build/unix/micropython
-    (build/unix-asan/... with sanitizers)."""
+    (`sanitize`: with ASan + UBSan, into build/unix-asan). `out_dir`,
+    `modules`, `extra_args` and `seed` (an object directory to start from)
+    make instrumented variants (scripts/coverage.py, scripts/mutate.py) in
+    their own directories."""
     port = paths.MICROPYTHON / "ports" / "unix"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
-    out_dir = unix_build_dir(interp, sanitize)
+    out_dir = out_dir or unix_build_dir(interp, sanitize)
+    modules = modules or paths.MODULES
     obj_dir = out_dir / "obj"
     step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool"
          f"{', ASan + UBSan' if sanitize else ''}) -> {out_dir}")
     args = [
         f"BUILD={obj_dir}",
-        f"USER_C_MODULES={paths.MODULES}",
+        f"USER_C_MODULES={modules}",
         f"WAMR_DIR={paths.WAMR}",
         f"WASM_INTERP={interp}",
         f"MICROPY_WASM_POOL_SIZE={pool_kb * 1024}",
@@ -85,6 +109,7 @@ def build_unix(interp="fast", pool_kb=256, sanitize=False):
         "MICROPY_PY_SSL=0",
         "MICROPY_SSL_AXTLS=0",
         "MICROPY_SSL_MBEDTLS=0",
+        *extra_args,
     ]
     if sanitize:
         args += [
@@ -94,7 +119,9 @@ def build_unix(interp="fast", pool_kb=256, sanitize=False):
             # Keep symbols: reports name the function and line.
             "STRIP=",
         ]
-    _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk"])
+    _config_stamp(obj_dir, args, [modules / "wasm" / "wamr.mk", modules / "wasm" / "micropython.mk"])
+    if seed is not None:
+        _seed_objects(seed, obj_dir)
     run(["make", "-C", port, "-j", _jobs(), *args], what="make (unix port)", quiet=True, env=_make_env())
     _install(obj_dir / "micropython", out_dir / "micropython")
     info(f"built {out_dir / 'micropython'}")

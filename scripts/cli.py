@@ -1,4 +1,4 @@
-"""Command-line entry point: `python -m scripts <command> ...`."""
+"""Command-line entry point: `python3 -m scripts <command> ...`."""
 
 import argparse
 import sys
@@ -29,10 +29,20 @@ def _cmd_emulated(args):
 def _cmd_emulate(args):
     from . import emulate
     if args.fresh:
-        emulate.ensure_image(args.image or emulate.default_image(), fresh=True)
+        emulate.ensure_image(args.image, fresh=True, overwrite=args.overwrite)
     if args.run:
         return emulate.run_script(args.run, image=args.image, apps=args.apps)
     return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps)
+
+
+def _cmd_coverage(args):
+    from . import coverage
+    return coverage.main(args.tests or ["host_tests/unix"], keyword=args.k, check=args.check)
+
+
+def _cmd_mutate(args):
+    from . import mutate
+    return mutate.main(only=args.only)
 
 
 def _cmd_mkfs(args):
@@ -121,7 +131,7 @@ def _cmd_aot(args):
         if not args.input:
             return 0
     if not args.input:
-        raise ToolError("no input: python -m scripts aot APP.wasm --target TARGET [--xip] [-o OUT.aot]")
+        raise ToolError("no input: python3 -m scripts aot APP.wasm --target TARGET [--xip] [-o OUT.aot]")
     out = aot.compile_wasm(args.input, args.target, xip=args.xip, output=args.output)
     try:
         ti = aot.read_target_info(out.read_bytes())
@@ -143,7 +153,7 @@ def _cmd_spec(args):
 
 
 def make_parser():
-    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python3 -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("deps", help="fetch and verify the pinned dependencies into cache/")
@@ -170,10 +180,26 @@ def make_parser():
     p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
     p.add_argument("--run", metavar="FILE.py", help="run a script on the board and exit with its status")
     p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
-    p.add_argument("--fresh", action="store_true", help="recreate the flash image with the demo apps")
+    p.add_argument("--fresh", action="store_true",
+                   help="recreate the flash image with the demo apps (a new --image: create it)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --fresh and an existing --image: replace that image")
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
     p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
     p.set_defaults(func=_cmd_emulate)
+
+    p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
+                                        "print the wasm module's line and branch coverage")
+    p.add_argument("tests", nargs="*", help="pytest paths (default host_tests/unix)")
+    p.add_argument("-k", metavar="EXPR", help="pytest -k expression")
+    p.add_argument("--check", action="store_true",
+                   help="fail when a wasm_wasi*.c file is below the branch floor")
+    p.set_defaults(func=_cmd_coverage)
+
+    p = sub.add_parser("mutate", help="build each mutant of host_tests/mutants.json and check "
+                                      "that a test kills it")
+    p.add_argument("--only", action="append", metavar="ID", help="only this mutant (repeatable)")
+    p.set_defaults(func=_cmd_mutate)
 
     p = sub.add_parser("mkfs", help="create a littlefs image for /flash")
     p.add_argument("-o", "--output", required=True)

@@ -84,7 +84,7 @@ def deploy_files(port, files, dest="", timeout=300):
     try:
         import mpremote  # noqa: F401
     except ImportError as exc:
-        raise ToolError("mpremote is missing: run `make setup` and use cache/venv/bin/python") from exc
+        raise ToolError("mpremote is missing: run `make setup`") from exc
     if "://" not in port and not Path(port).exists():
         raise ToolError(f"serial port {port} does not exist")
     remote = _remote_dir(dest)

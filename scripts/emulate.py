@@ -2,6 +2,7 @@
 with its littlefs flash in a host file, and its UART on a pty."""
 
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -27,13 +28,34 @@ def demo_files():
     return {f"/{p.name}": p.read_bytes() for p in sorted(guest_dir.glob("*.wasm"))}
 
 
-def ensure_image(image, fresh=False, size=flashfs.DEFAULT_SIZE):
-    image = Path(image)
+def ensure_image(image=None, fresh=False, overwrite=False, size=flashfs.DEFAULT_SIZE):
+    """The flash image to boot. The default one (a build product) is made with
+    the demo apps when missing or `fresh`; a user's image is never created
+    by a typo nor replaced without `overwrite`."""
+    default = image is None or Path(image).resolve() == default_image().resolve()
+    image = Path(image or default_image())
+    if not default:
+        if fresh and image.exists() and not overwrite:
+            raise ToolError(f"{image} exists: --fresh would replace it with the demo apps; "
+                            "add --overwrite to do that")
+        if not fresh and not image.exists():
+            raise ToolError(f"flash image {image} does not exist (--fresh creates it with the demo apps; "
+                            "`python3 -m scripts mkfs` makes one with other files)")
     if fresh or not image.exists():
         files = demo_files()
         flashfs.write_image(image, files, size)
         info(f"flash image {image} with {len(files)} apps")
     return image
+
+
+def _stop_on_sigterm():
+    """SIGTERM/SIGHUP end the tool like Ctrl-C does, so QEMU is stopped with
+    it instead of running on as an orphan."""
+    def handler(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGHUP, handler)
 
 
 class Emulator:
@@ -164,7 +186,8 @@ class RawRepl:
 def run_script(script, firmware=None, image=None, apps=None):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()
-    with Emulator(firmware, ensure_image(image or default_image()), apps=apps) as emu:
+    _stop_on_sigterm()
+    with Emulator(firmware, ensure_image(image), apps=apps) as emu:
         repl = RawRepl(emu.port)
         try:
             repl.enter()
@@ -177,11 +200,12 @@ def run_script(script, firmware=None, image=None, apps=None):
 
 
 def interactive(firmware=None, image=None, repl=True, apps=None):
-    image = ensure_image(image or default_image())
+    image = ensure_image(image)
+    _stop_on_sigterm()
     with Emulator(firmware, image, apps=apps) as emu:
         step(f"emulated board running: serial port {emu.port}")
         info(f"flash image: {image}")
-        info(f"connect with: mpremote connect {emu.port}")
+        info(f"connect with: {paths.venv_tool('mpremote')} connect {emu.port}")
         if repl:
             info("REPL below; Ctrl-] leaves it and stops the board")
             subprocess.run([sys.executable, "-m", "mpremote", "connect", emu.port, "repl"])

@@ -34,9 +34,9 @@ HINT = {
     "bootloader": "build the firmware (docker build ... , see README) or pass --build-dir",
     "partition-table": "build the firmware or delete it to have it made from the CSV",
     "app": "build the firmware (docker build ... , see README) or pass --build-dir / --app",
-    "fs": "make one with `python -m scripts esp32-images --board BOARD`, or pass --skip fs "
+    "fs": "make one with `python3 -m scripts esp32-images --board BOARD`, or pass --skip fs "
           "to keep the board's files",
-    "xip": "make one with `python -m scripts esp32-images --board BOARD`, "
+    "xip": "make one with `python3 -m scripts esp32-images --board BOARD`, "
            "or pass --skip xip",
 }
 ESP_IMAGE_MAGIC = 0xE9

@@ -37,12 +37,21 @@ def parse_size(text):
 def make_image(files, size=DEFAULT_SIZE):
     """Returns a formatted image holding `files` ({'/dir/name': bytes})."""
     fs = _lfs(size // BLOCK_SIZE)
-    for name, data in sorted(files.items()):
-        parent = str(Path("/" + name.lstrip("/")).parent)
-        if parent != "/":
-            fs.makedirs(parent, exist_ok=True)
-        with fs.open(name, "wb") as f:
-            f.write(data)
+    from littlefs import errors
+
+    try:
+        for name, data in sorted(files.items()):
+            parent = str(Path("/" + name.lstrip("/")).parent)
+            if parent != "/":
+                fs.makedirs(parent, exist_ok=True)
+            with fs.open(name, "wb") as f:
+                f.write(data)
+    except errors.LittleFSError as exc:
+        if exc.code != errors.LittleFSError.Error.LFS_ERR_NOSPC:
+            raise
+        total = sum(len(data) for data in files.values())
+        raise ToolError(f"the files ({len(files)}, {total} bytes) do not fit in a {size // 1024}K "
+                        "littlefs image: choose a larger --size") from None
     return bytes(fs.context.buffer)
 
 

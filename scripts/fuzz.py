@@ -1,6 +1,6 @@
 """A mutation fuzzer for the firmware's module loading and running.
 
-`python -m scripts fuzz [--cases N | --seconds S] [--seed N] [--mode M ...]`
+`python3 -m scripts fuzz [--cases N | --seconds S] [--seed N] [--mode M ...]`
 
 Inputs are the project's own guests (build/guest/*.wasm), their AOT files
 and XIP images (compiled with build/host/aotc). Every case mutates one input

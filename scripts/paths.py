@@ -17,3 +17,12 @@ LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
 # test/spec/*.wast of binaryen's Debian source package (`make spec`).
 SPEC_TESTS = CACHE / "spec-tests"
+
+
+def venv_tool(name):
+    """How to run cache/venv's `name` from the current directory (for hints)."""
+    tool = VENV / "bin" / name
+    try:
+        return str(tool.relative_to(Path.cwd()))
+    except ValueError:
+        return str(tool)

@@ -1,6 +1,6 @@
 """The WebAssembly spec tests through the firmware's Python `wasm` API.
 
-`python -m scripts spec [--mode fast|classic|aot ...] [--file NAME ...]`
+`python3 -m scripts spec [--mode fast|classic|aot ...] [--file NAME ...]`
 
 The tests are test/spec/*.wast of binaryen's Debian source package (the lock
 file's "spec_tests", materialised by `make setup` into cache/spec-tests).

@@ -3,7 +3,7 @@
  * import module "mp".
  *
  * Imports (module "mp"):
- *   ticks_ms() -> i32                 millisecond tick counter (may wrap)
+ *   ticks_ms() -> i32                 milliseconds modulo 2**30 (never negative)
  *   sleep_ms(i32 ms)
  *   log(i32 ptr, i32 len)             bytes in linear memory; the host
  *                                     checks the range
@@ -45,8 +45,8 @@ WASM_EXPORT("nap") int32_t nap(int32_t ms)
     uint32_t start = (uint32_t)mp_ticks_ms();
     mp_sleep_ms(ms);
     uint32_t end = (uint32_t)mp_ticks_ms();
-    /* Unsigned subtraction handles a wrap of the tick counter. */
-    return (int32_t)(end - start);
+    /* The counter wraps at 2**30: the masked difference is the elapsed time. */
+    return (int32_t)((end - start) & 0x3fffffffu);
 }
 
 WASM_EXPORT("say") void say(void)

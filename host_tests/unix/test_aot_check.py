@@ -350,4 +350,4 @@ def test_aot_file_without_the_firmware_section_is_refused(fw, imports_module, tm
     assert kind == 100 and b"micropython.aot" in blob[start:]
     assert load_error(fw, blob[:start - 8], tmp_path) == (
         "LoadError: malformed AOT file: no micropython.aot section "
-        "(compile it with `python -m scripts aot`)")
+        "(compile it with `python3 -m scripts aot`)")

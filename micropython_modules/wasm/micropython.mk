@@ -66,3 +66,10 @@ endif
 # port's final link, so an order-only dependency on them is enough.
 # The feature defines in wamr.mk shape WAMR's structs: rebuild on change.
 $(addprefix $(BUILD)/wasm/,$(WASM_MOD_SRC:.c=.o)): $(WASM_MOD_DIR)/wamr.mk | $(WAMR_LIB)
+
+# `make coverage` (scripts/coverage.py): gcov counters in the module's own
+# files only, unoptimised so that lines and branches map to the source.
+ifeq ($(WASM_COVERAGE),1)
+$(addprefix $(BUILD)/wasm/,$(WASM_MOD_SRC:.c=.o)): CFLAGS += -O0 --coverage
+LDFLAGS_USERMOD += --coverage
+endif

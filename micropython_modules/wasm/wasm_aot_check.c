@@ -915,7 +915,7 @@ bool mp_wasm_aot_check(const uint8_t *aot, uint32_t len, bool in_place, const ui
         fail(&c, "sections missing");
     }
     if (ok(&c) && c.section == NULL) {
-        fail(&c, "no " MP_WASM_AOT_SECTION " section (compile it with `python -m scripts aot`)");
+        fail(&c, "no " MP_WASM_AOT_SECTION " section (compile it with `python3 -m scripts aot`)");
     } else if (ok(&c)) {
         check_firmware_section(&c);
     }

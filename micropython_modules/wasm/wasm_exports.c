@@ -1,5 +1,6 @@
 // inst.exports: attribute and item access to a guest's exports. Functions
-// come back as callable wasm.Function objects, globals as their value.
+// come back as callable wasm.Function objects, globals as their value;
+// assigning to a mutable global sets it.
 
 #include <string.h>
 
@@ -66,9 +67,49 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
     return MP_OBJ_NULL;
 }
 
+// Sets exported global `name_in` to `value`; false if there is no such global.
+static bool write_global(mp_obj_wasm_exports_t *self, mp_obj_t name_in, mp_obj_t value) {
+    mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
+    const char *name = mp_obj_str_get_str(name_in);
+    wasm_global_inst_t global;
+    if (!wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
+        return false;
+    }
+    if (!global.is_mutable) {
+        mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("exported global '%s' is immutable"), name);
+    }
+    wasm_val_t val;
+    mp_wasm_value_from_obj(&val, global.kind, value, name, 0);
+    switch (global.kind) {
+        case WASM_I32:
+            memcpy(global.global_data, &val.of.i32, sizeof(int32_t));
+            break;
+        case WASM_I64:
+            memcpy(global.global_data, &val.of.i64, sizeof(int64_t));
+            break;
+        case WASM_F32:
+            memcpy(global.global_data, &val.of.f32, sizeof(float));
+            break;
+        default: // WASM_F64: mp_wasm_value_from_obj refused the other kinds
+            memcpy(global.global_data, &val.of.f64, sizeof(double));
+            break;
+    }
+    return true;
+}
+
 static void wasm_exports_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    if (dest[0] == MP_OBJ_SENTINEL) {
+        // Store: mutable globals only (functions and deletion stay refused).
+        mp_obj_t name = MP_OBJ_NEW_QSTR(attr);
+        if (dest[1] != MP_OBJ_NULL && write_global(MP_OBJ_TO_PTR(self_in), name, dest[1])) {
+            dest[0] = MP_OBJ_NULL;
+        } else if (lookup_export(MP_OBJ_TO_PTR(self_in), name) != MP_OBJ_NULL) {
+            mp_raise_msg(&mp_type_AttributeError, MP_ERROR_TEXT("exports are read-only"));
+        }
+        return;
+    }
     if (dest[0] != MP_OBJ_NULL) {
-        return; // read-only
+        return;
     }
     mp_obj_t value = lookup_export(MP_OBJ_TO_PTR(self_in), MP_OBJ_NEW_QSTR(attr));
     if (value != MP_OBJ_NULL) {
@@ -77,11 +118,14 @@ static void wasm_exports_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 }
 
 static mp_obj_t wasm_exports_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t value) {
-    if (value != MP_OBJ_SENTINEL) {
-        mp_raise_TypeError(MP_ERROR_TEXT("exports are read-only"));
-    }
     if (!mp_obj_is_str(index)) {
         mp_raise_TypeError(MP_ERROR_TEXT("export names are str"));
+    }
+    if (value != MP_OBJ_SENTINEL) {
+        if (value == MP_OBJ_NULL || !write_global(MP_OBJ_TO_PTR(self_in), index, value)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("exports are read-only"));
+        }
+        return mp_const_none;
     }
     mp_obj_t found = lookup_export(MP_OBJ_TO_PTR(self_in), index);
     if (found == MP_OBJ_NULL) {

@@ -1,6 +1,6 @@
 // The `mp` host-function family: time, logging to the REPL, random bytes.
 //
-//   (import "mp" "ticks_ms" (func (result i32)))
+//   (import "mp" "ticks_ms" (func (result i32)))        ; ms modulo 2**30
 //   (import "mp" "sleep_ms" (func (param i32)))
 //   (import "mp" "log" (func (param i32 i32)))            ; pointer, length
 //   (import "mp" "random_bytes" (func (param i32 i32) (result i32)))
@@ -13,9 +13,14 @@
 // Python (a dupterm stream) that moves guest memory.
 #define LOG_CHUNK 64
 
+// Milliseconds modulo 2**30, like time.ticks_ms() on the boards: never
+// negative (an i32 of the raw count turned negative after 24.9 days), and
+// `(later - earlier) & (TICKS_PERIOD - 1)` is the elapsed time across a wrap.
+#define TICKS_PERIOD (1u << 30)
+
 static int32_t mp_native_ticks_ms(wasm_exec_env_t exec_env, uint64_t *args) {
     (void)exec_env;
-    mp_wasm_ret_i32(args, (int32_t)(uint32_t)(mp_wasm_port_time_ns(false) / 1000000u));
+    mp_wasm_ret_i32(args, (int32_t)((mp_wasm_port_time_ns(false) / 1000000u) & (TICKS_PERIOD - 1)));
     return 0;
 }
 

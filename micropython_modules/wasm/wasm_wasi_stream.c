@@ -12,10 +12,20 @@
 #include "wasm_wasi.h"
 
 // The stream protocol of a native stream, or NULL (Python objects, and
-// native types without one).
+// native types without one). The protocol slot also holds other protocols
+// (a VFS's, a pin's): only a type whose read or write method is the generic
+// stream one is a stream.
 static const mp_stream_p_t *native_stream(mp_obj_t obj) {
     const mp_obj_type_t *type = mp_obj_get_type(obj);
-    if (mp_obj_is_instance_type(type) || !MP_OBJ_TYPE_HAS_SLOT(type, protocol)) {
+    if (mp_obj_is_instance_type(type) || !MP_OBJ_TYPE_HAS_SLOT(type, protocol)
+        || !MP_OBJ_TYPE_HAS_SLOT(type, locals_dict)) {
+        return NULL;
+    }
+    mp_map_t *locals = &MP_OBJ_TYPE_GET_SLOT(type, locals_dict)->map;
+    mp_map_elem_t *read = mp_map_lookup(locals, MP_OBJ_NEW_QSTR(MP_QSTR_read), MP_MAP_LOOKUP);
+    mp_map_elem_t *write = mp_map_lookup(locals, MP_OBJ_NEW_QSTR(MP_QSTR_write), MP_MAP_LOOKUP);
+    if ((read == NULL || read->value != MP_OBJ_FROM_PTR(&mp_stream_read_obj))
+        && (write == NULL || write->value != MP_OBJ_FROM_PTR(&mp_stream_write_obj))) {
         return NULL;
     }
     return MP_OBJ_TYPE_GET_SLOT(type, protocol);

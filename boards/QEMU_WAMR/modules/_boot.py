@@ -1,4 +1,7 @@
 # Runs after every (soft) reset: mount the board's littlefs flash at /flash.
+# A flash this firmware cannot mount is never formatted here: it may be
+# damaged, or fine but made for other settings, and still hold the only copy
+# of someone's files. Formatting is a deliberate command (see the message).
 import sys
 import vfs
 
@@ -11,13 +14,15 @@ except OSError as _e:
 else:
     try:
         vfs.mount(vfs.VfsLfs2(_bdev), "/flash")
-    except OSError:
-        # Blank or corrupt image: format it, as a fresh device would be.
-        vfs.VfsLfs2.mkfs(_bdev)
-        vfs.mount(vfs.VfsLfs2(_bdev), "/flash")
-    import os
+    except OSError as _e:
+        print("board: /flash not mounted: the flash image is not a littlefs this firmware can read", _e)
+        print("board: the image was left untouched. To erase it and start an empty /flash:")
+        print("board:   import vfs, board; vfs.VfsLfs2.mkfs(board.Flash()); vfs.mount(vfs.VfsLfs2(board.Flash()), '/flash')")
+    else:
+        import os
 
-    os.chdir("/flash")
-    sys.path.append("/flash/lib")
-    del os, _bdev
+        os.chdir("/flash")
+        sys.path.append("/flash/lib")
+        del os
+    del _bdev
 del sys, vfs, board
