@@ -68,8 +68,8 @@ ARG LVGL_TREE
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl patch python3 \
     && rm -rf /var/lib/apt/lists/*
-# The project's patch series for WAMR (firmware/patches/wamr, sha256 in the
-# lock file), applied by the same code as `make setup`.
+# The project's patch series for WAMR and LVGL (firmware/patches/<name>,
+# sha256 in the lock file), applied by the same code as `make setup`.
 COPY firmware/deps.lock.json /project/firmware/
 COPY firmware/patches /project/firmware/patches
 COPY scripts /project/scripts
@@ -91,6 +91,7 @@ RUN set -eu; \
             || { echo "error: $WAMR_TREE is not WAMR $WAMR_VERSION" >&2; exit 1; }; \
     done; \
     (cd /project && python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"); \
+    (cd /project && python3 -m scripts.patches lvgl "/opt/src/$LVGL_TREE"); \
     mv "$WAMR_TREE" /opt/wamr; \
     mv "$LVGL_TREE" /opt/lvgl; \
     rm -rf /opt/src
@@ -180,6 +181,7 @@ FROM espressif/idf:${IDF_VERSION} AS firmware
 ARG IDF_VERSION
 ARG MICROPY_VERSION
 ARG WAMR_VERSION
+ARG LVGL_CRATE_VERSION
 ARG BOARD
 ARG BOARD_VARIANT
 ARG WASM_INTERP
@@ -232,7 +234,8 @@ flash.plan(esp32.load_board('${BOARD}'), '/out', skip=('fs', 'xip'))"; \
     { echo "board: ${BOARD}${BOARD_VARIANT:+ (variant ${BOARD_VARIANT})}"; \
       echo "micropython: ${MICROPY_VERSION} ($(git -C /opt/micropython describe --tags --always))"; \
       echo "esp-idf: ${IDF_VERSION}"; \
-      echo "wamr: ${WAMR_VERSION} (${WASM_INTERP} interpreter + AOT)"; } > /out/build-info.txt
+      echo "wamr: ${WAMR_VERSION} (${WASM_INTERP} interpreter + AOT)"; \
+      echo "lvgl: crate ${LVGL_CRATE_VERSION}"; } > /out/build-info.txt
 
 
 # --- Export: `docker build --output type=local,dest=DIR .` -------------------------

@@ -7,7 +7,14 @@ INTERP ?= fast
 BOARD_INTERP ?= classic
 POOL_KB ?= 256
 
-.PHONY: setup deps unix unix-classic asan guests emulated emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean
+# `make unix DISPLAY=sdl`: the display in an SDL2 window (build/unix-sdl).
+# Only a DISPLAY given on the command line counts (the environment's is X11's).
+DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY))
+# `make emulated|emulate BOARD=QEMU_WAMR_LCD|QEMU_WAMR_RV32`: the emulated
+# boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
+EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
+
+.PHONY: setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -15,9 +22,10 @@ setup:
 
 deps: setup
 
-# build/unix/micropython: the unix port with the `wasm` module.
+# build/unix/micropython: the unix port with the `wasm` and `display` modules
+# (headless display; DISPLAY=sdl: build/unix-sdl, an SDL2 window).
 unix:
-	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB)
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) $(DISPLAY_ARG)
 
 # The same firmware on WAMR's classic interpreter (build/unix-classic).
 unix-classic:
@@ -28,27 +36,54 @@ unix-classic:
 asan:
 	$(PYTHON) -m scripts build --interp fast --pool-kb $(POOL_KB) --asan
 
+# The display in an SDL2 window (build/unix-sdl), = make unix DISPLAY=sdl.
+unix-sdl:
+	$(PYTHON) -m scripts build --interp $(INTERP) --pool-kb $(POOL_KB) --display sdl
+
 guests:
 	$(PYTHON) -m scripts guests
 
-# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386).
-emulated:
-	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP)
+# The emulated boards (scripts/emulated_boards.py): QEMU_WAMR (Cortex-M4F,
+# build/emulated) by default, BOARD=QEMU_WAMR_LCD the same with an LCD
+# (build/emulated-lcd), BOARD=QEMU_WAMR_RV32 the ESP32-C3's rv32imc
+# (build/emulated-rv32).
+EMULATED_BOARDS := QEMU_WAMR QEMU_WAMR_LCD QEMU_WAMR_RV32
 
-# Boot the emulated board and open its REPL (the serial pty is printed).
+emulated:
+	$(PYTHON) -m scripts emulated --board $(EMU_BOARD) --interp $(BOARD_INTERP)
+
+# Boot an emulated board and open its REPL (the serial pty is printed).
 emulate: emulated guests
-	$(VENV_PY) -m scripts emulate
+	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
 # The bad-input, hostile-guest and WAMR-patch tests again on the ASan build:
 # any sanitizer report fails them.
 SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
 	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py)
-# The WASI tests again on a gcov build (build/unix-coverage), with the branch
-# floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
-WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
 
-test: unix unix-classic guests emulated asan
+# Every emulated board, for the hardware-in-loop suite.
+emulated-all:
+	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
+
+emulated-lcd:
+	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board QEMU_WAMR_LCD
+
+# LVGL's render benchmark: fps on unix, instructions per frame on the
+# emulated LCD board (QEMU -icount), as JSON.
+display-bench: unix emulated-lcd
+	$(VENV_PY) -m scripts display-bench
+
+# The WASI tests (and the hostile-guest tests, which reach the WASI layer's
+# defences) again on a gcov build (build/unix-coverage), with the branch
+# floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
+
+# host_tests/ (with the HIL suite on QEMU_WAMR and QEMU_WAMR_LCD), the HIL
+# suite again on the RISC-V board, the sanitized tests on the ASan build, the
+# WASI coverage floor.
+test: unix unix-classic unix-sdl guests emulated-all asan
 	$(VENV_PY) -m pytest host_tests -q
+	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
 	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
 
@@ -62,7 +97,7 @@ mutate: unix guests
 coverage: unix unix-classic guests
 	$(VENV_PY) -m scripts coverage --check host_tests/unix
 
-test-unix: unix unix-classic guests
+test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
 test-asan: asan guests
@@ -80,9 +115,12 @@ fuzz: unix unix-classic asan guests aotc
 spec: unix unix-classic guests aotc
 	$(VENV_PY) -m scripts spec
 
-# The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
-test-hil: emulated guests
-	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
+# The hardware-in-loop suite alone, on an emulated board (BOARD=...; the
+# LCD board's tests run with the default one), or on a real one:
+# PORT=/dev/ttyUSB0 [AOT_TARGET=riscv32].
+test-hil: emulated emulated-lcd guests
+	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT),--emulated-board $(EMU_BOARD)) \
+		$(if $(AOT_TARGET),--aot-target $(AOT_TARGET))
 
 clean:
 	rm -rf build

@@ -80,15 +80,20 @@ class Firmware:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--aot-target", default="thumbv7em",
-                     help="AOT target of the board under test in the HIL suite "
-                          "(thumbv7em for the emulated board; riscv32, xtensa or xtensa-esp32s3 "
-                          "for ESP32 boards)")
+    parser.addoption("--emulated-board", default=None,
+                     help="emulated board the HIL suite boots without --port (default QEMU_WAMR; "
+                          "QEMU_WAMR_RV32: the ESP32-C3's rv32imc)")
+    parser.addoption("--aot-target", default=None,
+                     help="AOT target of the board under test in the HIL suite (default: the "
+                          "emulated board's, thumbv7em or riscv32; riscv32, xtensa or "
+                          "xtensa-esp32s3 for ESP32 boards)")
     parser.addoption("--allow-skips", action="store_true",
                      help="let tests whose prerequisites are missing skip instead of failing")
     parser.addoption("--sanitized", action="store_true",
                      help="run the unix tests on the ASan + UBSan build (`make asan`; fast "
                           "interpreter only: tests of the classic build are deselected)")
+    parser.addoption("--update-display-refs", action="store_true",
+                     help="rewrite host_tests/display_refs/*.png from the unix firmware's screenshots")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -163,3 +168,62 @@ def any_fw(request, guest_dir, tmp_path):
 def classic_fw(request, guest_dir, tmp_path):
     """The unix firmware on WAMR's classic interpreter."""
     return _firmware(request.config, "classic", guest_dir, tmp_path)
+
+
+SDL_FIRMWARE = paths.BUILD / "unix-sdl" / "micropython"
+
+
+@pytest.fixture
+def sdl_fw(guest_dir, tmp_path):
+    """The unix firmware with the SDL2 display (make unix-sdl)."""
+    if not SDL_FIRMWARE.exists():
+        pytest.fail(f"{SDL_FIRMWARE} is missing: build it with `make unix-sdl` (= make unix DISPLAY=sdl)")
+    return Firmware(SDL_FIRMWARE, guest_dir, tmp_path)
+
+
+# --- Display screenshots -----------------------------------------------------------
+
+DISPLAY_REFS = ROOT / "host_tests" / "display_refs"
+
+
+class DisplayRefs:
+    """The committed reference screenshots (host_tests/display_refs). A
+    screenshot must equal its reference pixel for pixel (tolerance 0): every
+    target runs the same LVGL software renderer on the same RGB565 pipeline.
+    The check compares the RGB565 values (the top 5/6/5 bits of each
+    channel), so PNG writers that expand 565 to 888 differently still agree.
+    `--update-display-refs` rewrites the references from the screenshots."""
+
+    def __init__(self, update):
+        self.update = update
+
+    @staticmethod
+    def image(png, crop=None):
+        from PIL import Image
+
+        with Image.open(png) as im:
+            assert im.format == "PNG", f"{png} is not a PNG"
+            im = im.convert("RGB")
+            return im.crop(crop) if crop else im
+
+    @classmethod
+    def pixels(cls, png, crop=None):
+        im = cls.image(png, crop)
+        return im.size, [(r >> 3, g >> 2, b >> 3) for r, g, b in im.get_flattened_data()]
+
+    def check(self, png, name, crop=None):
+        """`png` (its `crop` box (x1, y1, x2, y2), ends exclusive, when
+        given) equals the reference `name`."""
+        ref = DISPLAY_REFS / f"{name}.png"
+        if self.update:
+            self.image(png, crop).save(ref, format="PNG", optimize=True)
+        (w, h), got = self.pixels(png, crop)
+        (rw, rh), want = self.pixels(ref)
+        assert (w, h) == (rw, rh), f"{png}: {w}x{h}, reference {name} is {rw}x{rh}"
+        diff = [(i % w, i // w) for i, (a, b) in enumerate(zip(got, want)) if a != b]
+        assert not diff, f"{png}: {len(diff)} pixels differ from reference {name}, first at {diff[:5]}"
+
+
+@pytest.fixture(scope="session")
+def display_refs(request):
+    return DisplayRefs(request.config.getoption("update_display_refs"))

@@ -1,19 +1,24 @@
 """Firmware and guest builds driven through MicroPython's own makefiles."""
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 from pathlib import Path
 
-from . import paths
+from . import emulated_boards, paths
 from .progress import ToolError, info, run, step
 
 
 def _config_stamp(obj_dir, make_args, inputs):
     """Start from a clean object directory when the build configuration
-    changed: MicroPython's makefiles do not track CFLAGS."""
+    changed: MicroPython's makefiles do not track CFLAGS. The dependencies'
+    stamps count too: a changed patch series re-extracts WAMR with the
+    archive's old file times, which make would not see."""
     digest = hashlib.sha256("\n".join(map(str, make_args)).encode())
-    for path in inputs:
+    stamps = [paths.CACHE / name for name in ("micropython.stamp", "crates.stamp")]
+    for path in [*inputs, *(stamp for stamp in stamps if stamp.exists())]:
         digest.update(Path(path).read_bytes())
     stamp = obj_dir / ".config-stamp"
     if obj_dir.exists() and (not stamp.exists() or stamp.read_text() != digest.hexdigest()):
@@ -45,8 +50,27 @@ def _make_env():
     return dict(os.environ, GIT_CEILING_DIRECTORIES=str(paths.ROOT))
 
 
-def unix_build_dir(interp="fast", sanitize=False):
-    name = "unix" if interp == "fast" else f"unix-{interp}"
+DISPLAY_BACKENDS = ("headless", "sdl")
+DISPLAY_MODULE_FILES = ("micropython.mk", "lvgl.mk", "lvgl_sources.mk")
+
+
+@contextlib.contextmanager
+def _shared_lvgl_dir(name):
+    """build/lvgl/NAME: LVGL's objects for one target class, shared by the
+    firmware builds of that class (built once, reused). A lock file keeps
+    two builds from compiling into it at the same time (`make -j test`)."""
+    lvgl_dir = paths.BUILD / "lvgl" / name
+    lvgl_dir.mkdir(parents=True, exist_ok=True)
+    with open(lvgl_dir.parent / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield lvgl_dir
+
+
+def unix_build_dir(interp="fast", display="headless", sanitize=False):
+    if display == "sdl":
+        name = "unix-sdl"
+    else:
+        name = "unix" if interp == "fast" else f"unix-{interp}"
     return paths.BUILD / (f"{name}-asan" if sanitize else name)
 
 
@@ -63,16 +87,18 @@ SANITIZE_FLAGS = "-fsanitize=address,undefined -fno-sanitize=alignment,nonnull-a
 SANITIZE_DEFINES = "-DMICROPY_NLR_SETJMP=1 -Wno-clobbered -DMICROPY_WASM_SYSTEM_ALLOC=1"
 
 
-def _seed_objects(seed, obj_dir):
+def _seed_objects(seed, obj_dir, rebuild=("wasm",)):
     """Start a new variant's object directory from a finished build: only
-    the `wasm` module's own files then compile again (with the new flags)."""
+    the objects of the `rebuild` modules then compile again (with the new
+    flags), and what the variant adds."""
     if (obj_dir / "micropython").exists() or not (seed / "micropython").exists():
         return
     info(f"seeding {obj_dir} from {seed}")
     shutil.copytree(seed, obj_dir, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
-    for obj in (obj_dir / "wasm").rglob("*.o"):
-        obj.unlink()
+    for module in rebuild:
+        for obj in (obj_dir / module).rglob("*.o"):
+            obj.unlink()
     # Dependency files name the headers they were built against by absolute
     # path: point them at this directory's generated headers, or a change of
     # qstrs or error messages here would not rebuild the objects using them.
@@ -82,20 +108,24 @@ def _seed_objects(seed, obj_dir):
             dep.write_text(text.replace(str(seed), str(obj_dir)))
 
 
-def build_unix(interp="fast", pool_kb=256, sanitize=False, out_dir=None, modules=None,
-               extra_args=(), seed=None):
-    """Build the unix port with the `wasm` module into build/unix/micropython
-    (`sanitize`: with ASan + UBSan, into build/unix-asan). `out_dir`,
+def build_unix(interp="fast", pool_kb=256, display="headless", sanitize=False, out_dir=None,
+               modules=None, extra_args=(), seed=None):
+    """Build the unix port with the `wasm` and `display` modules into
+    build/unix/micropython (build/unix-sdl/ for the SDL display;
+    `sanitize`: with ASan + UBSan, into build/unix-asan). `out_dir`,
     `modules`, `extra_args` and `seed` (an object directory to start from)
     make instrumented variants (scripts/coverage.py, scripts/mutate.py) in
     their own directories."""
+    if display not in DISPLAY_BACKENDS:
+        raise ToolError(f"unknown display backend {display!r} (use {' or '.join(DISPLAY_BACKENDS)})")
     port = paths.MICROPYTHON / "ports" / "unix"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
-    out_dir = out_dir or unix_build_dir(interp, sanitize)
+    _require(paths.LVGL / "lvgl", "LVGL source")
+    out_dir = out_dir or unix_build_dir(interp, display, sanitize)
     modules = modules or paths.MODULES
     obj_dir = out_dir / "obj"
-    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool"
+    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool, {display} display"
          f"{', ASan + UBSan' if sanitize else ''}) -> {out_dir}")
     args = [
         f"BUILD={obj_dir}",
@@ -103,6 +133,8 @@ def build_unix(interp="fast", pool_kb=256, sanitize=False, out_dir=None, modules
         f"WAMR_DIR={paths.WAMR}",
         f"WASM_INTERP={interp}",
         f"MICROPY_WASM_POOL_SIZE={pool_kb * 1024}",
+        f"LVGL_DIR={paths.LVGL}",
+        f"DISPLAY_BACKEND={display}",
         # Debian's source package strips these submodules.
         "FROZEN_MANIFEST=",
         "MICROPY_PY_BTREE=0",
@@ -119,10 +151,22 @@ def build_unix(interp="fast", pool_kb=256, sanitize=False, out_dir=None, modules
             # Keep symbols: reports name the function and line.
             "STRIP=",
         ]
-    _config_stamp(obj_dir, args, [modules / "wasm" / "wamr.mk", modules / "wasm" / "micropython.mk"])
+    _config_stamp(obj_dir, args, [modules / "wasm" / "wamr.mk", modules / "wasm" / "micropython.mk",
+                                  *(modules / "display" / f for f in DISPLAY_MODULE_FILES)])
     if seed is not None:
         _seed_objects(seed, obj_dir)
-    run(["make", "-C", port, "-j", _jobs(), *args], what="make (unix port)", quiet=True, env=_make_env())
+    elif display == "sdl":
+        # The rest of MicroPython is the same as in the headless build (SDL's
+        # flags reach just the backend): start from its objects, compiling
+        # the two modules again (their flags may differ, e.g. the pool size).
+        _seed_objects(unix_build_dir(interp) / "obj", obj_dir, rebuild=("wasm", "display"))
+    # LVGL's objects are shared by the unix builds (instrumented ones too:
+    # their flags do not reach LVGL), except those of another module tree,
+    # whose lv_conf path differs.
+    lvgl_name = "host" if Path(modules).resolve() == paths.MODULES.resolve() else f"host-{out_dir.name}"
+    with _shared_lvgl_dir(lvgl_name) as lvgl_dir:
+        run(["make", "-C", port, "-j", _jobs(), *args, f"LVGL_BUILD_DIR={lvgl_dir}"],
+            what="make (unix port)", quiet=True, env=_make_env())
     _install(obj_dir / "micropython", out_dir / "micropython")
     info(f"built {out_dir / 'micropython'}")
     return out_dir / "micropython"
@@ -137,22 +181,21 @@ def build_guests(out_dir=None):
     return out_dir
 
 
-EMULATED_BOARD = "QEMU_WAMR"
+def emulated_build_dir(board=None):
+    return emulated_boards.get(board).build_dir
 
 
-def emulated_build_dir():
-    return paths.BUILD / "emulated"
-
-
-def build_emulated(interp="classic"):
-    """Build the emulated Cortex-M board into build/emulated/firmware.elf."""
+def build_emulated(interp="classic", board=None):
+    """Build an emulated board (boards/<name>, see emulated_boards.py) into
+    build/<its build dir>/firmware.elf."""
+    board = emulated_boards.get(board)
     port = paths.MICROPYTHON / "ports" / "qemu"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
-    board_dir = paths.ROOT / "boards" / EMULATED_BOARD
-    out_dir = emulated_build_dir()
+    board_dir = board.dir
+    out_dir = board.build_dir
     obj_dir = out_dir / "obj"
-    step(f"emulated board {EMULATED_BOARD} (WAMR {interp} interpreter) -> {out_dir}")
+    step(f"emulated board {board.name} (WAMR {interp} interpreter) -> {out_dir}")
     # The frozen manifest needs mpy-cross; built on its own first, or the
     # port's sub-make would inherit BUILD= and mix the two builds.
     mpy_cross = paths.MICROPYTHON / "mpy-cross" / "build" / "mpy-cross"
@@ -160,7 +203,7 @@ def build_emulated(interp="classic"):
         run(["make", "-C", paths.MICROPYTHON / "mpy-cross", "-j", _jobs()], what="make (mpy-cross)",
             quiet=True)
     args = [
-        f"BOARD={EMULATED_BOARD}",
+        f"BOARD={board.name}",
         f"BOARD_DIR={board_dir}",
         f"BUILD={obj_dir}",
         f"USER_C_MODULES={paths.MODULES}",
@@ -169,10 +212,21 @@ def build_emulated(interp="classic"):
         f"FROZEN_MANIFEST={board_dir / 'manifest.py'}",
         f"MPY_CROSS={mpy_cross}",
         f"MPY_LIB_DIR={paths.ROOT / 'firmware' / 'no-micropython-lib'}",
+        f"LVGL_DIR={paths.LVGL}",
     ]
-    _config_stamp(obj_dir, args, [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
-                                  board_dir / "mpconfigboard.mk"])
-    run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True, env=_make_env())
+    inputs = [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
+              *(paths.MODULES / "display" / f for f in DISPLAY_MODULE_FILES),
+              *sorted(board_dir.glob("*.mk")), *sorted(paths.ROOT.glob("boards/QEMU_WAMR/*.mk")),
+              *sorted(paths.ROOT.glob("boards/qemu_common/*.mk"))]
+    _config_stamp(obj_dir, args, inputs)
+    with contextlib.ExitStack() as stack:
+        if board.panel:
+            # Outside obj/: a configuration change of the firmware does not
+            # recompile LVGL (its flags are tracked by lvgl.mk).
+            lvgl_dir = stack.enter_context(_shared_lvgl_dir(board.name))
+            args.append(f"LVGL_BUILD_DIR={lvgl_dir}")
+        run(["make", "-C", port, "-j", _jobs(), *args], what="make (qemu port)", quiet=True,
+            env=_make_env())
     _install(obj_dir / "firmware.elf", out_dir / "firmware.elf")
     info(f"built {out_dir / 'firmware.elf'}")
     return out_dir / "firmware.elf"

@@ -3,6 +3,7 @@
 import argparse
 import sys
 
+from . import emulated_boards
 from .progress import ToolError
 
 
@@ -13,7 +14,7 @@ def _cmd_deps(args):
 
 def _cmd_build(args):
     from . import build
-    build.build_unix(interp=args.interp, pool_kb=args.pool_kb, sanitize=args.asan)
+    build.build_unix(interp=args.interp, pool_kb=args.pool_kb, display=args.display, sanitize=args.asan)
 
 
 def _cmd_guests(args):
@@ -23,16 +24,33 @@ def _cmd_guests(args):
 
 def _cmd_emulated(args):
     from . import build
-    build.build_emulated(interp=args.interp)
+    build.build_emulated(interp=args.interp, board=args.board)
 
 
 def _cmd_emulate(args):
     from . import emulate
     if args.fresh:
-        emulate.ensure_image(args.image, fresh=True, overwrite=args.overwrite)
+        emulate.ensure_image(args.image, fresh=True, overwrite=args.overwrite, board=args.board)
     if args.run:
-        return emulate.run_script(args.run, image=args.image, apps=args.apps)
-    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps)
+        return emulate.run_script(args.run, image=args.image, apps=args.apps, board=args.board,
+                                  icount=args.icount)
+    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps,
+                               board=args.board, icount=args.icount)
+
+
+def _cmd_screenshot(args):
+    from . import emulate, panel
+    from .progress import step
+    source = args.panel or emulate.default_panel(args.board)
+    frame = panel.screenshot(source, args.output)
+    step(f"{args.output}: {frame.width}x{frame.height} from {source} "
+         f"(frame {frame.sequence // 2}, backlight {frame.backlight}%)")
+
+
+def _cmd_display_bench(args):
+    from . import display_bench
+    targets = ("unix", "emulated") if args.target == "all" else (args.target,)
+    display_bench.main(targets, args.frames)
 
 
 def _cmd_coverage(args):
@@ -152,6 +170,13 @@ def _cmd_spec(args):
     spec.main(args.mode or spec.MODES, args.file, args.jobs)
 
 
+def _add_board_option(parser):
+    boards = emulated_boards.BOARDS
+    parser.add_argument("--board", default=emulated_boards.DEFAULT, choices=sorted(boards),
+                        help=f"emulated board (default {emulated_boards.DEFAULT}): "
+                             + "; ".join(f"{b.name}: {b.description}" for b in boards.values()))
+
+
 def make_parser():
     parser = argparse.ArgumentParser(prog="python3 -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +190,9 @@ def make_parser():
     p.add_argument("--interp", choices=["fast", "classic"], default="fast",
                    help="WAMR interpreter flavour (default: fast)")
     p.add_argument("--pool-kb", type=int, default=256, help="WAMR memory pool size in KB")
+    p.add_argument("--display", choices=["headless", "sdl"], default="headless",
+                   help="display backend: headless framebuffer (default) or an SDL2 window "
+                        "(build/unix-sdl/micropython)")
     p.add_argument("--asan", action="store_true",
                    help="with AddressSanitizer + UBSan, into build/unix-asan (build/unix-classic-asan)")
     p.set_defaults(func=_cmd_build)
@@ -172,21 +200,40 @@ def make_parser():
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
     p.set_defaults(func=_cmd_guests)
 
-    p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
+    p = sub.add_parser("emulated", help="build an emulated board (build/emulated*/firmware.elf)")
+    _add_board_option(p)
     p.add_argument("--interp", choices=["fast", "classic"], default="classic",
                    help="WAMR interpreter (default: classic, which needs far less RAM per module)")
     p.set_defaults(func=_cmd_emulated)
 
-    p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
+    p = sub.add_parser("emulate", help="boot an emulated board and open its REPL")
+    _add_board_option(p)
     p.add_argument("--run", metavar="FILE.py", help="run a script on the board and exit with its status")
-    p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
+    p.add_argument("--image", help="littlefs flash image (default flash.img in the board's build directory)")
     p.add_argument("--fresh", action="store_true",
                    help="recreate the flash image with the demo apps (a new --image: create it)")
     p.add_argument("--overwrite", action="store_true",
                    help="with --fresh and an existing --image: replace that image")
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
     p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
+    p.add_argument("--icount", action="store_true",
+                   help="QEMU -icount shift=0: one instruction per virtual nanosecond, so "
+                        "board.ticks_us() counts instructions (x1000), the same on every run")
     p.set_defaults(func=_cmd_emulate)
+
+    p = sub.add_parser("screenshot", help="save what the emulated LCD board's panel shows as a PNG")
+    p.add_argument("output", metavar="OUT.png")
+    p.add_argument("--panel", help="panel file (default: the running board's, build/emulated-lcd/panel.bin)")
+    p.add_argument("--board", choices=[n for n, b in sorted(emulated_boards.BOARDS.items()) if b.panel],
+                   default="QEMU_WAMR_LCD", help="emulated board with an LCD")
+    p.set_defaults(func=_cmd_screenshot)
+
+    p = sub.add_parser("display-bench",
+                       help="LVGL render benchmark as JSON: fps on unix, instructions per frame "
+                            "on the emulated LCD board (QEMU -icount)")
+    p.add_argument("--target", choices=["unix", "emulated", "all"], default="all")
+    p.add_argument("--frames", type=int, default=10, help="frames per render scene (default 10)")
+    p.set_defaults(func=_cmd_display_bench)
 
     p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
                                         "print the wasm module's line and branch coverage")

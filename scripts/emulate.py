@@ -1,5 +1,7 @@
-"""The emulated board: QEMU mps2-an386 running build/emulated/firmware.elf
-with its littlefs flash in a host file, and its UART on a pty."""
+"""The emulated boards (scripts/emulated_boards.py): QEMU running a board's
+firmware.elf with its littlefs flash in a host file, the wasmapps XIP image
+mapped where the board expects it, its UART on a pty and, for boards with
+an LCD, the panel in another host file (scripts/panel.py)."""
 
 import re
 import signal
@@ -8,16 +10,20 @@ import sys
 import time
 from pathlib import Path
 
-from . import build, flashfs, paths
+from . import build, emulated_boards, flashfs, panel, paths
 from .progress import ToolError, info, step
 
-QEMU = "qemu-system-arm"
-MACHINE = "mps2-an386"
+# The default board's emulator (tests check that it is installed).
+QEMU = emulated_boards.get().qemu
 PTY_RE = re.compile(r"char device redirected to (/dev/pts/\d+)")
 
 
-def default_image():
-    return build.emulated_build_dir() / "flash.img"
+def default_image(board=None):
+    return build.emulated_build_dir(board) / "flash.img"
+
+
+def default_panel(board=None):
+    return build.emulated_build_dir(board) / "panel.bin"
 
 
 def demo_files():
@@ -28,12 +34,12 @@ def demo_files():
     return {f"/{p.name}": p.read_bytes() for p in sorted(guest_dir.glob("*.wasm"))}
 
 
-def ensure_image(image=None, fresh=False, overwrite=False, size=flashfs.DEFAULT_SIZE):
-    """The flash image to boot. The default one (a build product) is made with
-    the demo apps when missing or `fresh`; a user's image is never created
-    by a typo nor replaced without `overwrite`."""
-    default = image is None or Path(image).resolve() == default_image().resolve()
-    image = Path(image or default_image())
+def ensure_image(image=None, fresh=False, overwrite=False, size=flashfs.DEFAULT_SIZE, board=None):
+    """The flash image to boot. The default one of the board (a build
+    product) is made with the demo apps when missing or `fresh`; a user's
+    image is never created by a typo nor replaced without `overwrite`."""
+    default = image is None or Path(image).resolve() == default_image(board).resolve()
+    image = Path(image or default_image(board))
     if not default:
         if fresh and image.exists() and not overwrite:
             raise ToolError(f"{image} exists: --fresh would replace it with the demo apps; "
@@ -59,41 +65,59 @@ def _stop_on_sigterm():
 
 
 class Emulator:
-    """One run of the emulated board. Use as a context manager."""
+    """One run of an emulated board. Use as a context manager.
 
-    # Where the board's linker script reserves the wasmapps XIP region.
-    WASMAPPS_ADDR = 0x00300000
-    WASMAPPS_MAX = 1024 * 1024
+    `panel`: the LCD panel file of a board that has one (created blank at
+    start; default build/<board>/panel.bin). `icount`: run QEMU with
+    `-icount shift=0`, where virtual time advances one nanosecond per
+    instruction, so the board's clocks count instructions (see README,
+    "Counting instructions")."""
 
-    def __init__(self, firmware=None, image=None, qemu=QEMU, apps=None):
-        self.firmware = Path(firmware or build.emulated_build_dir() / "firmware.elf")
-        self.image = Path(image or default_image())
+    def __init__(self, firmware=None, image=None, qemu=None, apps=None, board=None, panel=None,
+                 icount=False):
+        self.board = emulated_boards.get(board)
+        self.firmware = Path(firmware or self.board.build_dir / "firmware.elf")
+        self.image = Path(image or default_image(self.board.name))
         self.apps = Path(apps) if apps else None
-        self.qemu = qemu
+        self.panel = None
+        if self.board.panel:
+            self.panel = Path(panel or default_panel(self.board.name))
+        self.qemu = qemu or self.board.qemu
+        self.icount = icount
         self.proc = None
         self.port = None
 
     def command(self):
+        semihosting_args = f"arg=firmware,arg={self.image.resolve()}"
+        if self.panel is not None:
+            semihosting_args += f",arg={self.panel.resolve()}"
         cmd = [
-            self.qemu, "-machine", MACHINE, "-nographic", "-monitor", "null",
-            "-semihosting-config", f"enable=on,target=native,arg=firmware,arg={self.image.resolve()}",
+            self.qemu, *self.board.machine, "-nographic", "-monitor", "null",
+            "-semihosting-config", f"enable=on,target=native,{semihosting_args}",
             "-serial", "pty", "-kernel", str(self.firmware),
         ]
+        if self.icount:
+            cmd += ["-icount", "shift=0"]
         if self.apps is not None:
-            # The wasmapps image appears in the board's flash, executable.
-            cmd += ["-device", f"loader,file={self.apps.resolve()},addr={self.WASMAPPS_ADDR:#x}"]
+            # The wasmapps image appears in the board's flash, in each of its views.
+            for addr in self.board.wasmapps_views:
+                cmd += ["-device", f"loader,file={self.apps.resolve()},addr={addr:#x}"]
         return cmd
 
     def start(self, timeout=20):
         if not self.firmware.exists():
-            raise ToolError(f"{self.firmware} is missing: run `make emulated` first")
+            raise ToolError(f"{self.firmware} is missing: run `make emulated BOARD={self.board.name}` first")
         if not self.image.exists():
             raise ToolError(f"flash image {self.image} is missing")
         if self.apps is not None:
             if not self.apps.exists():
                 raise ToolError(f"wasmapps image {self.apps} is missing")
-            if self.apps.stat().st_size > self.WASMAPPS_MAX:
+            if self.apps.stat().st_size > emulated_boards.WASMAPPS_MAX:
                 raise ToolError(f"wasmapps image {self.apps} is larger than the board's 1 MB XIP region")
+        if self.panel is not None:
+            # A stale frame of an earlier run must never show.
+            self.panel.parent.mkdir(parents=True, exist_ok=True)
+            panel.create(self.panel, *self.board.panel)
         try:
             self.proc = subprocess.Popen(self.command(), stdout=subprocess.PIPE,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
@@ -183,11 +207,12 @@ class RawRepl:
         self.serial.write(b"\x02")
 
 
-def run_script(script, firmware=None, image=None, apps=None):
+def run_script(script, firmware=None, image=None, apps=None, board=None, icount=False):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()
+    image = ensure_image(image, board=board)
     _stop_on_sigterm()
-    with Emulator(firmware, ensure_image(image), apps=apps) as emu:
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
         repl = RawRepl(emu.port)
         try:
             repl.enter()
@@ -199,12 +224,14 @@ def run_script(script, firmware=None, image=None, apps=None):
     return 1 if err else 0
 
 
-def interactive(firmware=None, image=None, repl=True, apps=None):
-    image = ensure_image(image)
+def interactive(firmware=None, image=None, repl=True, apps=None, board=None, icount=False):
+    image = ensure_image(image, board=board)
     _stop_on_sigterm()
-    with Emulator(firmware, image, apps=apps) as emu:
-        step(f"emulated board running: serial port {emu.port}")
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
+        step(f"emulated board {emu.board.name} running: serial port {emu.port}")
         info(f"flash image: {image}")
+        if emu.panel is not None:
+            info(f"LCD panel: {emu.panel} (python3 -m scripts screenshot OUT.png saves what it shows)")
         info(f"connect with: {paths.venv_tool('mpremote')} connect {emu.port}")
         if repl:
             info("REPL below; Ctrl-] leaves it and stops the board")

@@ -313,7 +313,7 @@ def compile_modules(json_dir, plan, jobs):
 
 def firmware(mode, sanitize=False):
     from .build import unix_build_dir
-    binary = unix_build_dir("classic" if mode == "classic" else "fast", sanitize) / "micropython"
+    binary = unix_build_dir("classic" if mode == "classic" else "fast", sanitize=sanitize) / "micropython"
     if not binary.exists():
         raise ToolError(f"{binary} is missing: build it first (`make unix unix-classic`)")
     return binary

@@ -1,5 +1,6 @@
 # ESP32-S3 (Xtensa LX7, dual core), 8 MB flash, octal PSRAM, an SPI LCD (pins
-# in mpconfigboard.h, for the LVGL work), with the `wasm` module (WAMR).
+# in mpconfigboard.h), with the `wasm` module (WAMR) and the `display`
+# module (LVGL on the LCD).
 # An out-of-tree board for MicroPython 1.25's ports/esp32:
 #
 #   make -C ports/esp32 BOARD_DIR=/abs/path/boards/ESP32S3_WAMR_LCD \
@@ -37,3 +38,14 @@ if(NOT DEFINED MICROPY_WASM_POOL_IN_PSRAM)
 endif()
 
 include(${MICROPY_BOARD_DIR}/../esp32_common/wamr_board.cmake)
+
+# The LCD: LVGL and the `display` module (ST7789 wiring in mpconfigboard.h).
+# LVGL's pool (256 KB) goes to PSRAM with the other external .bss; the two
+# 19.2 KB render buffers are DMA-capable internal RAM, taken at display.init().
+if(NOT DEFINED MICROPY_DISPLAY_LVGL_POOL_SIZE)
+    set(MICROPY_DISPLAY_LVGL_POOL_SIZE 262144)
+endif()
+set(WAMR_DISPLAY_MODULE "${WAMR_REPO_DIR}/micropython_modules/display/micropython.cmake")
+if(NOT WAMR_DISPLAY_MODULE IN_LIST USER_C_MODULES)
+    list(APPEND USER_C_MODULES "${WAMR_DISPLAY_MODULE}")
+endif()

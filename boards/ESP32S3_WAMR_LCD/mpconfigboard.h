@@ -26,9 +26,9 @@
 #define MICROPY_HW_I2C0_SCL                 (9)
 #define MICROPY_HW_I2C0_SDA                 (8)
 
-// SPI LCD wiring, for the LVGL display driver that comes later (nothing in
-// the firmware drives the display yet). A 240x320 ST7789 (or ILI9341) panel
-// on SPI2 (FSPI), write-only. The pins avoid the flash/PSRAM pins (GPIO26-37
+// SPI LCD wiring, used by the `display` module's ST7789 backend
+// (micropython_modules/display/port/esp32). A 240x320 ST7789 panel on SPI2
+// (FSPI), write-only. The pins avoid the flash/PSRAM pins (GPIO26-37
 // with octal PSRAM), USB (GPIO19/20), the strapping pins (0, 3, 45, 46) and
 // the I2C0 pins above.
 #define MICROPY_HW_LCD_SPI_HOST             (1)    // SPI2_HOST in ESP-IDF numbering

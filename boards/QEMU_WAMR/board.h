@@ -2,6 +2,8 @@
 #ifndef MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 #define MICROPY_INCLUDED_QEMU_WAMR_BOARD_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 // MPS2 system clock (QEMU models the FPGA's 25 MHz).
@@ -20,6 +22,21 @@
 // Installs `handler` for external interrupt `irq` (board_init.c).
 void board_set_irq_handler(int irq, void (*handler)(void));
 void board_uart_init(void);
+
+static inline uint32_t board_irq_save(void) {
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) :: "memory");
+    return primask;
+}
+
+static inline void board_irq_restore(uint32_t primask) {
+    __asm volatile ("msr primask, %0" :: "r" (primask) : "memory");
+}
+
+// Sleeps until an interrupt is pending (also with interrupts masked).
+static inline void board_wait_for_interrupt(void) {
+    __asm volatile ("wfi" ::: "memory");
+}
 
 // The XIP window's instruction-bus model (board_xip_bus.c).
 #define BOARD_XIP_WINDOW (0x00300000u)

@@ -16,6 +16,8 @@ from scripts import esp32, paths
 
 WASM_MOD = paths.MODULES / "wasm"
 CMAKE_FILE = WASM_MOD / "micropython.cmake"
+DISPLAY_MOD = paths.MODULES / "display"
+DISPLAY_CMAKE = DISPLAY_MOD / "micropython.cmake"
 CMAKE = shutil.which("cmake")
 HAVE_PORT = (esp32.ESP32_PORT / "CMakeLists.txt").exists()
 needs_cmake = pytest.mark.skipif(CMAKE is None or not HAVE_PORT,
@@ -84,7 +86,8 @@ file(WRITE "${CMAKE_BINARY_DIR}/board.txt"
     "USER_C_MODULES=${USER_C_MODULES}\\n"
     "MICROPY_WASM_POOL_SIZE=${MICROPY_WASM_POOL_SIZE}\\n"
     "MICROPY_WASM_POOL_IN_PSRAM=${MICROPY_WASM_POOL_IN_PSRAM}\\n"
-    "MICROPY_WASM_INTERP=${MICROPY_WASM_INTERP}\\n")
+    "MICROPY_WASM_INTERP=${MICROPY_WASM_INTERP}\\n"
+    "MICROPY_DISPLAY_LVGL_POOL_SIZE=${MICROPY_DISPLAY_LVGL_POOL_SIZE}\\n")
 macro(project)
 endmacro()
 """
@@ -122,7 +125,9 @@ def test_port_cmake_configures_each_board(tmp_path, board):
     model = esp32.load_board(board, need_port=True)
     assert found["IDF_TARGET"] == model.chip
     assert found["MICROPY_FROZEN_MANIFEST"] == str(model.dir / "manifest.py")
-    assert found["USER_C_MODULES"] == str(CMAKE_FILE)
+    # The board with the LCD adds the display module after the wasm one.
+    modules = [str(CMAKE_FILE)] + ([str(DISPLAY_CMAKE)] if board == "ESP32S3_WAMR_LCD" else [])
+    assert found["USER_C_MODULES"] == ";".join(modules)
     assert int(found["MICROPY_WASM_POOL_SIZE"]) == model.pool_size
     assert found["MICROPY_WASM_INTERP"] == "classic"      # the boards' default
     # What ESP-IDF would be given: the port concatenates the fragments.
@@ -140,7 +145,7 @@ def test_port_cmake_board_variant_and_user_module_list(tmp_path):
     assert combined["CONFIG_SPIRAM_MODE_QUAD"] == "y"
     assert combined.get("CONFIG_SPIRAM_MODE_OCT", "") == ""
     # The module given as a directory is not added a second time.
-    assert found["USER_C_MODULES"] == str(WASM_MOD)
+    assert found["USER_C_MODULES"] == f"{WASM_MOD};{DISPLAY_CMAKE}"
 
 
 @needs_cmake
@@ -186,7 +191,7 @@ project(wasm_module_check C ASM)
 function(idf_build_get_property var prop)
     if(prop STREQUAL "BUILD_COMPONENTS")
         set(${{var}} freertos esp_timer pthread lwip heap newlib log esp_common
-            esp_hw_support esp_system esp_rom soc hal main PARENT_SCOPE)
+            esp_hw_support esp_system esp_rom soc hal esp_lcd main PARENT_SCOPE)
     elseif(prop STREQUAL "CONFIG_DIR")
         set(${{var}} "${{CMAKE_BINARY_DIR}}/config" PARENT_SCOPE)
     else()
@@ -194,7 +199,7 @@ function(idf_build_get_property var prop)
     endif()
 endfunction()
 foreach(comp freertos esp_timer pthread lwip heap newlib log esp_common esp_hw_support
-        esp_system esp_rom soc hal)
+        esp_system esp_rom soc hal esp_lcd)
     add_library(idf::${{comp}} INTERFACE IMPORTED)
 endforeach()
 {config}
@@ -204,16 +209,23 @@ set(USER_C_MODULES "{module}")
 include("{micropython}/py/usermod.cmake")
 set(MICROPY_LDFRAGMENTS_SEEN "${{MICROPY_USER_LDFRAGMENTS}}")
 
-function(dump)
+{dump}"""
+
+
+def dump_targets(lib, lib_target, module_target):
+    """CMake that writes the library's and the module's target properties
+    (and the QSTR sources) to module.txt when the directory is done."""
+    items = [f"{lib}_SRC;{lib_target};SOURCES", f"{lib}_DEFS;{lib_target};COMPILE_DEFINITIONS",
+             f"{lib}_INCS;{lib_target};INCLUDE_DIRECTORIES", f"{lib}_OPTS;{lib_target};COMPILE_OPTIONS",
+             f"{lib}_LIBS;{lib_target};LINK_LIBRARIES", f"MOD_SRC;{module_target};INTERFACE_SOURCES",
+             f"MOD_DEFS;{module_target};INTERFACE_COMPILE_DEFINITIONS",
+             f"MOD_INCS;{module_target};INTERFACE_INCLUDE_DIRECTORIES",
+             f"MOD_LIBS;{module_target};INTERFACE_LINK_LIBRARIES",
+             "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES"]
+    quoted = " ".join(f'"{item}"' for item in items)
+    return f"""function(dump)
     set(out "")
-    foreach(item
-            "WAMR_SRC;micropy_wamr;SOURCES" "WAMR_DEFS;micropy_wamr;COMPILE_DEFINITIONS"
-            "WAMR_INCS;micropy_wamr;INCLUDE_DIRECTORIES" "WAMR_OPTS;micropy_wamr;COMPILE_OPTIONS"
-            "WAMR_LIBS;micropy_wamr;LINK_LIBRARIES" "MOD_SRC;usermod_wasm;INTERFACE_SOURCES"
-            "MOD_DEFS;usermod_wasm;INTERFACE_COMPILE_DEFINITIONS"
-            "MOD_INCS;usermod_wasm;INTERFACE_INCLUDE_DIRECTORIES"
-            "MOD_LIBS;usermod_wasm;INTERFACE_LINK_LIBRARIES"
-            "USERMOD_LIBS;usermod;INTERFACE_LINK_LIBRARIES")
+    foreach(item {quoted})
         list(GET item 0 key)
         list(GET item 1 target)
         list(GET item 2 prop)
@@ -238,7 +250,8 @@ def configure_module(tmp_path, chip, *extra_config, expect_ok=True):
     src.mkdir()
     config = "\n".join([CHIP_CONFIG[chip], *extra_config])
     (src / "CMakeLists.txt").write_text(COMPONENT.format(
-        config=config, module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+        config=config, module=CMAKE_FILE, micropython=paths.MICROPYTHON,
+        dump=dump_targets("WAMR", "micropy_wamr", "usermod_wasm")))
     build = tmp_path / "build"
     result = subprocess.run([CMAKE, "-S", src, "-B", build, f"-DWAMR_DIR={paths.WAMR}"],
                             capture_output=True, text=True)
@@ -324,7 +337,8 @@ def test_module_cmake_names_a_missing_wamr_tree(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "CMakeLists.txt").write_text(COMPONENT.format(
-        config=CHIP_CONFIG["xtensa"], module=CMAKE_FILE, micropython=paths.MICROPYTHON))
+        config=CHIP_CONFIG["xtensa"], module=CMAKE_FILE, micropython=paths.MICROPYTHON,
+        dump=dump_targets("WAMR", "micropy_wamr", "usermod_wasm")))
     result = subprocess.run([CMAKE, "-S", src, "-B", tmp_path / "b", f"-DWAMR_DIR={tmp_path}/nowamr"],
                             capture_output=True, text=True)
     assert result.returncode != 0
@@ -339,3 +353,59 @@ def test_cmake_helpers_parse_what_they_should():
             b
         )
         """), "V") == ["a", "b"]
+
+
+# --- the display module (LVGL) ------------------------------------------------------------
+
+def test_display_lists_equal_the_make_fragments():
+    cmake = DISPLAY_CMAKE.read_text()
+    assert cmake_list(cmake, "LVGL_SRC_DIRS") == \
+        make_list((DISPLAY_MOD / "lvgl_sources.mk").read_text(), "LVGL_SRC_DIRS")
+    mk = (DISPLAY_MOD / "micropython.mk").read_text()
+    assert cmake_list(cmake, "DISPLAY_LIB_SRC") == make_list(mk, "DISPLAY_LIB_SRC")
+    assert cmake_list(cmake, "DISPLAY_MOD_SRC") == ["moddisplay.c"]
+    assert cmake_list(cmake, "DISPLAY_PORT_SRC") == ["port/esp32/display_esp32_st7789.c"]
+
+
+def configure_display(tmp_path, *config, lvgl_dir=None):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(COMPONENT.format(
+        config="\n".join([CHIP_CONFIG["xtensa"], *config]), module=DISPLAY_CMAKE,
+        micropython=paths.MICROPYTHON, dump=dump_targets("LVGL", "micropy_lvgl", "usermod_display")))
+    build = tmp_path / "build"
+    return subprocess.run([CMAKE, "-S", src, "-B", build, f"-DLVGL_DIR={lvgl_dir or paths.LVGL}"],
+                          capture_output=True, text=True), build
+
+
+@needs_cmake
+def test_display_cmake_builds_lvgl_as_its_own_library(tmp_path):
+    result, build = configure_display(tmp_path, "set(MICROPY_DISPLAY_LVGL_POOL_SIZE 131072)")
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {k: v.split(";") if v else [] for k, v in read_vars(build / "module.txt").items()}
+    lvgl = paths.LVGL / "lvgl"
+    dirs = cmake_list(DISPLAY_CMAKE.read_text(), "LVGL_SRC_DIRS")
+    expected = sorted(str(p) for d in dirs for p in (lvgl / d).glob("*.c"))
+    assert sorted(found["LVGL_SRC"]) == expected and len(expected) > 150
+    assert str(lvgl / "src/libs/bin_decoder/lv_bin_decoder.c") in found["LVGL_SRC"]
+    assert not any("/drivers/" in p for p in found["LVGL_SRC"])
+    for defs in (found["LVGL_DEFS"], found["MOD_DEFS"]):
+        assert "LV_CONF_INCLUDE_SIMPLE" in defs and "MICROPY_DISPLAY_LVGL_POOL_SIZE=131072" in defs
+    # The project's lv_conf.h before the crate's (which sits next to lvgl/).
+    assert found["LVGL_INCS"][0] == str(DISPLAY_MOD / "lv_conf" / "mcu")
+    assert str(paths.LVGL) not in found["LVGL_INCS"]
+    assert "-w" in found["LVGL_OPTS"] and "-mlongcalls" in found["LVGL_OPTS"]
+    assert "idf::esp_common" in found["LVGL_LIBS"]
+    # The module: QSTR-scanned, LVGL not.
+    names = sorted(p.rsplit("/", 1)[-1] for p in found["MOD_SRC"])
+    assert "moddisplay.c" in names and "display_esp32_st7789.c" in names
+    assert sorted(found["QSTR"]) == sorted(found["MOD_SRC"])
+    assert found["MOD_LIBS"] == ["micropy_lvgl", "idf::esp_lcd"]
+    assert "usermod_display" in found["USERMOD_LIBS"]
+
+
+@needs_cmake
+def test_display_cmake_names_a_missing_lvgl_tree(tmp_path):
+    result, _ = configure_display(tmp_path, lvgl_dir=tmp_path / "nolvgl")
+    assert result.returncode != 0
+    assert "LVGL sources not found" in result.stderr and "nolvgl" in result.stderr

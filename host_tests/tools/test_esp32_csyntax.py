@@ -19,7 +19,7 @@ import subprocess
 
 import pytest
 
-from idf_stubs import IDF_STUBS, soc_caps, write_stubs
+from idf_stubs import ESP_LCD_STUBS, IDF_STUBS, soc_caps, write_stubs
 from scripts import paths
 
 WASM_MOD = paths.MODULES / "wasm"
@@ -123,3 +123,42 @@ def test_esp32_pool_file_compiles_in_every_placement(tmp_path, config):
     sdkconfig, flags = POOL_CONFIGS[config]
     result = compile_port_file(tmp_path, "wasm_pool_esp32.c", *flags, sdkconfig=sdkconfig)
     assert result.returncode == 0, result.stderr
+
+
+# --- The display module's ESP32 backend -------------------------------------------------
+
+DISPLAY_MOD = paths.MODULES / "display"
+
+@pytest.mark.skipif(HOST is None or not UNIX_GENHDR.is_dir() or not (paths.LVGL / "lvgl").is_dir(),
+                    reason="needs gcc, the unix build's generated headers (make unix) and LVGL")
+@pytest.mark.parametrize("source", ["port/esp32/display_esp32_st7789.c", "display_pool.c"])
+def test_display_esp32_files_compile_against_esp_lcd(tmp_path, source):
+    stubs = write_stubs(tmp_path / "stubs", {**IDF_STUBS, **ESP_LCD_STUBS})
+    mp = paths.MICROPYTHON
+    board_h = paths.ROOT / "boards" / "ESP32S3_WAMR_LCD" / "mpconfigboard.h"
+    result = subprocess.run(
+        [HOST, "-fsyntax-only", "-std=gnu99", "-Wall", "-Wextra", "-Werror",
+         "-DESP_PLATFORM", "-DLV_CONF_INCLUDE_SIMPLE", "-DMICROPY_DISPLAY_LVGL_POOL_SIZE=262144",
+         "-include", str(board_h),
+         f"-I{stubs}", f"-I{DISPLAY_MOD / 'lv_conf' / 'mcu'}", f"-I{DISPLAY_MOD}",
+         f"-I{paths.LVGL / 'lvgl'}", f"-I{mp}", f"-I{mp / 'ports' / 'unix'}",
+         f"-I{mp / 'ports' / 'unix' / 'variants' / 'standard'}", f"-I{UNIX_GENHDR.parent}",
+         str(DISPLAY_MOD / source)],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(CROSS is None or not (paths.LVGL / "lvgl").is_dir(),
+                    reason="needs arm-none-eabi-gcc (make setup) and LVGL")
+def test_lvgl_mcu_configuration_compiles_for_esp_idf(tmp_path):
+    # lv_conf/mcu with ESP_PLATFORM (IRAM for lv_display_flush_ready), on a
+    # 32-bit newlib compiler, through the LVGL files that use the attribute.
+    stubs = write_stubs(tmp_path / "stubs", ESP_LCD_STUBS)
+    lvgl = paths.LVGL / "lvgl"
+    for src in ("src/display/lv_display.c", "src/stdlib/builtin/lv_mem_core_builtin.c"):
+        result = subprocess.run(
+            [CROSS, "-fsyntax-only", "-std=gnu99", "-w", "-DESP_PLATFORM", "-DLV_CONF_INCLUDE_SIMPLE",
+             "-DMICROPY_DISPLAY_LVGL_POOL_SIZE=262144", f"-I{stubs}",
+             f"-I{DISPLAY_MOD / 'lv_conf' / 'mcu'}", f"-I{DISPLAY_MOD}", f"-I{lvgl}", str(lvgl / src)],
+            capture_output=True, text=True)
+        assert result.returncode == 0, f"{src}:\n{result.stderr[-1500:]}"

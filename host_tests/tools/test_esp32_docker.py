@@ -302,3 +302,10 @@ def test_wamr_gets_the_same_patch_series_as_make_setup(lock, tmp_path):
     diff = subprocess.run(["diff", "-r", str(tree / "core"), str(paths.WAMR / "core")],
                           capture_output=True, text=True)
     assert diff.returncode == 0, diff.stdout[:2000]
+
+
+def test_dockerfile_applies_the_lvgl_patch_series_where_it_fetches_lvgl():
+    sources_stage = DOCKERFILE.read_text().split("AS sources", 1)[1].split("\nFROM ", 1)[0]
+    patch = 'python3 -m scripts.patches lvgl "/opt/src/$LVGL_TREE"'
+    assert patch in sources_stage
+    assert sources_stage.index(patch) < sources_stage.index('mv "$LVGL_TREE" /opt/lvgl')

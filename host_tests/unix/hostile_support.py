@@ -26,6 +26,7 @@ WASI_SIGNATURES = {
     "fd_pwrite": "i32 i32 i32 i64 i32",
     "fd_seek": "i32 i64 i32 i32",
     "fd_close": "i32",
+    "fd_sync": "i32",
     "fd_readdir": "i32 i32 i32 i64 i32",
     "fd_filestat_get": "i32 i32",
     "fd_fdstat_get": "i32 i32",
@@ -225,6 +226,21 @@ def mode(request, hostile):
     return Mode(request.param, fw, hostile)
 
 
+# A user VFS base class for the scripts' os.mount()/vfs.mount(): the root is
+# a directory, the rest is up to file_stat() (and the subclass's
+# ilistdir()/open()/...).
+PYTHON_VFS = """
+class PythonVFS:
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def stat(self, path):
+        if path == '/':
+            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return self.file_stat(path)
+"""
+
 # Guest-memory helpers for the scripts.
 PRELUDE = """
 import wasm
@@ -237,18 +253,7 @@ def get32(mem, off):
     return int.from_bytes(mem[off:off + 4], 'little')
 def get64(mem, off):
     return int.from_bytes(mem[off:off + 8], 'little')
-class PythonVFS:
-    # A user VFS for os.mount(): the root is a directory, the rest is up to
-    # file_stat() (and the subclass's ilistdir()/open()).
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def stat(self, path):
-        if path == '/':
-            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        return self.file_stat(path)
-"""
+""" + PYTHON_VFS
 
 # WASI constants the scripts use.
 O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC = 1, 2, 4, 8

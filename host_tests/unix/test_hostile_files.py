@@ -1,6 +1,8 @@
 """File descriptors used against their access mode, and a full filesystem
 (issue 10, item 10): WASI errnos for the guest, never a host exception."""
 
+import os
+
 from hostile_support import O_CREAT, O_TRUNC, RIGHT_READ, RIGHT_WRITE, hostile, mode  # noqa: F401
 
 OPEN = f"""
@@ -98,6 +100,8 @@ class Full:
         raise OSError(28)
     def read(self, n):
         raise OSError(5)
+    def seek(self, offset, whence):
+        return 0
     def close(self):
         raise OSError(28)
 class OneFileVFS(PythonVFS):
@@ -110,6 +114,53 @@ inst = wasm.Instance(wasm.Module.load(PATH_WASI), wasi=wasm.WASI(preopens={'/d':
 mem, e = inst.memory, inst.exports
 put32(mem, 300, 400, 10)
 fd = open_file(b'f', RW)
-print(fd, e.fd_write(fd, 300, 1, 104), e.fd_read(fd, 300, 1, 104), e.fd_close(fd), e.fd_close(fd))
+print(fd, e.fd_write(fd, 300, 1, 104), e.fd_read(fd, 300, 1, 104), e.fd_pwrite(fd, 300, 1, 5, 104),
+      e.fd_pread(fd, 300, 1, 5, 104), e.fd_close(fd), e.fd_close(fd))
+try:
+    e.fd_pread(3, 300, 1, 0, len(mem))
+except wasm.Trap as exc:
+    print('Trap:', exc)
 """)
-    assert out == ["4 51 29 51 8"]
+    assert out == ["4 51 29 51 29 51 8", "Trap: out of bounds memory access"]
+
+
+def test_host_stdio_files_used_the_wrong_way_raise_to_the_caller(mode):
+    (mode.fw.workdir / "in.txt").write_text("input")
+    out = mode.lines("""
+import os
+inst = wasm.Instance(wasm.Module.load(PATH_WASI),
+                     wasi=wasm.WASI(stdout=open('in.txt', 'rb'), stdin=open('out.txt', 'wb')))
+mem, e = inst.memory, inst.exports
+put32(mem, 300, 400, 5)
+for call, fd in ((e.fd_write, 1), (e.fd_read, 0)):
+    try:
+        call(fd, 300, 1, 104)
+    except OSError as exc:
+        print('OSError', exc.errno)
+print(inst.exports.grow(0))   # the instance carries on
+""")
+    assert out == ["OSError 9", "OSError 9", "2"]
+
+
+def test_rights_descriptor_limits_and_a_failing_sync(mode):
+    work = mode.fw.workdir
+    (work / "data" / "dirs").mkdir(parents=True)
+    (work / "data" / "r.txt").write_text("abc")
+    os.mkfifo(work / "data" / "fifo")
+    out = mode.lines(OPEN + """
+inst = wasm.Instance(wasm.Module.load(PATH_WASI), wasi=wasm.WASI(preopens={'/d': 'data'}))
+mem, e = inst.memory, inst.exports
+put32(mem, 300, 400, 3)
+fd = open_file(b'r.txt', 0)   # no rights asked for: read-only
+print(e.fd_read(fd, 300, 1, 104), mem[400:403], e.fd_write(fd, 300, 1, 104))
+fifo = open_file(b'fifo', RW)
+print(e.fd_write(fifo, 300, 1, 104), e.fd_sync(fifo), e.fd_close(fifo))   # fsync of a FIFO: EINVAL
+fds = []
+while True:
+    err = e.path_open(3, 0, *at(b'dirs'), 2, 0, 0, 0, 100)
+    if err:
+        break
+    fds.append(get32(mem, 100))
+print(err, len(fds) + 5)
+""")
+    assert out == ["0 b'abc' 8", "0 28 0", "33 32"]

@@ -97,3 +97,39 @@ print(names)
         "0 78 [4, 6, 8]",
         "[(1, 10, 4, b'a'), (2, 11, 4, b'bb'), (3, 12, 4, b'ccc')]",
     ]
+
+
+def test_an_iovec_changed_by_python_mid_call_is_checked_again(mode):
+    out = mode.lines(SETUP + """
+class Stream:
+    def __init__(self):
+        self.seen = []
+    def write(self, data):
+        self.seen.append(bytes(data))
+        put32(mem, 108, 0xfffffff0, 16)   # the second iovec now leaves memory
+    def read(self, n):
+        self.seen.append(n)
+        put32(mem, 108, len(mem) - 2, 16)   # room for 2 of the 3 bytes
+        return b'abc'
+s = Stream()
+inst = wasm.Instance(wasm.Module.load(PATH_WASI), wasi=wasm.WASI(stdin=s, stdout=s))
+mem = inst.memory
+put32(mem, 100, 200, 3, len(mem) - 2, 16)   # the second iovec leaves memory from the start
+for call, fd in ((inst.exports.fd_write, 1), (inst.exports.fd_read, 0)):
+    try:
+        call(fd, 100, 2, 300)
+    except wasm.Trap as exc:
+        print('Trap before anything moved:', exc, s.seen)
+for call, fd in ((inst.exports.fd_write, 1), (inst.exports.fd_read, 0)):
+    put(mem, 200, b'first|second')
+    put32(mem, 100, 200, 3, 206, 6)
+    put32(mem, 300, 0)
+    try:
+        print(call(fd, 100, 2, 300))
+    except wasm.Trap as exc:
+        print('Trap:', exc, s.seen, get32(mem, 300), mem[200:206])
+    s.seen.clear()
+""")
+    assert out == ["Trap before anything moved: out of bounds memory access []"] * 2 + [
+                   "Trap: out of bounds memory access [b'fir'] 0 b'first|'",
+                   "Trap: out of bounds memory access [3, 16] 0 b'abcst|'"]

@@ -128,27 +128,33 @@ def names():
 def test_hostile_vfs_listings(mode):
     out = mode.lines("import os\n" + HOSTILE_VFS + """
 vfs.stat_result = (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-vfs.entries = [('a', 0x8000, 1), ('dir', 0x4000), ['c', 0x8000, 2 ** 70 + 5, 9], (b'raw', 0x8000, 4)]
+long_name = 'n' * 3 + str(len(vfs.entries))   # built at run time: not an interned string
+vfs.entries = [('a', 0x8000, 1), ('dir', 0x4000), ['c', 0x8000, 2 ** 70 + 5, 9], (b'raw', 0x8000, 4),
+               (long_name, 2 ** 70, 5)]
 print(e.fd_readdir(3, 2000, 512, 0, 100), names())
-for bad in (5, None, ('x',), (None, 0x8000, 1), ('x', 'type', 1), ('x', 0x8000, 'ino'), b'xy'):
+for bad in (5, None, ('x',), (None, 0x8000, 1), ('x', 'type', 1), ('x', 0x8000, 'ino'), b'xy',
+            'name', ('x', 0x8000, 1.5), ('x', 1.5, 1)):
     vfs.entries = [('ok', 0x8000, 1), bad]
     print(attempt(e.fd_readdir, 3, 2000, 512, 0, 100), attempt(e.path_remove_directory, 3, 1000, 1))
 """)
     bad = "TypeError: VFS ilistdir() entries must be (name, type[, inode[, size]]) tuples"
-    assert out == ["0 [(1, 4, b'a'), (0, 3, b'dir'), (5, 4, b'c'), (4, 4, b'raw')]"] + [f"{bad} {bad}"] * 7
+    assert out == ["0 [(1, 4, b'a'), (0, 3, b'dir'), (5, 4, b'c'), (4, 4, b'raw'), (5, 0, b'nnn0')]"] + [
+        f"{bad} {bad}"] * 10
 
 
 def test_hostile_vfs_stat_results(mode):
     out = mode.lines("import os\n" + HOSTILE_VFS + """
-for result in ((0x8000, 7, 0, 1, 0, 0, 2 ** 80 + 3, 1.5, 2.0, -3), (0x8000,) * 12):
+for result in ((0x8000, 7, 0, 1, 0, 0, 2 ** 80 + 3, 1.5, 2.0, -3), (0x8000,) * 12,
+               (0x8000, 1, 0, 1, 0, 0, 1, -2.5, 1e20, 10 ** 11)):   # times out of range: 0
     vfs.stat_result = result
     print(attempt(e.path_filestat_get, 3, 0, 1000, 1, 200), mem[216], get64(mem, 232), get64(mem, 248))
-for result in (None, (0x8000, 1, 2), [0x8000] * 10, (0x8000, 'ino', 0, 1, 0, 0, 5, 0, 0, 0)):
+for result in (None, 5, (0x8000, 1, 2), [0x8000] * 10, (0x8000, 'ino', 0, 1, 0, 0, 5, 0, 0, 0),
+               (0x8000, [], 0, 1, 0, 0, 5, 0, 0, 0)):
     vfs.stat_result = result
     print(attempt(e.path_filestat_get, 3, 0, 1000, 1, 200), attempt(e.path_open, 3, 0, 1000, 1, 0, 0, 0, 0, 100))
 """)
     bad = "TypeError: VFS stat() must return a tuple of 10 numbers"
-    assert out == ["0 4 3 2000000000", "0 4 32768 32768000000000"] + [f"{bad} {bad}"] * 4
+    assert out == ["0 4 3 2000000000", "0 4 32768 32768000000000", "0 4 1 0"] + [f"{bad} {bad}"] * 6
 
 
 def test_hostile_vfs_file_objects(mode):
@@ -168,7 +174,8 @@ def fd_for(obj, rights={RIGHT_READ | RIGHT_WRITE}):
     vfs.file = obj
     err = e.path_open(3, 0, 1000, 1, 0, rights, 0, 0, 100)
     return err or get32(mem, 100)
-for obj in (object(), Weird(5, -1, 'x'), Weird(b'123456789', 10 ** 6, -2), Weird(b'abc', 2, 7)):
+for obj in (object(), Weird(5, -1, 'x'), Weird(b'123456789', 10 ** 6, -2), Weird(None, 'two', 2 ** 70),
+            Weird(None, 2.0, 1.5), Weird(b'abc', 2, 7)):
     fd = fd_for(obj)
     print(fd, attempt(e.fd_read, fd, 300, 1, 104), attempt(e.fd_write, fd, 300, 1, 104),
           attempt(e.fd_seek, fd, 0, 1, 108), attempt(e.fd_close, fd))
@@ -181,6 +188,8 @@ print(mem[400:403], get32(mem, 104), get64(mem, 108))
         "AttributeError: 'object' object has no attribute 'seek' 0",
         f"4 {bad.format('read')} {bad.format('write')} {bad.format('seek')} 0",
         f"4 {bad.format('read')} {bad.format('write')} {bad.format('seek')} 0",
+        f"4 0 {bad.format('write')} OverflowError: overflow converting long int to machine word 0",
+        f"4 0 {bad.format('write')} {bad.format('seek')} 0",
         "4 0 0 0 0",
         "b'abc' 2 7",
     ]

@@ -19,6 +19,7 @@ bool mp_wasm_guest_check(wasm_exec_env_t exec_env, uint32_t offset, uint64_t siz
 bool mp_wasm_guest_read(wasm_exec_env_t exec_env, uint32_t offset, void *dst, size_t size) {
     const void *src = mp_wasm_guest_ptr(exec_env, offset, size);
     if (src == NULL) {
+        memset(dst, 0, size);
         return false;
     }
     memcpy(dst, src, size);
@@ -35,13 +36,10 @@ bool mp_wasm_guest_write(wasm_exec_env_t exec_env, uint32_t offset, const void *
 }
 
 // Little-endian, as wasm: the same bytes on every host.
-bool mp_wasm_guest_read_u32(wasm_exec_env_t exec_env, uint32_t offset, uint32_t *value) {
+uint32_t mp_wasm_guest_u32(wasm_exec_env_t exec_env, uint32_t offset) {
     uint8_t b[4];
-    if (!mp_wasm_guest_read(exec_env, offset, b, sizeof(b))) {
-        return false;
-    }
-    *value = b[0] | (b[1] << 8) | (b[2] << 16) | ((uint32_t)b[3] << 24);
-    return true;
+    mp_wasm_guest_read(exec_env, offset, b, sizeof(b));
+    return b[0] | (b[1] << 8) | (b[2] << 16) | ((uint32_t)b[3] << 24);
 }
 
 bool mp_wasm_guest_write_u32(wasm_exec_env_t exec_env, uint32_t offset, uint32_t value) {

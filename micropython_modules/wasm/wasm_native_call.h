@@ -82,12 +82,19 @@ static inline void mp_wasm_ret_i32(uint64_t *args, int32_t v) {
 
 // --- Guest memory by offset --------------------------------------------------------
 // Each returns false after raising WAMR's "out of bounds memory access" trap
-// in the guest when [offset, offset + size) leaves linear memory.
+// in the guest when [offset, offset + size) leaves linear memory. A raised
+// trap unwinds the guest when the native returns, whatever it returns, so a
+// native checks its ranges before it acts (the trap then comes before any
+// effect) and needs to stop at a failed access only when it would go on to
+// use what it read. Linear memory never shrinks: a range checked once stays
+// valid, only its host address may change.
 
 bool mp_wasm_guest_check(wasm_exec_env_t exec_env, uint32_t offset, uint64_t size);
+// Copies out; `dst` is zeroed when the range is out of bounds.
 bool mp_wasm_guest_read(wasm_exec_env_t exec_env, uint32_t offset, void *dst, size_t size);
 bool mp_wasm_guest_write(wasm_exec_env_t exec_env, uint32_t offset, const void *src, size_t size);
-bool mp_wasm_guest_read_u32(wasm_exec_env_t exec_env, uint32_t offset, uint32_t *value);
+// A little-endian u32 of the guest, or 0 after raising the trap.
+uint32_t mp_wasm_guest_u32(wasm_exec_env_t exec_env, uint32_t offset);
 bool mp_wasm_guest_write_u32(wasm_exec_env_t exec_env, uint32_t offset, uint32_t value);
 bool mp_wasm_guest_write_u64(wasm_exec_env_t exec_env, uint32_t offset, uint64_t value);
 // A host pointer to the range, or NULL (trap raised). Valid only until the

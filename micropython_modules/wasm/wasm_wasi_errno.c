@@ -63,8 +63,8 @@ mp_int_t wasi_oserror_errno(mp_obj_t exc) {
     mp_obj_exception_t *native = mp_obj_is_native_exception_instance(exc)
         ? MP_OBJ_TO_PTR(exc)
         : MP_OBJ_TO_PTR(((mp_obj_instance_t *)MP_OBJ_TO_PTR(exc))->subobj[0]);
-    mp_obj_tuple_t *args = native->args;
-    if (args == NULL || args->len == 0 || !mp_obj_is_small_int(args->items[0])) {
+    mp_obj_tuple_t *args = native->args; // never NULL: at least the empty tuple
+    if (args->len == 0 || !mp_obj_is_small_int(args->items[0])) {
         return -1;
     }
     return MP_OBJ_SMALL_INT_VALUE(args->items[0]);

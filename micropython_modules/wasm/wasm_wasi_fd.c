@@ -83,10 +83,8 @@ static int32_t transfer_iovs(wasm_exec_env_t exec_env, wasi_fd_t *entry, uint32_
         return WASI_EFAULT;
     }
     for (uint32_t i = 0; i < iovs_len; i++) {
-        uint32_t buf_off, len;
-        if (!mp_wasm_guest_read_u32(exec_env, iovs_off + i * WASI_IOVEC_SIZE, &buf_off)
-            || !mp_wasm_guest_read_u32(exec_env, iovs_off + i * WASI_IOVEC_SIZE + 4, &len)
-            || !mp_wasm_guest_check(exec_env, buf_off, len)) {
+        uint32_t iov = iovs_off + i * WASI_IOVEC_SIZE;
+        if (!mp_wasm_guest_check(exec_env, mp_wasm_guest_u32(exec_env, iov), mp_wasm_guest_u32(exec_env, iov + 4))) {
             return WASI_EFAULT;
         }
     }
@@ -94,11 +92,11 @@ static int32_t transfer_iovs(wasm_exec_env_t exec_env, wasi_fd_t *entry, uint32_
     mp_obj_t stream = fd_stream(inst, entry);
     *total = 0;
     for (uint32_t i = 0; i < iovs_len; i++) {
-        // Read again at use: Python code ran since the check.
-        uint32_t buf_off, len, done;
-        if (!mp_wasm_guest_read_u32(exec_env, iovs_off + i * WASI_IOVEC_SIZE, &buf_off)
-            || !mp_wasm_guest_read_u32(exec_env, iovs_off + i * WASI_IOVEC_SIZE + 4, &len)
-            || !transfer_buffer(exec_env, stream, buf_off, len, is_write, &done)) {
+        // Read again at use: Python code ran since the check, and may have
+        // re-entered the guest and changed the iovec (each chunk is checked).
+        uint32_t iov = iovs_off + i * WASI_IOVEC_SIZE;
+        uint32_t len = mp_wasm_guest_u32(exec_env, iov + 4), done;
+        if (!transfer_buffer(exec_env, stream, mp_wasm_guest_u32(exec_env, iov), len, is_write, &done)) {
             return WASI_EFAULT;
         }
         *total += done;
@@ -141,8 +139,8 @@ static int32_t fd_transfer(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs_o
     int32_t err = entry->kind == WASI_FD_STDIO
         ? transfer_stdio(exec_env, entry, iovs_off, iovs_len, &total, is_write)
         : transfer_iovs(exec_env, entry, iovs_off, iovs_len, &total, is_write);
-    if (err == WASI_ESUCCESS && !mp_wasm_guest_write_u32(exec_env, result_off, total)) {
-        return WASI_EFAULT;
+    if (err == WASI_ESUCCESS) {
+        mp_wasm_guest_write_u32(exec_env, result_off, total); // checked above
     }
     return err;
 }
@@ -175,7 +173,7 @@ static int32_t positional_io(wasm_exec_env_t exec_env, uint64_t *args, bool is_w
     }
     wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FILE);
     if (entry == NULL) {
-        return not_a_file(inst, fd);
+        return wasi_fd_get(inst, fd, WASI_FD_FREE) ? WASI_ESPIPE : WASI_EBADF;
     }
     if (!(entry->access & (is_write ? WASI_ACCESS_WRITE : WASI_ACCESS_READ))) {
         return WASI_EBADF;
@@ -197,8 +195,8 @@ static int32_t positional_io(wasm_exec_env_t exec_env, uint64_t *args, bool is_w
         nlr_jump(nlr.ret_val);
     }
     wasi_stream_seek(stream, (int64_t)saved, MP_SEEK_SET);
-    if (err == WASI_ESUCCESS && !mp_wasm_guest_write_u32(exec_env, result, total)) {
-        return WASI_EFAULT;
+    if (err == WASI_ESUCCESS) {
+        mp_wasm_guest_write_u32(exec_env, result, total); // checked above
     }
     return err;
 }
@@ -225,7 +223,8 @@ static int32_t fd_seek(wasm_exec_env_t exec_env, int32_t fd, int64_t offset, int
         return WASI_EINVAL;
     }
     uint64_t pos = wasi_stream_seek(entry->stream, offset, whence);
-    return mp_wasm_guest_write_u64(exec_env, newoffset, pos) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write_u64(exec_env, newoffset, pos); // checked above
+    return WASI_ESUCCESS;
 }
 
 static int32_t wasi_fd_seek(wasm_exec_env_t exec_env, uint64_t *args) {
@@ -301,12 +300,14 @@ static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, uint64_t *args) {
         base = access_rights(entry);
     } else if (entry->kind == WASI_FD_FILE) {
         base = (WASI_RIGHTS_ALL & ~(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE)) | access_rights(entry);
+        inheriting = WASI_RIGHTS_ALL;
     } else {
         base = inheriting = WASI_RIGHTS_ALL;
     }
     memcpy(buf + 8, &base, 8);
     memcpy(buf + 16, &inheriting, 8);
-    return mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)); // checked above
+    return WASI_ESUCCESS;
 }
 
 static int32_t wasi_fd_fdstat_set_flags(wasm_exec_env_t exec_env, uint64_t *args) {
@@ -354,7 +355,8 @@ static int32_t wasi_fd_filestat_get(wasm_exec_env_t exec_env, uint64_t *args) {
             memcpy(buf + 32, &size, 8);
         }
     }
-    return mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)); // checked above
+    return WASI_ESUCCESS;
 }
 
 // MicroPython's VFS has no truncate and no timestamps to set.
@@ -402,7 +404,8 @@ static int32_t wasi_fd_prestat_get(wasm_exec_env_t exec_env, uint64_t *args) {
     uint32_t name_len = (uint32_t)len;
     uint8_t buf[WASI_PRESTAT_SIZE] = { 0 }; // tag 0: directory
     memcpy(buf + 4, &name_len, 4);
-    return mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write(exec_env, buf_off, buf, sizeof(buf)); // checked above
+    return WASI_ESUCCESS;
 }
 
 static int32_t wasi_fd_prestat_dir_name(wasm_exec_env_t exec_env, uint64_t *args) {
@@ -419,7 +422,8 @@ static int32_t wasi_fd_prestat_dir_name(wasm_exec_env_t exec_env, uint64_t *args
     if (len > path_len) {
         return WASI_ENAMETOOLONG;
     }
-    return mp_wasm_guest_write(exec_env, path_off, name, len) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write(exec_env, path_off, name, len); // checked above
+    return WASI_ESUCCESS;
 }
 
 #define NATIVE(name, fn, sig) MP_WASM_ERRNO_NATIVE(#name, wasi_##fn, sig)

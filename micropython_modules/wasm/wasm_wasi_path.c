@@ -106,18 +106,16 @@ static mp_obj_t *stat_items(mp_obj_t path) {
     return items;
 }
 
-// A non-negative number from the VFS (ints of any size, or floats for times).
+// A number the VFS returned (checked to be an int of any size, or a float
+// for times), clamped to what WASI can hold; negative ones are 0.
 static uint64_t vfs_number(mp_obj_t obj) {
-    if (mp_obj_is_int(obj)) {
-        return mp_obj_int_sign(obj) > 0 ? (uint64_t)mp_obj_get_int_truncated(obj) : 0;
-    }
     #if MICROPY_PY_BUILTINS_FLOAT
     if (mp_obj_is_float(obj)) {
         mp_float_t f = mp_obj_float_get(obj);
         return f > 0 && f < (mp_float_t)1e19 ? (uint64_t)f : 0;
     }
     #endif
-    raise_bad_vfs("stat() must return a tuple of 10 numbers");
+    return mp_obj_int_sign(obj) > 0 ? (uint64_t)mp_obj_get_int_truncated(obj) : 0;
 }
 
 static uint8_t filetype_of_mode(uint64_t mode) {
@@ -393,9 +391,7 @@ static int32_t wasi_path_open(wasm_exec_env_t exec_env, uint64_t *args) {
     entry->root = root;
     entry->rel = rel;
     entry->guest_name = MP_OBJ_NULL;
-    if (!mp_wasm_guest_write_u32(exec_env, fd_out, (uint32_t)fd)) {
-        return WASI_EFAULT;
-    }
+    mp_wasm_guest_write_u32(exec_env, fd_out, (uint32_t)fd); // checked above
     return WASI_ESUCCESS;
 }
 
@@ -489,7 +485,8 @@ static int32_t wasi_path_filestat_get(wasm_exec_env_t exec_env, uint64_t *args) 
     }
     uint8_t stat[WASI_FILESTAT_SIZE];
     wasi_filestat(stat, path);
-    return mp_wasm_guest_write(exec_env, buf_off, stat, sizeof(stat)) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write(exec_env, buf_off, stat, sizeof(stat)); // checked above
+    return WASI_ESUCCESS;
 }
 
 // Links and symlinks could point outside the sandbox: never created.
@@ -515,8 +512,9 @@ static int32_t wasi_path_filestat_set_times(wasm_exec_env_t exec_env, uint64_t *
     return wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(0), WASI_FD_DIR) ? WASI_ENOTSUP : WASI_EBADF;
 }
 
-// Writes one dirent (header, then name) at `*pos`, cut off at `end`.
-static bool put_dirent(wasm_exec_env_t exec_env, const dir_entry_t *e, uint64_t next,
+// Writes one dirent (header, then name) at `*pos`, cut off at `end`, in
+// the buffer the caller checked.
+static void put_dirent(wasm_exec_env_t exec_env, const dir_entry_t *e, uint64_t next,
     uint32_t *pos, uint32_t end) {
     uint8_t header[WASI_DIRENT_HEADER_SIZE] = { 0 };
     uint32_t namlen = (uint32_t)e->name_len;
@@ -525,16 +523,11 @@ static bool put_dirent(wasm_exec_env_t exec_env, const dir_entry_t *e, uint64_t 
     memcpy(header + 16, &namlen, 4);
     header[20] = e->filetype;
     uint32_t take = end - *pos < WASI_DIRENT_HEADER_SIZE ? end - *pos : WASI_DIRENT_HEADER_SIZE;
-    if (!mp_wasm_guest_write(exec_env, *pos, header, take)) {
-        return false;
-    }
+    mp_wasm_guest_write(exec_env, *pos, header, take);
     *pos += take;
     take = end - *pos < namlen ? end - *pos : namlen;
-    if (!mp_wasm_guest_write(exec_env, *pos, e->name, take)) {
-        return false;
-    }
+    mp_wasm_guest_write(exec_env, *pos, e->name, take);
     *pos += take;
-    return true;
 }
 
 // fd_readdir: entries after `cookie` (an index into the listing), as many
@@ -566,11 +559,12 @@ static int32_t wasi_fd_readdir(wasm_exec_env_t exec_env, uint64_t *args) {
         dir_entry_t e;
         dir_entry(item, &e);
         // Each write translates the buffer again: the iterator may run Python.
-        if (index >= (uint64_t)cookie && pos < end && !put_dirent(exec_env, &e, index + 1, &pos, end)) {
-            return WASI_EFAULT;
+        if (index >= (uint64_t)cookie && pos < end) {
+            put_dirent(exec_env, &e, index + 1, &pos, end);
         }
     }
-    return mp_wasm_guest_write_u32(exec_env, used_off, pos - buf_off) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_guest_write_u32(exec_env, used_off, pos - buf_off);
+    return WASI_ESUCCESS;
 }
 
 #define NATIVE(name, sig) MP_WASM_ERRNO_NATIVE(#name, wasi_##name, sig)

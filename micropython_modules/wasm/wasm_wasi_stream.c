@@ -11,21 +11,23 @@
 #include "py/mperrno.h"
 #include "wasm_wasi.h"
 
-// The stream protocol of a native stream, or NULL (Python objects, and
-// native types without one). The protocol slot also holds other protocols
-// (a VFS's, a pin's): only a type whose read or write method is the generic
-// stream one is a stream.
+// Whether a type's `name` method is MicroPython's generic stream method.
+static bool has_stream_method(const mp_obj_type_t *type, qstr name, const mp_obj_fun_builtin_var_t *generic) {
+    mp_map_elem_t *method = mp_map_lookup(&MP_OBJ_TYPE_GET_SLOT(type, locals_dict)->map,
+        MP_OBJ_NEW_QSTR(name), MP_MAP_LOOKUP);
+    return method != NULL && method->value == MP_OBJ_FROM_PTR(generic);
+}
+
+// The stream protocol of a native stream, or NULL (Python objects, native
+// types without one). The protocol slot also holds other protocols (a VFS's,
+// a pin's): only a type whose read or write method is the generic stream
+// method has a stream protocol there.
 static const mp_stream_p_t *native_stream(mp_obj_t obj) {
     const mp_obj_type_t *type = mp_obj_get_type(obj);
     if (mp_obj_is_instance_type(type) || !MP_OBJ_TYPE_HAS_SLOT(type, protocol)
-        || !MP_OBJ_TYPE_HAS_SLOT(type, locals_dict)) {
-        return NULL;
-    }
-    mp_map_t *locals = &MP_OBJ_TYPE_GET_SLOT(type, locals_dict)->map;
-    mp_map_elem_t *read = mp_map_lookup(locals, MP_OBJ_NEW_QSTR(MP_QSTR_read), MP_MAP_LOOKUP);
-    mp_map_elem_t *write = mp_map_lookup(locals, MP_OBJ_NEW_QSTR(MP_QSTR_write), MP_MAP_LOOKUP);
-    if ((read == NULL || read->value != MP_OBJ_FROM_PTR(&mp_stream_read_obj))
-        && (write == NULL || write->value != MP_OBJ_FROM_PTR(&mp_stream_write_obj))) {
+        || !MP_OBJ_TYPE_HAS_SLOT(type, locals_dict)
+        || !(has_stream_method(type, MP_QSTR_read, &mp_stream_read_obj)
+             || has_stream_method(type, MP_QSTR_write, &mp_stream_write_obj))) {
         return NULL;
     }
     return MP_OBJ_TYPE_GET_SLOT(type, protocol);
@@ -100,7 +102,7 @@ uint64_t wasi_stream_seek(mp_obj_t stream, int64_t offset, int whence) {
     if (!mp_obj_is_int(ret) || mp_obj_int_sign(ret) < 0) {
         raise_bad_result(MP_QSTR_seek);
     }
-    return (uint64_t)mp_obj_get_int_truncated(ret);
+    return mp_obj_int_get_uint_checked(ret); // OverflowError past a machine word
 }
 
 // A missing method means there is nothing to do (a Python object).
