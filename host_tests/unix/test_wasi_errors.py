@@ -158,6 +158,8 @@ print(r.read(f, 3))
 
 
 def test_positional_read_and_write(raw):
+    """pread/pwrite at an offset leave the file position alone; on a directory
+    they are EISDIR and on stdio ESPIPE, as fd_seek and POSIX pread(2)."""
     data = make_data(raw.workdir)
     out = raw.lines(r"""
 r = Raw()
@@ -230,6 +232,8 @@ def filestat(fd):
 
 
 def test_fdstat_and_flags(raw):
+    """A file's inheriting rights are 0: they bound what path_open creates
+    through the fd, and path_open on a file is ENOTDIR."""
     data = make_data(raw.workdir)
     out = raw.lines(FDSTAT + r"""
 r = Raw(stdin=io.BytesIO())
