@@ -16,7 +16,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulated-all emulate test test-unix test-hil coverage mutate clean distclean display-bench
+.PHONY: setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -32,6 +32,11 @@ unix:
 # The same firmware on WAMR's classic interpreter (build/unix-classic).
 unix-classic:
 	$(PYTHON) -m scripts build --interp classic --pool-kb $(POOL_KB)
+
+# build/unix-asan/micropython: the fast-interpreter firmware with
+# AddressSanitizer + UBSan (WAMR allocating from malloc, so ASan sees it).
+asan:
+	$(PYTHON) -m scripts build --interp fast --pool-kb $(POOL_KB) --asan
 
 # The display in an SDL2 window (build/unix-sdl), = make unix DISPLAY=sdl.
 unix-sdl:
@@ -53,6 +58,11 @@ emulated:
 emulate: emulated guests
 	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
+# The bad-input, hostile-guest and WAMR-patch tests again on the ASan build:
+# any sanitizer report fails them.
+SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
+	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py)
+
 # Every emulated board, for the hardware-in-loop suite.
 emulated-all:
 	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
@@ -71,10 +81,12 @@ display-bench: unix emulated-lcd
 WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
 
 # host_tests/ (with the HIL suite on QEMU_WAMR and QEMU_WAMR_LCD), the HIL
-# suite again on the RISC-V board, the WASI coverage floor.
-test: unix unix-classic unix-sdl guests emulated-all
+# suite again on the RISC-V board, the sanitized tests on the ASan build, the
+# WASI coverage floor.
+test: unix unix-classic unix-sdl guests emulated-all asan
 	$(VENV_PY) -m pytest host_tests -q
 	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
+	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
 
 # Each mutant of host_tests/mutants.json (one-line bugs in the sandbox and
@@ -89,6 +101,21 @@ coverage: unix unix-classic guests
 
 test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
+
+test-asan: asan guests
+	$(VENV_PY) -m pytest $(SANITIZED_TESTS) -q --sanitized
+
+# A longer fuzzing campaign than the one `make test` runs (SEED=..., CASES=...);
+# `python -m scripts fuzz --seconds 3600 --seed N` for an hour per mode.
+SEED ?= 1
+CASES ?= 2000
+fuzz: unix unix-classic asan guests aotc
+	$(VENV_PY) -m scripts fuzz --cases $(CASES) --seed $(SEED)
+
+# The WebAssembly spec tests (binaryen's test/spec, from make setup) through
+# the Python API on the fast and classic interpreters and AOT.
+spec: unix unix-classic guests aotc
+	$(VENV_PY) -m scripts spec
 
 # The hardware-in-loop suite alone, on an emulated board (BOARD=...; the
 # LCD board's tests run with the default one), or on a real one:

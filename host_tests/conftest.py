@@ -19,6 +19,18 @@ FIRMWARES = {
     "fast": Path(os.environ.get("WASM_FW_FAST", paths.BUILD / "unix" / "micropython")),
     "classic": paths.BUILD / "unix-classic" / "micropython",
 }
+# `--sanitized`: the ASan + UBSan build (`make asan`), fast interpreter only.
+SANITIZED_FIRMWARES = {"fast": build.unix_build_dir("fast", sanitize=True) / "micropython"}
+# A sanitizer report ends the process with this status (see Firmware.run).
+SANITIZER_EXIT = 86
+
+
+# Any report ends the process with SANITIZER_EXIT; leaks at exit are not
+# checked (the GC heap is never freed on exit, by design).
+SANITIZER_ENV = {
+    "ASAN_OPTIONS": f"exitcode={SANITIZER_EXIT}:detect_leaks=0:abort_on_error=0",
+    "UBSAN_OPTIONS": f"exitcode={SANITIZER_EXIT}:print_stacktrace=1",
+}
 
 
 @dataclass
@@ -31,26 +43,32 @@ class Result:
 class Firmware:
     """Runs MicroPython scripts on one build of the unix firmware."""
 
-    def __init__(self, binary, guest_dir, workdir):
+    def __init__(self, binary, guest_dir, workdir, slowdown=1):
         self.binary = binary
         self.guest_dir = guest_dir
         self.workdir = workdir
+        self.slowdown = slowdown   # sanitized builds run a few times slower
 
     def run(self, script, *, stdin=b"", timeout=120, env=None, check=True):
         source = textwrap.dedent(script)
         prelude = f"GUEST = {str(self.guest_dir)!r}\n"
         path = self.workdir / "test_script.py"
         path.write_text(prelude + source)
+        env = dict(os.environ if env is None else env, **SANITIZER_ENV)
         proc = subprocess.run(
             [str(self.binary), str(path)],
             input=stdin,
             capture_output=True,
-            timeout=timeout,
+            timeout=timeout * self.slowdown,
             cwd=self.workdir,
             env=env,
         )
         result = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                         proc.stderr.decode("utf-8", "replace"))
+        if proc.returncode == SANITIZER_EXIT or "Sanitizer" in result.stderr \
+                or "runtime error:" in result.stderr:
+            # Whatever the test expects, a sanitizer report is a failure.
+            raise AssertionError(f"sanitizer report (exit {proc.returncode}):\n{result.stderr}")
         if check and proc.returncode != 0:
             raise AssertionError(
                 f"script failed (exit {proc.returncode}):\n--- stdout\n{result.stdout}"
@@ -71,8 +89,29 @@ def pytest_addoption(parser):
                           "xtensa-esp32s3 for ESP32 boards)")
     parser.addoption("--allow-skips", action="store_true",
                      help="let tests whose prerequisites are missing skip instead of failing")
+    parser.addoption("--sanitized", action="store_true",
+                     help="run the unix tests on the ASan + UBSan build (`make asan`; fast "
+                          "interpreter only: tests of the classic build are deselected)")
     parser.addoption("--update-display-refs", action="store_true",
                      help="rewrite host_tests/display_refs/*.png from the unix firmware's screenshots")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("sanitized"):
+        return
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        # classic_fw, or a parameter (any_fw, hostile_support's mode) naming it
+        classic = "classic_fw" in item.fixturenames or \
+            (params is not None and "classic" in params.params.values())
+        # Byte-exact pool balances depend on what the conservative GC finds on
+        # the C stack, which ASan lays out differently (redzones).
+        exact_pool = item.get_closest_marker("exact_pool_balance") is not None
+        (drop if classic or exact_pool else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -103,29 +142,32 @@ def guest_dir():
     return build.build_guests(paths.BUILD / "guest")
 
 
-def _firmware_binary(name):
-    binary = FIRMWARES[name]
+def _firmware(config, name, guest_dir, tmp_path):
+    if config.getoption("sanitized"):
+        binary, hint, slowdown = SANITIZED_FIRMWARES[name], "make asan", 4
+    else:
+        binary, hint, slowdown = FIRMWARES[name], "make unix / make unix-classic", 1
     if not binary.exists():
-        pytest.fail(f"{binary} is missing: build it with `make unix` / `make unix-classic`")
-    return binary
+        pytest.fail(f"{binary} is missing: build it with `{hint}`")
+    return Firmware(binary, guest_dir, tmp_path, slowdown)
 
 
 @pytest.fixture
-def fw(guest_dir, tmp_path):
+def fw(request, guest_dir, tmp_path):
     """The default unix firmware (fast interpreter)."""
-    return Firmware(_firmware_binary("fast"), guest_dir, tmp_path)
+    return _firmware(request.config, "fast", guest_dir, tmp_path)
 
 
 @pytest.fixture(params=sorted(FIRMWARES))
 def any_fw(request, guest_dir, tmp_path):
     """Each interpreter flavour of the unix firmware in turn."""
-    return Firmware(_firmware_binary(request.param), guest_dir, tmp_path)
+    return _firmware(request.config, request.param, guest_dir, tmp_path)
 
 
 @pytest.fixture
-def classic_fw(guest_dir, tmp_path):
+def classic_fw(request, guest_dir, tmp_path):
     """The unix firmware on WAMR's classic interpreter."""
-    return Firmware(_firmware_binary("classic"), guest_dir, tmp_path)
+    return _firmware(request.config, "classic", guest_dir, tmp_path)
 
 
 SDL_FIRMWARE = paths.BUILD / "unix-sdl" / "micropython"

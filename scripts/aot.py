@@ -177,3 +177,25 @@ def read_target_info(data):
         "arch": arch.split(b"\0", 1)[0].decode("ascii", "replace"),
         "xip": e_type == E_TYPE_XIP,
     }
+
+
+# Section types of WAMR's AOT format (aot_runtime.h).
+SECTION_NAMES = {0: "target info", 1: "init data", 2: "text", 3: "function", 4: "export",
+                 5: "relocation", 100: "custom"}
+
+
+def sections(data):
+    """[(type, body offset, body size)] of an AOT file, in file order (each
+    section header 4-byte aligned from the start of the file)."""
+    out, pos = [], 8
+    while pos < len(data):
+        pos = (pos + 3) & ~3
+        if pos + 8 > len(data):
+            raise ValueError("truncated section header")
+        kind, size = struct.unpack_from("<II", data, pos)
+        if size > len(data) - pos - 8:
+            raise ValueError("section extends past the end of the file")
+        out.append((kind, pos + 8, size))
+        pos += 8 + size
+    return out
+

@@ -66,10 +66,25 @@ def _shared_lvgl_dir(name):
         yield lvgl_dir
 
 
-def unix_build_dir(interp="fast", display="headless"):
+def unix_build_dir(interp="fast", display="headless", sanitize=False):
     if display == "sdl":
-        return paths.BUILD / "unix-sdl"
-    return paths.BUILD / ("unix" if interp == "fast" else f"unix-{interp}")
+        name = "unix-sdl"
+    else:
+        name = "unix" if interp == "fast" else f"unix-{interp}"
+    return paths.BUILD / (f"{name}-asan" if sanitize else name)
+
+
+# AddressSanitizer + UBSan for the whole firmware, WAMR included. Any report
+# aborts the process (no recovery), so a test sees it as a crash. Two UBSan
+# checks stay off: alignment (WAMR reads unaligned operands on purpose on
+# x86-64) and nonnull-attribute (MicroPython passes NULL with length 0 to
+# memcpy; a NULL with a real length still faults and ASan reports that).
+SANITIZE_FLAGS = "-fsanitize=address,undefined -fno-sanitize=alignment,nonnull-attribute " \
+                 "-fno-sanitize-recover=all -fno-omit-frame-pointer"
+# MicroPython's own nlr unwinds with hand-written assembly, which ASan cannot
+# follow; setjmp/longjmp it can. WAMR allocates from malloc (with the pool's
+# size as a budget) so that ASan sees every WAMR allocation on its own.
+SANITIZE_DEFINES = "-DMICROPY_NLR_SETJMP=1 -Wno-clobbered -DMICROPY_WASM_SYSTEM_ALLOC=1"
 
 
 # Big enough for 1 MB modules on the fast interpreter with their linear
@@ -98,13 +113,14 @@ def _seed_objects(seed, obj_dir, rebuild=("wasm",)):
             dep.write_text(text.replace(str(seed), str(obj_dir)))
 
 
-def build_unix(interp="fast", pool_kb=None, display="headless", out_dir=None, modules=None,
-               extra_args=(), seed=None):
+def build_unix(interp="fast", pool_kb=None, display="headless", sanitize=False, out_dir=None,
+               modules=None, extra_args=(), seed=None):
     """Build the unix port with the `wasm` and `display` modules into
-    build/unix/micropython (build/unix-sdl/ for the SDL display).
-    `out_dir`, `modules`, `extra_args` and `seed` (an object directory to
-    start from) make instrumented variants (scripts/coverage.py,
-    scripts/mutate.py) in their own directories."""
+    build/unix/micropython (build/unix-sdl/ for the SDL display;
+    `sanitize`: with ASan + UBSan, into build/unix-asan). `out_dir`,
+    `modules`, `extra_args` and `seed` (an object directory to start from)
+    make instrumented variants (scripts/coverage.py, scripts/mutate.py) in
+    their own directories."""
     if display not in DISPLAY_BACKENDS:
         raise ToolError(f"unknown display backend {display!r} (use {' or '.join(DISPLAY_BACKENDS)})")
     port = paths.MICROPYTHON / "ports" / "unix"
@@ -112,10 +128,11 @@ def build_unix(interp="fast", pool_kb=None, display="headless", out_dir=None, mo
     _require(paths.WAMR / "core", "WAMR source")
     pool_kb = pool_kb or UNIX_POOL_KB
     _require(paths.LVGL / "lvgl", "LVGL source")
-    out_dir = out_dir or unix_build_dir(interp, display)
+    out_dir = out_dir or unix_build_dir(interp, display, sanitize)
     modules = modules or paths.MODULES
     obj_dir = out_dir / "obj"
-    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool, {display} display) -> {out_dir}")
+    step(f"unix firmware (WAMR {interp} interpreter, {pool_kb} KB pool, {display} display"
+         f"{', ASan + UBSan' if sanitize else ''}) -> {out_dir}")
     args = [
         f"BUILD={obj_dir}",
         f"USER_C_MODULES={modules}",
@@ -132,6 +149,14 @@ def build_unix(interp="fast", pool_kb=None, display="headless", out_dir=None, mo
         "MICROPY_SSL_MBEDTLS=0",
         *extra_args,
     ]
+    if sanitize:
+        args += [
+            f"CFLAGS_EXTRA={SANITIZE_FLAGS} {SANITIZE_DEFINES}",
+            f"LDFLAGS_EXTRA={SANITIZE_FLAGS}",
+            f"WAMR_SANITIZE_CFLAGS={SANITIZE_FLAGS}",
+            # Keep symbols: reports name the function and line.
+            "STRIP=",
+        ]
     _config_stamp(obj_dir, args, [modules / "wasm" / "wamr.mk", modules / "wasm" / "micropython.mk",
                                   *(modules / "display" / f for f in DISPLAY_MODULE_FILES)])
     if seed is not None:

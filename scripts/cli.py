@@ -14,7 +14,7 @@ def _cmd_deps(args):
 
 def _cmd_build(args):
     from . import build
-    build.build_unix(interp=args.interp, pool_kb=args.pool_kb, display=args.display)
+    build.build_unix(interp=args.interp, pool_kb=args.pool_kb, display=args.display, sanitize=args.asan)
 
 
 def _cmd_guests(args):
@@ -164,6 +164,17 @@ def _cmd_aot(args):
          f"{', XIP' if ti['xip'] else ''}")
 
 
+def _cmd_fuzz(args):
+    from . import fuzz
+    fuzz.main(args.mode or fuzz.MODES, args.cases, args.seconds, args.seed, args.jobs,
+              sanitized=not args.no_asan)
+
+
+def _cmd_spec(args):
+    from . import spec
+    spec.main(args.mode or spec.MODES, args.file, args.jobs)
+
+
 def _add_board_option(parser):
     boards = emulated_boards.BOARDS
     parser.add_argument("--board", default=emulated_boards.DEFAULT, choices=sorted(boards),
@@ -176,7 +187,7 @@ def make_parser():
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("deps", help="fetch and verify the pinned dependencies into cache/")
-    p.add_argument("--only", action="append", choices=["debian", "micropython", "programs", "crates", "python"],
+    p.add_argument("--only", action="append", choices=["debian", "micropython", "programs", "crates", "python", "spec"],
                    help="run only this step (repeatable)")
     p.set_defaults(func=_cmd_deps)
 
@@ -188,6 +199,8 @@ def make_parser():
     p.add_argument("--display", choices=["headless", "sdl"], default="headless",
                    help="display backend: headless framebuffer (default) or an SDL2 window "
                         "(build/unix-sdl/micropython)")
+    p.add_argument("--asan", action="store_true",
+                   help="with AddressSanitizer + UBSan, into build/unix-asan (build/unix-classic-asan)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
@@ -279,6 +292,24 @@ def make_parser():
     p.add_argument("--build-compiler", action="store_true",
                    help="(re)build the compiler if needed; with no APP.wasm, only that")
     p.set_defaults(func=_cmd_aot)
+
+    p = sub.add_parser("fuzz", help="mutation-fuzz module loading and running (fresh firmware per case)")
+    p.add_argument("--mode", action="append", choices=["fast", "classic", "aot", "xip"],
+                   help="only this mode (repeatable; default: all)")
+    p.add_argument("--cases", type=int, default=200, help="cases per mode (default 200)")
+    p.add_argument("--seconds", type=float, help="run each mode this long instead of --cases")
+    p.add_argument("--seed", type=int, default=1, help="PRNG seed: a campaign is reproducible")
+    p.add_argument("--jobs", type=int, help="parallel firmware processes (default: CPUs)")
+    p.add_argument("--no-asan", action="store_true",
+                   help="use the plain builds even when the ASan build exists")
+    p.set_defaults(func=_cmd_fuzz)
+
+    p = sub.add_parser("spec", help="run the WebAssembly spec tests through the Python API")
+    p.add_argument("--mode", action="append", choices=["fast", "classic", "aot"],
+                   help="only this mode (repeatable; default: all)")
+    p.add_argument("--file", action="append", help="only this test file, e.g. i32 (repeatable)")
+    p.add_argument("--jobs", type=int, help="parallel firmware processes (default: CPUs)")
+    p.set_defaults(func=_cmd_spec)
 
     p = sub.add_parser("esp32-check", help="check the ESP32 boards' files and partition tables")
     p.add_argument("--board", action="append", help="only this board (repeatable)")

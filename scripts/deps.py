@@ -115,21 +115,10 @@ def _private_apt(cache):
     ]
 
 
-def ensure_debian_source(lock, key, link):
-    """Fetch the Debian source package of lock["sources"][key] with apt-get
-    source (private sources list), verify every file and unpack the upstream
-    .orig tarball (Debian's packaging patches are not applied) behind `link`."""
-    src = lock["sources"][key]
-    name = src.get("name", key)
-    step(f"{name} {src['version']} (Debian source package {src['debian_version']})")
-    downloads = paths.CACHE / "downloads" / key
+def _fetch_debian_source(src, downloads):
+    """Downloads the files of a Debian source package (apt-get source with
+    a private sources list) unless they are there already; verifies them."""
     downloads.mkdir(parents=True, exist_ok=True)
-    stamp = paths.CACHE / f"{key}.stamp"
-    stamp_text = json.dumps(src, sort_keys=True)
-    if _stamp_ok(stamp, stamp_text) and link.is_dir():
-        info("already materialised")
-        return
-
     have_all = all((downloads / f).exists() and sha256_of(downloads / f) == h
                    for f, h in src["files"].items())
     if not have_all:
@@ -148,7 +137,23 @@ def ensure_debian_source(lock, key, link):
                             f"{src['package']} {src['debian_version']} from {src['archive']} "
                             f"({src['suite']}): is the Debian archive reachable?\n{exc}") from exc
     for fname, expected in src["files"].items():
-        verify(downloads / fname, expected, f"{name} source package")
+        verify(downloads / fname, expected, f"{src['package']} source package")
+
+
+def ensure_debian_source(lock, key, link):
+    """Fetch the Debian source package of lock["sources"][key] with apt-get
+    source (private sources list), verify every file and unpack the upstream
+    .orig tarball (Debian's packaging patches are not applied) behind `link`."""
+    src = lock["sources"][key]
+    name = src.get("name", key)
+    step(f"{name} {src['version']} (Debian source package {src['debian_version']})")
+    downloads = paths.CACHE / "downloads" / key
+    stamp = paths.CACHE / f"{key}.stamp"
+    stamp_text = json.dumps(src, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and link.is_dir():
+        info("already materialised")
+        return
+    _fetch_debian_source(src, downloads)
     orig = next(f for f in src["files"] if ".orig." in f)
     info(f"extracting {orig}")
     _extract(downloads / orig, paths.CACHE / "src", src["tree"], link)
@@ -163,6 +168,39 @@ def ensure_programs(lock):
     """The real C programs built as guest apps (guest/programs)."""
     for key, link in paths.PROGRAM_SOURCES.items():
         ensure_debian_source(lock, key, link)
+
+
+def ensure_spec_tests(lock):
+    """The WebAssembly spec tests (`make spec`): only test/spec/*.wast of
+    binaryen's Debian source package, into cache/spec-tests."""
+    src = lock["sources"]["spec_tests"]
+    step(f"WebAssembly spec tests (Debian source package {src['package']} {src['debian_version']})")
+    stamp = paths.CACHE / "spec-tests.stamp"
+    stamp_text = json.dumps(src, sort_keys=True)
+    if _stamp_ok(stamp, stamp_text) and paths.SPEC_TESTS.is_dir():
+        info("already materialised")
+        return
+    downloads = paths.CACHE / "downloads" / src["package"]
+    _fetch_debian_source(src, downloads)
+    orig = next(f for f in src["files"] if ".orig." in f)
+    info(f"extracting {src['tree']}/*.wast from {orig}")
+    dest = paths.CACHE / "src" / src["tree"]
+    if dest.exists():
+        shutil.rmtree(dest)
+    prefix = src["tree"] + "/"
+    with tarfile.open(downloads / orig) as tar:
+        members = [m for m in tar.getmembers()
+                   if m.isfile() and m.name.startswith(prefix) and m.name.endswith(".wast")
+                   and "/" not in m.name[len(prefix):]]
+        if not members:
+            raise ToolError(f"{orig}: no {prefix}*.wast files")
+        tar.extractall(paths.CACHE / "src", members=members, filter="data")
+    link = paths.SPEC_TESTS
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(dest.relative_to(link.parent))
+    info(f"{len(members)} .wast files")
+    stamp.write_text(stamp_text)
 
 
 # --- Crates (WAMR, LVGL) ------------------------------------------------------
@@ -262,6 +300,7 @@ STEPS = {
     "programs": ensure_programs,
     "crates": ensure_crates,
     "python": ensure_python_packages,
+    "spec": ensure_spec_tests,
 }
 
 

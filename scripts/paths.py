@@ -17,6 +17,8 @@ LVGL = CACHE / "lvgl"
 VENV = CACHE / "venv"
 # Real C programs built as guest apps (guest/programs), by lock-file key.
 PROGRAM_SOURCES = {"lua": CACHE / "lua", "zlib": CACHE / "zlib"}
+# test/spec/*.wast of binaryen's Debian source package (`make spec`).
+SPEC_TESTS = CACHE / "spec-tests"
 
 
 def venv_tool(name):

@@ -60,13 +60,12 @@ def aot_info(blob, what="AOT file"):
 
 def aot_text_size(blob):
     """Size in bytes of the code (text section) of a WAMR AOT file."""
-    pos = 8
-    while pos + 8 <= len(blob):
-        kind, size = struct.unpack_from("<II", blob, pos)
-        if kind == 2:
-            return size
-        pos += 8 + size
-    raise ToolError("AOT file has no text section")
+    from . import aot
+
+    try:
+        return next(size for kind, _, size in aot.sections(blob) if kind == 2)
+    except (StopIteration, ValueError):
+        raise ToolError("AOT file has no text section") from None
 
 
 def _align(n):

@@ -49,3 +49,5 @@ override LIBS = $(BOARD_LIBS) $(WAMR_LIB) \
 	$(shell $(CC) $(CFLAGS) -print-file-name=libm.a) \
 	$(shell $(CC) $(CFLAGS) -print-file-name=libc.a) \
 	$(shell $(CC) $(CFLAGS) -print-libgcc-file-name)
+# Relink when only WAMR changed (a patch): LIBS are not prerequisites.
+$(BUILD)/firmware.elf: $(WAMR_LIB)

@@ -101,3 +101,31 @@ def test_cli_reports_errors_without_traceback(tmp_path):
     assert out.stderr.startswith("error: MicroPython source not found at ")
     assert "run `make setup` first" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_wamr_patch_series_is_pinned_and_documented(lock):
+    """firmware/patches/wamr: every file is in the lock with its sha256, in
+    order, and says what it fixes, why and how it was tested."""
+    from scripts import patches
+
+    series = patches.series(lock, "wamr")
+    on_disk = sorted((paths.ROOT / "firmware" / "patches" / "wamr").glob("*.patch"))
+    assert [path for path, _ in series] == on_disk
+    for path, digest in series:
+        assert deps.sha256_of(path) == digest, path.name
+        assert path.name[:4].isdigit() and path.name[4] == "-", path.name
+        header, _, diff = path.read_text().partition("\n--- a/")
+        for part in ("What:", "Why:", "How tested:"):
+            assert part in header, (path.name, part)
+        assert diff.startswith("core/"), path.name
+    # make setup applied them: the fixes are in the tree the firmware builds from.
+    loader = (paths.WAMR / "core" / "iwasm" / "interpreter" / "wasm_loader.c").read_text()
+    assert "ensure_offset_capacity" in loader
+
+
+def test_spec_tests_source_is_pinned(lock):
+    src = lock["sources"]["spec_tests"]
+    assert (src["package"], src["debian_version"], src["suite"]) == ("binaryen", "108-1", "bookworm")
+    assert len(src["files"]) == 3 and all(len(h) == 64 for h in src["files"].values())
+    assert sorted(p.name for p in paths.SPEC_TESTS.glob("*.wast"))[:2] == [
+        "address-offset-range.fail.wast", "address.wast"]

@@ -277,6 +277,33 @@ def test_make_esp32_and_the_workflow_take_the_default_path():
         "${{ (startsWith(matrix.aot, 'xtensa') && inputs.xtensa_llvm) && '1' || '0' }}"
 
 
+def test_wamr_gets_the_same_patch_series_as_make_setup(lock, tmp_path):
+    """The sources stage verifies the crate, then runs the project's patch
+    tool on the tree before the firmware stage uses it; the same command on a
+    pristine copy of the crate gives the tree `make setup` builds from."""
+    sources = DOCKERFILE.read_text().split("AS sources", 1)[1].split("\nFROM ", 1)[0]
+    for copied in ("firmware/patches", "scripts"):
+        assert re.search(rf"^COPY {re.escape(copied)} /project/{re.escape(copied)}$", sources, re.M)
+    assert re.search(r"^COPY firmware/deps.lock.json /project/firmware/$", sources, re.M)
+    run = next(rest for keyword, rest in instructions() if keyword == "RUN" and "fetch()" in rest)
+    order = [run.index(s) for s in ('fetch "$WAMR_CRATE"',
+                                    'python3 -m scripts.patches wamr "/opt/src/$WAMR_TREE"',
+                                    'mv "$WAMR_TREE" /opt/wamr')]
+    assert order == sorted(order)
+    # The same command, on a pristine tree from the verified crate.
+    crate = next((paths.CACHE / "cargo" / "home" / "registry" / "cache").glob("*/wamrx-sys-0.3.0.crate"))
+    subprocess.run(["tar", "-xzf", str(crate), "-C", str(tmp_path)], check=True)
+    tree = tmp_path / lock["sources"]["wamr"]["tree"]
+    proc = subprocess.run(["python3", "-m", "scripts.patches", "wamr", str(tree)], cwd=paths.ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    applied = [p["file"] for p in lock["patches"]["wamr"]]
+    assert applied and all(f"patched wamr: {name}" in proc.stdout for name in applied)
+    diff = subprocess.run(["diff", "-r", str(tree / "core"), str(paths.WAMR / "core")],
+                          capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout[:2000]
+
+
 def test_dockerfile_applies_the_lvgl_patch_series_where_it_fetches_lvgl():
     sources_stage = DOCKERFILE.read_text().split("AS sources", 1)[1].split("\nFROM ", 1)[0]
     patch = 'python3 -m scripts.patches lvgl "/opt/src/$LVGL_TREE"'

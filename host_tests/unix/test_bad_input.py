@@ -2,28 +2,17 @@
 
 import platform
 
+from scripts.wasm_binary import sections
+
 WASM_HEADER = b"\0asm\x01\0\0\0"
 
 
 def wasm_sections(data):
     """[(section id, end offset), ...] of a wasm binary (host-side parser)."""
     assert data[:8] == WASM_HEADER
-    pos, sections = 8, []
-    while pos < len(data):
-        sid = data[pos]
-        pos += 1
-        size = shift = 0
-        while True:
-            byte = data[pos]
-            pos += 1
-            size |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        pos += size
-        sections.append((sid, pos))
-    assert pos == len(data)
-    return sections
+    found = sections(data)
+    assert found[-1][2] == len(data)
+    return [(kind, end) for kind, _, end in found]
 
 
 def valid_prefix_lengths(data):
@@ -369,13 +358,14 @@ for n in (4, 7, 9, 16, len(data) - 1):
         another_target("invalid target endian type, expected little endian but got big endian"),
         "LoadError: invalid object file type, expected relocatable or XIP file type but got others",
         "LoadError: machine type (x86_64) isn't consistent with target type (aarch64v8)",
-        "LoadError: section missing",
-        "LoadError: create section list failed",
-        "4 LoadError: unexpected end",
-        "7 LoadError: unexpected end",
-        "9 LoadError: unexpected end",
-        "16 LoadError: unexpected end",
-        "63 LoadError: unexpected end",
+        # The firmware checks the file before WAMR's loader (wasm_aot_check.c).
+        "LoadError: malformed AOT file: sections missing",
+        "LoadError: malformed AOT file: sections missing",
+        "4 LoadError: malformed AOT file: file header truncated",
+        "7 LoadError: malformed AOT file: file header truncated",
+        "9 LoadError: malformed AOT file: truncated section",
+        "16 LoadError: malformed AOT file: section extends past the end of the file",
+        "63 LoadError: malformed AOT file: section extends past the end of the file",
     ]
 
 

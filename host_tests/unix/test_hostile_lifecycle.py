@@ -1,6 +1,8 @@
 """Closing and collecting instances from inside host functions, and deep
 guest -> Python -> guest recursion (issue 10, item 2)."""
 
+import pytest
+
 from hostile_support import hostile, mode  # noqa: F401
 
 POOL = """
@@ -48,6 +50,7 @@ print(outer.closed, inner.closed)
                    "3", "True True"]
 
 
+@pytest.mark.exact_pool_balance
 def test_module_close_and_gc_from_inside_a_host_function(mode):
     out = mode.lines(POOL + """
 def module_close(x):

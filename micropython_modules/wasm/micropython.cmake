@@ -260,6 +260,8 @@ set(WASM_MOD_SRC
     wasm_wasi_stream.c
     wasm_wasi_errno.c
     wasm_xip.c
+    wasm_aot_check.c
+    wasm_imports.c
 )
 set(WASM_MOD_PORT_SRC
     port/esp32/wasm_port_esp32.c

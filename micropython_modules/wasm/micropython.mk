@@ -51,7 +51,9 @@ WASM_MOD_SRC := \
 	wasm_wasi_path.c \
 	wasm_wasi_stream.c \
 	wasm_wasi_errno.c \
-	wasm_xip.c
+	wasm_xip.c \
+	wasm_aot_check.c \
+	wasm_imports.c
 
 ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c
@@ -68,6 +70,9 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 # boards put $(WAMR_LIB) into their link libraries themselves (before libc).
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
+# Relink when only WAMR changed (a patch, a flag): the library is not one of
+# the objects the port's link rule lists.
+$(BUILD)/$(PROG): $(WAMR_LIB)
 endif
 # The ports' link rules list only their objects: relink when libwamr.a
 # changed (a WAMR patch), or the firmware keeps the old WAMR.

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "py/runtime.h"
+#include "py/unicode.h"
 #include "py/objexcept.h"
 #include "py/objstr.h"
 #include "modwasm.h"
@@ -59,8 +60,24 @@ MP_DEFINE_CONST_OBJ_TYPE(
     parent, &mp_type_wasm_error
     );
 
+// Messages can quote a malformed file (WAMR names the symbol it could not
+// resolve): bytes that are not UTF-8 become '?', or making the str would
+// raise UnicodeError instead of the intended exception.
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg) {
-    mp_obj_t arg = mp_obj_new_str(msg, strlen(msg));
+    size_t len = strlen(msg);
+    vstr_t vstr;
+    vstr_init(&vstr, len);
+    #if MICROPY_PY_BUILTINS_STR_UNICODE_CHECK
+    if (!utf8_check((const byte *)msg, len)) {
+        for (size_t i = 0; i < len; i++) {
+            vstr_add_byte(&vstr, (msg[i] & 0x80) ? '?' : msg[i]);
+        }
+    } else
+    #endif
+    {
+        vstr_add_strn(&vstr, msg, len);
+    }
+    mp_obj_t arg = mp_obj_new_str_from_vstr(&vstr);
     nlr_raise(mp_obj_new_exception_args(type, 1, &arg));
 }
 

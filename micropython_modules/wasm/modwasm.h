@@ -71,6 +71,7 @@ typedef struct _mp_wasm_module_ref_t {
     uint32_t binary_len;
     uint16_t refs;           // Module object + live instances
     bool is_aot;
+    const uint8_t *aot_imports; // AOT imports section (wasm_imports.c), or NULL
     struct _mp_wasm_host_links_t *host_links; // Python imports linked (wasm_host_imports.c)
 } mp_wasm_module_ref_t;
 
@@ -83,7 +84,7 @@ mp_wasm_module_ref_t *mp_wasm_module_ref_get(mp_obj_t module_in);
 void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref);
 mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in);
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in);
-mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len);
+mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t *imports);
 
 // XIP apps (wasm_xip.c).
 MP_DECLARE_CONST_FUN_OBJ_0(mp_wasm_apps_obj);

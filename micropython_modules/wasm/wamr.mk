@@ -12,6 +12,7 @@
 #   WAMR_BOARD_DEFS   extra WAMR defines of a board (e.g. WASM_ENABLE_WORD_ALIGN_READ)
 #   WAMR_BLOCK_ADDR_CACHE  classic interpreter: block-address cache sets per
 #                     exec env (power of two, 2 entries of 3 pointers each)
+#   WAMR_SANITIZE_CFLAGS  sanitizer flags (the unix ASan build)
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
 WAMR_PLATFORM ?= linux
@@ -134,7 +135,8 @@ WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-s
 	-I$(WAMR_CORE)/shared/platform/include \
 	-I$(WAMR_CORE)/iwasm/libraries/thread-mgr \
 	$(WAMR_PLATFORM_INC) \
-	$(WAMR_EXTRA_CFLAGS)
+	$(WAMR_EXTRA_CFLAGS) \
+	$(WAMR_SANITIZE_CFLAGS)
 
 WAMR_SRC = \
 	$(WAMR_CORE_SRC) \

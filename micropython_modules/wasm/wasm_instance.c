@@ -6,6 +6,7 @@
 #include "py/runtime.h"
 #include "py/gc.h"
 #include "modwasm.h"
+#include "wasm_aot_check.h"
 
 #define EXCEPTION_PREFIX "Exception: "
 #define MAX_CALL_VALUES 16
@@ -21,13 +22,13 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
 static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi) {
-    wasm_module_t module = self->mref->module;
     mp_wasm_host_imports_bind(self, imports);
-    int32_t n = wasm_runtime_get_import_count(module);
+    // Declaration order, memories and tables included, in every mode.
+    int32_t n = mp_wasm_import_count(self->mref);
     *uses_wasi = false;
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
-        wasm_runtime_get_import_type(module, i, &imp);
+        mp_wasm_import_get(self->mref, i, &imp);
         const char *kind = mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type));
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,

@@ -8,6 +8,7 @@
 #include "py/gc.h"
 #include "py/mperrno.h"
 #include "modwasm.h"
+#include "wasm_aot_check.h"
 
 #define LOAD_ERROR_PREFIX "WASM module load failed: "
 #define AOT_ERROR_PREFIX "AOT module load failed: "
@@ -133,6 +134,13 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
         mp_wasm_raise(&mp_type_wasm_load_error, len < 4 ? "file too short to be a wasm module"
             : "not a wasm or AOT module (bad magic number)");
     }
+    // WAMR's AOT loader trusts the file: check it first.
+    const uint8_t *aot_imports = NULL;
+    char refused[128];
+    if (is_aot && !mp_wasm_aot_check(binary, len, false, &aot_imports, refused, sizeof(refused))) {
+        wasm_runtime_free(binary);
+        mp_wasm_raise(&mp_type_wasm_load_error, refused);
+    }
 
     LoadArgs load_args;
     memset(&load_args, 0, sizeof(load_args));
@@ -161,6 +169,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->binary_len = len;
     ref->refs = 1;
     ref->is_aot = is_aot;
+    ref->aot_imports = aot_imports;
     ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
         wasm_runtime_free(binary);
@@ -243,7 +252,8 @@ mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in) {
 }
 
 // A module whose AOT code stays where it is (XIP): `blob` must outlive it.
-mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
+// The file was checked (mp_wasm_aot_check); `imports` is its imports section.
+mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t *imports) {
     mp_wasm_runtime_ensure();
     mp_obj_wasm_module_t *self = module_new();
     LoadArgs load_args;
@@ -272,6 +282,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
     ref->binary_len = (uint32_t)len;
     ref->refs = 1;
     ref->is_aot = true;
+    ref->aot_imports = imports;
     ref->host_links = NULL;
     self->ref = ref;
     return MP_OBJ_FROM_PTR(self);
@@ -290,12 +301,12 @@ static MP_DEFINE_CONST_STATICMETHOD_OBJ(wasm_module_load_obj, MP_ROM_PTR(&wasm_m
 
 // imports() -> [(module, name, kind), ...]
 static mp_obj_t wasm_module_imports(mp_obj_t self_in) {
-    wasm_module_t module = module_open(self_in)->ref->module;
-    int32_t n = wasm_runtime_get_import_count(module);
+    mp_wasm_module_ref_t *ref = module_open(self_in)->ref;
+    int32_t n = mp_wasm_import_count(ref);
     mp_obj_t list = mp_obj_new_list(0, NULL);
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
-        wasm_runtime_get_import_type(module, i, &imp);
+        mp_wasm_import_get(ref, i, &imp);
         mp_obj_t items[3] = {
             mp_obj_new_str(imp.module_name, strlen(imp.module_name)),
             mp_obj_new_str(imp.name, strlen(imp.name)),

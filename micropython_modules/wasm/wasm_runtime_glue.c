@@ -9,6 +9,69 @@
 #include "py/gc.h"
 #include "modwasm.h"
 
+#ifndef MICROPY_WASM_SYSTEM_ALLOC
+#define MICROPY_WASM_SYSTEM_ALLOC (0)
+#endif
+
+#if MICROPY_WASM_SYSTEM_ALLOC
+// Sanitizer builds: every WAMR allocation is its own malloc block, so that
+// AddressSanitizer sees overruns between them (inside one pool it cannot).
+// The pool's size stays the budget, so running out behaves as on a device.
+#include <stdlib.h>
+
+#define ALLOC_HEADER 16 // keeps malloc's 16-byte alignment
+static size_t system_alloc_used;
+
+static void *system_alloc_malloc(unsigned int size) {
+    if (size > MICROPY_WASM_POOL_SIZE - system_alloc_used) {
+        return NULL;
+    }
+    uint8_t *block = malloc(ALLOC_HEADER + (size_t)size);
+    if (block == NULL) {
+        return NULL;
+    }
+    *(size_t *)block = size;
+    system_alloc_used += size;
+    return block + ALLOC_HEADER;
+}
+
+static void system_alloc_free(void *ptr) {
+    if (ptr != NULL) {
+        uint8_t *block = (uint8_t *)ptr - ALLOC_HEADER;
+        system_alloc_used -= *(size_t *)block;
+        free(block);
+    }
+}
+
+static void *system_alloc_realloc(void *ptr, unsigned int size) {
+    if (ptr == NULL) {
+        return system_alloc_malloc(size);
+    }
+    size_t old = *(size_t *)((uint8_t *)ptr - ALLOC_HEADER);
+    void *fresh = system_alloc_malloc(size);
+    if (fresh != NULL) {
+        memcpy(fresh, ptr, old < size ? old : size);
+        system_alloc_free(ptr);
+    }
+    return fresh;
+}
+
+// No pool memory: only its size, the budget above.
+uint8_t *mp_wasm_port_pool(size_t *size) {
+    static uint8_t no_pool;
+    *size = MICROPY_WASM_POOL_SIZE;
+    return &no_pool;
+}
+
+static void runtime_alloc_args(RuntimeInitArgs *init, uint8_t *pool, size_t pool_size) {
+    (void)pool;
+    (void)pool_size;
+    init->mem_alloc_type = Alloc_With_Allocator;
+    init->mem_alloc_option.allocator.malloc_func = (void *)system_alloc_malloc;
+    init->mem_alloc_option.allocator.realloc_func = (void *)system_alloc_realloc;
+    init->mem_alloc_option.allocator.free_func = (void *)system_alloc_free;
+}
+#else
 #if !MICROPY_WASM_PORT_POOL
 // WAMR's allocator (ems) wants 8-byte alignment for its pool.
 static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
@@ -16,6 +79,13 @@ static uint8_t mp_wasm_pool[MICROPY_WASM_POOL_SIZE] __attribute__((aligned(8)));
 uint8_t *mp_wasm_port_pool(size_t *size) {
     *size = sizeof(mp_wasm_pool);
     return mp_wasm_pool;
+}
+#endif
+
+static void runtime_alloc_args(RuntimeInitArgs *init, uint8_t *pool, size_t pool_size) {
+    init->mem_alloc_type = Alloc_With_Pool;
+    init->mem_alloc_option.pool.heap_buf = pool;
+    init->mem_alloc_option.pool.heap_size = (uint32_t)pool_size;
 }
 #endif
 
@@ -34,9 +104,7 @@ void mp_wasm_runtime_ensure(void) {
     }
     RuntimeInitArgs init;
     memset(&init, 0, sizeof(init));
-    init.mem_alloc_type = Alloc_With_Pool;
-    init.mem_alloc_option.pool.heap_buf = pool;
-    init.mem_alloc_option.pool.heap_size = (uint32_t)pool_size;
+    runtime_alloc_args(&init, pool, pool_size);
     init.running_mode = Mode_Interp;
     if (!wasm_runtime_full_init(&init)) {
         mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
@@ -152,7 +220,7 @@ void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) 
     const heap_ops_t pool_ops = { wasm_runtime_malloc, wasm_runtime_free, *total };
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
-        if (wasm_runtime_get_mem_alloc_info(&stats)) {
+        if (!MICROPY_WASM_SYSTEM_ALLOC && wasm_runtime_get_mem_alloc_info(&stats)) {
             *total = stats.total_size;
         }
         *largest_free = heap_largest_free(&pool_ops);

@@ -182,7 +182,7 @@ static int32_t positional_io(wasm_exec_env_t exec_env, uint64_t *args, bool is_w
     }
     wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_FILE);
     if (entry == NULL) {
-        return wasi_fd_get(inst, fd, WASI_FD_FREE) ? WASI_ESPIPE : WASI_EBADF;
+        return not_a_file(inst, fd); // as pread(2): EISDIR, ESPIPE or EBADF
     }
     if (!(entry->access & (is_write ? WASI_ACCESS_WRITE : WASI_ACCESS_READ))) {
         return WASI_EBADF;
@@ -350,8 +350,9 @@ static int32_t wasi_fd_fdstat_get(wasm_exec_env_t exec_env, uint64_t *args) {
         // No seek/tell rights: on a character device, wasi-libc's isatty().
         base = access_rights(entry);
     } else if (entry->kind == WASI_FD_FILE) {
+        // Inheriting rights bound what path_open creates through this fd:
+        // nothing for a file (path_open on it is ENOTDIR).
         base = (WASI_RIGHTS_ALL & ~(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE)) | access_rights(entry);
-        inheriting = WASI_RIGHTS_ALL;
     } else {
         base = inheriting = WASI_RIGHTS_ALL;
     }

@@ -6,6 +6,7 @@
 
 #include "py/runtime.h"
 #include "modwasm.h"
+#include "wasm_aot_check.h"
 
 #define XIP_MAGIC "WAPP"
 #define XIP_FORMAT_VERSION 1
@@ -37,107 +38,6 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *data, size_t len) {
         }
     }
     return ~crc;
-}
-
-// Reads an AOT file the way WAMR's loader does: u32 fields 4-byte aligned
-// from the start of the file, bounds-checked.
-typedef struct _aot_reader_t {
-    const uint8_t *buf;
-    uint32_t end;
-    uint32_t pos;
-    bool ok;
-} aot_reader_t;
-
-static uint32_t aot_u32(aot_reader_t *r) {
-    r->pos = (r->pos + 3) & ~3u;
-    if (!r->ok || r->pos > r->end || r->end - r->pos < 4) {
-        r->ok = false;
-        return 0;
-    }
-    r->pos += 4;
-    return rd32(r->buf + r->pos - 4);
-}
-
-static void aot_skip(aot_reader_t *r, uint32_t n) {
-    if (!r->ok || r->pos > r->end || r->end - r->pos < n) {
-        r->ok = false;
-        return;
-    }
-    r->pos += n;
-}
-
-#define AOT_SECTION_TARGET_INFO (0)
-#define AOT_SECTION_RELOCATION (5)
-#define AOT_BIN_TYPE_64BIT (2)
-
-// Whether group `index` of the symbol table names a code section
-// (".rela.text", ".rel.text.*", ".rela.literal", ...).
-static bool aot_is_text_group(const aot_reader_t *table, uint32_t offsets, uint32_t count,
-    uint32_t strings, uint32_t strings_len, uint32_t index) {
-    if (index >= count) {
-        return false;
-    }
-    uint32_t off = rd32(table->buf + offsets + 4 * index);
-    if (off > strings_len || strings_len - off < 2) {
-        return false;
-    }
-    const uint8_t *p = table->buf + strings + off;
-    uint32_t len = p[0] | (p[1] << 8);
-    if (len > strings_len - off - 2) {
-        return false;
-    }
-    const char *name = (const char *)p + 2;
-    size_t skip = (len >= 5 && strncmp(name, ".rela", 5) == 0) ? 5
-        : (len >= 4 && strncmp(name, ".rel", 4) == 0) ? 4 : 0;
-    name += skip;
-    len -= skip;
-    return (len >= 5 && strncmp(name, ".text", 5) == 0)
-           || (len >= 8 && strncmp(name, ".literal", 8) == 0);
-}
-
-// Relocations the loader would have to patch into the code, which stays in
-// read-only flash (layout: WAMR's load_relocation_section). WAMR refuses them
-// on the boards; on Linux it would write into the read-only mapping.
-// Returns their number, or -1 if the file cannot be parsed.
-static long aot_text_relocations(const uint8_t *aot, uint32_t size) {
-    aot_reader_t r = { aot, size, 8, size >= 8 };
-    bool is_64bit = false;
-    long relocs = 0;
-    while (r.ok && ((r.pos + 3) & ~3u) < size) {
-        uint32_t type = aot_u32(&r);
-        uint32_t section_size = aot_u32(&r);
-        uint32_t start = r.pos;
-        if (!r.ok || section_size > size - start) {
-            return -1;
-        }
-        if (type == AOT_SECTION_TARGET_INFO && section_size >= 2) {
-            is_64bit = (aot[start] & AOT_BIN_TYPE_64BIT) != 0;
-        } else if (type == AOT_SECTION_RELOCATION) {
-            aot_reader_t s = { aot, start + section_size, start, true };
-            uint32_t count = aot_u32(&s);
-            uint32_t offsets = s.pos;
-            aot_skip(&s, count > section_size / 4 ? section_size : 4 * count);
-            uint32_t strings_len = aot_u32(&s);
-            uint32_t strings = s.pos;
-            aot_skip(&s, strings_len);
-            uint32_t groups = aot_u32(&s);
-            for (uint32_t g = 0; s.ok && g < groups; g++) {
-                uint32_t name = aot_u32(&s);
-                uint32_t n = aot_u32(&s);
-                if (s.ok && aot_is_text_group(&s, offsets, count, strings, strings_len, name)) {
-                    relocs += n;
-                }
-                // offset and addend (u32 each, u64 on 64-bit targets), type, symbol
-                uint32_t reloc_size = is_64bit ? 24 : 16;
-                aot_skip(&s, n > section_size / reloc_size ? section_size : n * reloc_size);
-            }
-            if (!s.ok) {
-                return -1;
-            }
-        }
-        r.pos = start + section_size;
-    }
-    return r.ok ? relocs : -1;
 }
 
 // The mapped image with a valid header and index, or raise LoadError.
@@ -251,16 +151,13 @@ static mp_obj_t wasm_module_xip(mp_obj_t name_in) {
         if (!wasm_runtime_is_xip_file(blob, e.size)) {
             mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: not an XIP AOT file", name);
         }
-        long relocs = aot_text_relocations(blob, e.size);
-        if (relocs < 0) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: malformed AOT file", name);
+        // WAMR's loader trusts the file, and would patch code in flash.
+        const uint8_t *imports;
+        char refused[128];
+        if (!mp_wasm_aot_check(blob, e.size, true, &imports, refused, sizeof(refused))) {
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: %s", name, refused);
         }
-        if (relocs > 0) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error,
-                "%s: %u text relocations, which code in flash cannot take (compile it with --xip)",
-                name, (unsigned)relocs);
-        }
-        return mp_wasm_module_from_xip(code_image + e.offset, e.size);
+        return mp_wasm_module_from_xip(code_image + e.offset, e.size, imports);
     }
     mp_wasm_raise_fmt(&mp_type_wasm_load_error, "no app named '%s' in the wasmapps partition", name);
 }

@@ -33,7 +33,12 @@
 
 #define AOT_SECTION_TARGET_INFO 0
 #define AOT_SECTION_RELOCATION 5
+#define AOT_SECTION_CUSTOM 100
+#define AOT_CUSTOM_RAW 0
 #define AOT_BIN_TYPE_64BIT 2
+#define AOT_CUSTOM_NATIVE_SYMBOL 1
+// Read by the firmware (micropython_modules/wasm/wasm_aot_check.h).
+#define FIRMWARE_SECTION "micropython.aot"
 
 typedef struct {
     const char *input;
@@ -405,6 +410,118 @@ static long scan_relocations(const uint8_t *buf, uint32_t size, FILE *out, bool 
     return r.ok ? text_relocs : -1;
 }
 
+// ---- The firmware's section ---------------------------------------------------
+//
+// WAMR's AOT format keeps no names for imported tables and turns an imported
+// memory into a private one, so a runtime cannot list or link them; and a
+// file can lose its native symbol section, which code compiled for XIP
+// indexes without checks. The firmware reads both from a custom section
+// (type 100, raw, named FIRMWARE_SECTION) that WAMR's loader skips:
+//   u32 number of native symbols (0 if the file has no such section),
+//   u32 import count, then per import (4-byte aligned): u32 kind
+//   (wasm_export.h's wasm_import_export_kind_t), module name, field name;
+//   names as the AOT format writes them: u16 length counting a NUL, the
+//   bytes, the NUL, each length 2-byte aligned. Offsets align from the
+//   start of the file.
+
+typedef struct {
+    uint8_t *data;
+    uint32_t size, cap;
+    bool ok;
+} Buffer;
+
+static void put(Buffer *b, const void *data, uint32_t n) {
+    if (!b->ok) {
+        return;
+    }
+    if (b->size + n > b->cap) {
+        uint32_t cap = (b->size + n) * 2;
+        uint8_t *grown = realloc(b->data, cap);
+        if (!grown) {
+            b->ok = false;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->size, data, n);
+    b->size += n;
+}
+
+static void put_align(Buffer *b, uint32_t align) {
+    static const uint8_t zeros[4] = { 0 };
+    put(b, zeros, (align - b->size % align) % align);
+}
+
+static void put_u32(Buffer *b, uint32_t v) {
+    uint8_t le[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+    put_align(b, 4);
+    put(b, le, 4);
+}
+
+static void put_string(Buffer *b, const char *s) {
+    size_t n = strlen(s) + 1;
+    if (n > 0xffff) {
+        b->ok = false;
+        return;
+    }
+    uint8_t le[2] = { (uint8_t)n, (uint8_t)(n >> 8) };
+    put_align(b, 2);
+    put(b, le, 2);
+    put(b, s, (uint32_t)n);
+}
+
+// The count of the file's native symbol section, or 0.
+static uint32_t native_symbol_count(const uint8_t *aot, uint32_t size) {
+    Reader r = { aot, size, 8, size >= 8 };
+    while (r.ok && ((r.pos + 3) & ~3u) < size) {
+        uint32_t type = rd_u32(&r);
+        uint32_t section_size = rd_u32(&r);
+        uint32_t start = r.pos;
+        if (r.ok && type == AOT_SECTION_CUSTOM && section_size >= 8
+            && rd_u32(&r) == AOT_CUSTOM_NATIVE_SYMBOL) {
+            return rd_u32(&r);
+        }
+        r.pos = start + section_size;
+    }
+    return 0;
+}
+
+// The AOT file with the firmware's section appended; NULL if out of memory
+// or a name is too long.
+static uint8_t *append_firmware_section(const uint8_t *aot, uint32_t aot_size, wasm_module_t module,
+    uint32_t *out_size) {
+    Buffer b = { NULL, 0, 0, true };
+    put(&b, aot, aot_size);
+    put_align(&b, 4);
+    put_u32(&b, AOT_SECTION_CUSTOM);
+    uint32_t size_at = b.size;
+    put_u32(&b, 0);
+    uint32_t body = b.size;
+    put_u32(&b, AOT_CUSTOM_RAW);
+    put_string(&b, FIRMWARE_SECTION);
+    put_u32(&b, native_symbol_count(aot, aot_size));
+    int32_t count = wasm_runtime_get_import_count(module);
+    put_u32(&b, (uint32_t)count);
+    for (int32_t i = 0; i < count; i++) {
+        wasm_import_t imp;
+        wasm_runtime_get_import_type(module, i, &imp);
+        put_u32(&b, (uint32_t)imp.kind);
+        put_string(&b, imp.module_name);
+        put_string(&b, imp.name);
+    }
+    put_align(&b, 4);
+    if (!b.ok) {
+        free(b.data);
+        return NULL;
+    }
+    uint32_t body_size = b.size - body;
+    memcpy(b.data + size_at, (uint8_t[4]){ (uint8_t)body_size, (uint8_t)(body_size >> 8),
+        (uint8_t)(body_size >> 16), (uint8_t)(body_size >> 24) }, 4);
+    *out_size = b.size;
+    return b.data;
+}
+
 // ---- Target checks ---------------------------------------------------------
 
 // A triple good enough to look up the backend (WAMR builds the real one).
@@ -608,10 +725,18 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    if (!write_file(output, aot, aot_size)) {
+    uint32_t file_size = 0;
+    uint8_t *file = append_firmware_section(aot, aot_size, module, &file_size);
+    if (!file) {
+        error("%s: cannot record the module's imports (out of memory, or a name longer "
+              "than 65534 bytes)", o.input);
         return 1;
     }
-    printf("aotc: wrote %s (%u bytes, target %s%s, %ld text relocations)\n", output, aot_size,
+    if (!write_file(output, file, file_size)) {
+        return 1;
+    }
+    free(file);
+    printf("aotc: wrote %s (%u bytes, target %s%s, %ld text relocations)\n", output, file_size,
         o.target, o.xip ? ", XIP" : "", text_relocs);
 
     wasm_runtime_free(aot); // aot_emit_aot_file_buf allocates with wasm_runtime_malloc

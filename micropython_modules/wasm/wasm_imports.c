@@ -1,0 +1,73 @@
+// A module's imports in declaration order, the same view in every mode.
+//
+// WAMR's AOT format turns imported tables and memories into private ones
+// (WAMR then lists only function and global imports). `scripts aot` records
+// the module's imports in a custom section (checked by wasm_aot_check.c), so
+// AOT modules list and link their imports exactly as the interpreters do.
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "modwasm.h"
+#include "wasm_aot_check.h"
+
+static uint32_t le32(const uint8_t *p) {
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+// A string of the section (u16 length with the NUL, 2-byte aligned from the
+// section's start); returns the position after it.
+static const uint8_t *section_string(const uint8_t *section, const uint8_t *p, const char **str) {
+    p = section + ((p - section + 1) & ~1);
+    uint32_t n = p[0] | (p[1] << 8);
+    *str = n == 0 ? "" : (const char *)p + 2;
+    return p + 2 + n;
+}
+
+// Entry `index` of a checked imports section (u32 count, then u32 kind and
+// two strings per entry, each entry 4-byte aligned): its kind and names.
+static uint32_t imports_entry(const uint8_t *section, uint32_t index, const char **module,
+    const char **name) {
+    const uint8_t *p = section + 4;
+    uint32_t kind = 0;
+    for (uint32_t i = 0; i <= index; i++) {
+        p = section + ((p - section + 3) & ~3);
+        kind = le32(p);
+        p = section_string(section, p + 4, module);
+        p = section_string(section, p, name);
+    }
+    return kind;
+}
+
+int32_t mp_wasm_import_count(const mp_wasm_module_ref_t *ref) {
+    if (ref->aot_imports != NULL) {
+        return (int32_t)le32(ref->aot_imports);
+    }
+    return wasm_runtime_get_import_count(ref->module);
+}
+
+void mp_wasm_import_get(const mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp) {
+    if (ref->aot_imports == NULL) {
+        wasm_runtime_get_import_type(ref->module, index, imp);
+        return;
+    }
+    // WAMR's AOT import list holds the functions, then the globals; tables
+    // and memories were compiled into defined ones and have no entry. An
+    // entry's WAMR index is its rank among its kind (plus, for a global,
+    // the number of function imports).
+    const char *module, *name, *m, *n;
+    uint32_t kind = imports_entry(ref->aot_imports, (uint32_t)index, &module, &name);
+    uint32_t rank = 0;
+    for (int32_t i = 0; i < mp_wasm_import_count(ref); i++) {
+        uint32_t k = imports_entry(ref->aot_imports, (uint32_t)i, &m, &n);
+        rank += (i < index && k == kind) || (kind == WASM_IMPORT_EXPORT_KIND_GLOBAL
+                                              && k == WASM_IMPORT_EXPORT_KIND_FUNC);
+    }
+    memset(imp, 0, sizeof(*imp));
+    if (kind == WASM_IMPORT_EXPORT_KIND_FUNC || kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
+        wasm_runtime_get_import_type(ref->module, (int32_t)rank, imp);
+    }
+    imp->module_name = module;
+    imp->name = name;
+    imp->kind = (wasm_import_export_kind_t)kind;
+}
