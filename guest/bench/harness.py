@@ -1,0 +1,185 @@
+# The benchmark harness that runs inside MicroPython (unix firmware or an
+# emulated board), driven by scripts/bench.py, which puts a line
+#   CONFIG = {...}
+# in front of this file. It prints one Python literal per measurement:
+#   ('kernel', mode, name, checksum, [ticks, ...])
+#   ('call', what, n, [ticks, ...])
+#   ('load', mode, module_bytes, pool_module, pool_instance, [ticks, ...])
+#   ('error', mode, message)
+# Ticks are nanoseconds on unix and board.ticks_cpu() on the boards (the
+# host converts those to instructions).
+import gc
+import sys
+
+import wasm
+
+try:
+    import board
+
+    _clock = board.ticks_cpu
+except ImportError:
+    import time
+
+    _clock = time.time_ns
+
+_dir = CONFIG["dir"]  # noqa: F821 (set by the driver)
+if _dir not in sys.path:
+    sys.path.insert(0, _dir)
+
+
+def _path(name):
+    return _dir + "/" + name if _dir else name
+
+
+def _read(name):
+    with open(_path(name), "rb") as f:
+        return f.read()
+
+
+def _wasm_exports(mode, stem):
+    if mode == "xip":
+        module = wasm.Module.xip(stem)
+    elif mode == "aot":
+        module = wasm.Module(_read(stem + ".aot"))
+    else:
+        module = wasm.Module(_read(stem + ".wasm"))
+    return module
+
+
+def _kernels(mode):
+    """The kernel functions of `mode` by name, and what to close afterwards."""
+    if mode in ("wasm", "aot", "xip"):
+        inst = wasm.Instance(_wasm_exports(mode, "bench"), heap=0)
+        return (lambda name: getattr(inst.exports, name)), inst
+    module = __import__({"native": "benchnat", "bytecode": "kernels",
+                         "emit_native": "kernels_native", "viper": "kernels_viper"}[mode])
+    return (lambda name: getattr(module, name)), None
+
+
+def run_kernels(mode, sizes, reps):
+    get, closer = _kernels(mode)
+    try:
+        for name, n in sizes:
+            f = get(name)
+            checksum = f(n) & 0xFFFFFFFF
+            ticks = []
+            for _ in range(reps):
+                gc.collect()
+                t0 = _clock()
+                f(n)
+                t1 = _clock()
+                ticks.append(t1 - t0)
+            print(repr(("kernel", mode, name, checksum, ticks)))
+    finally:
+        if closer is not None:
+            closer.close()
+
+
+def _loop_empty(n):
+    for _ in range(n):
+        pass
+
+
+def _loop0(n, f):
+    for _ in range(n):
+        f()
+
+
+def _loop1(n, f, a):
+    for _ in range(n):
+        f(a)
+
+
+def _loop2(n, f, a, b):
+    for _ in range(n):
+        f(a, b)
+
+
+def _nothing():
+    pass
+
+
+def _py_add(a, b):
+    return a + b
+
+
+def _timed(reps, f, *args):
+    ticks = []
+    for _ in range(reps):
+        gc.collect()
+        t0 = _clock()
+        f(*args)
+        ticks.append(_clock() - t0)
+    return ticks
+
+
+def run_calls(mode, n, reps):
+    """Per-crossing costs. Python-side loops are reported whole (the host
+    subtracts the empty loop); guest-side loops as n calls minus none."""
+    imports = {"env": {"py_nop": _nothing, "py_add": _py_add}}
+    inst = wasm.Instance(_wasm_exports(mode, "bench_calls"), imports, heap=0)
+    try:
+        ex = inst.exports
+        loops = [("export_nop", _loop0, (ex.nop,)), ("export_add", _loop2, (ex.add, 1, 2))]
+        if mode == "wasm":
+            loops[:0] = [("empty", _loop_empty, ()), ("builtin", _loop1, (abs, 1)),
+                         ("python", _loop0, (_nothing,))]
+        for what, loop, args in loops:
+            print(repr(("call", mode, what, n, _timed(reps, loop, n, *args))))
+        for what, f in (("import_py", ex.call_py), ("import_py_add", ex.call_py_add),
+                        ("import_native", ex.call_native)):
+            f(1)
+            none = _timed(reps, f, 0)
+            full = _timed(reps, f, n)
+            print(repr(("call", mode, what, n, [b - a for a, b in zip(none, full)])))
+    finally:
+        inst.close()
+
+
+def run_load(mode, reps):
+    """Load + instantiate of bench_big, and the pool it takes."""
+    stem = "bench_big"
+    data = None if mode == "xip" else _read(stem + (".aot" if mode == "aot" else ".wasm"))
+    size = len(data) if data is not None else 0
+    ticks = []
+    used_module = used_instance = 0
+    for _ in range(reps):
+        gc.collect()
+        free0 = wasm.pool_info()[1]
+        t0 = _clock()
+        module = wasm.Module.xip(stem) if data is None else wasm.Module(data)
+        t1 = _clock()
+        inst = wasm.Instance(module, heap=0)
+        t2 = _clock()
+        free2 = wasm.pool_info()[1]
+        inst.close()
+        free1 = wasm.pool_info()[1]
+        module.close()
+        ticks.append(t2 - t0)
+        used_module = free0 - free1
+        used_instance = free1 - free2
+        del t1
+    print(repr(("load", mode, size, used_module, used_instance, ticks)))
+
+
+def main():
+    cfg = CONFIG  # noqa: F821
+    for mode in cfg.get("kernels", ()):
+        try:
+            run_kernels(mode, cfg["sizes"], cfg["reps"])
+        except Exception as e:  # reported, and the other modes still run
+            print(repr(("error", mode, "%s: %s" % (type(e).__name__, e))))
+    for mode in cfg.get("calls", ()):
+        try:
+            run_calls(mode, cfg["call_n"], cfg["reps"])
+        except Exception as e:
+            print(repr(("error", mode, "%s: %s" % (type(e).__name__, e))))
+    for mode in cfg.get("load", ()):
+        try:
+            run_load(mode, cfg["load_reps"])
+        except Exception as e:
+            print(repr(("error", mode, "%s: %s" % (type(e).__name__, e))))
+    print(repr(("done",)))
+
+
+main()
