@@ -70,9 +70,10 @@ display-bench: unix emulated-lcd
 bench: unix unix-classic guests
 	$(VENV_PY) -m scripts bench
 
-# The WASI tests again on a gcov build (build/unix-coverage), with the branch
+# The WASI tests (and the hostile-guest tests, which reach the WASI layer's
+# defences) again on a gcov build (build/unix-coverage), with the branch
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
-WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
 
 # host_tests/ (with the HIL suite on QEMU_WAMR and QEMU_WAMR_LCD), the HIL
 # suite again on the RISC-V board, the WASI coverage floor.
