@@ -68,13 +68,11 @@ class Samples:
     loads: dict = field(default_factory=dict)     # mode -> record
     errors: list = field(default_factory=list)
 
-    def add(self, records, interp, empty_scale=1.0):
-        """Records of one session whose 'wasm' mode is interpreter `interp`."""
+    def add(self, records, interp):
+        """Records of one session whose 'wasm' mode is interpreter `interp`.
+        Call costs are per loop iteration, the loop included, for the
+        yardstick (a Python loop calling a C builtin) as for the crossings."""
         rename = lambda mode: interp if mode == "wasm" else mode  # noqa: E731
-        empty = {}
-        for rec in records:
-            if rec[0] == "call" and rec[2] == "empty":
-                empty[rec[1]] = rec[4]
         for rec in records:
             kind = rec[0]
             if kind == "kernel":
@@ -84,21 +82,14 @@ class Samples:
                 self.checksums.setdefault(key, set()).add(checksum)
             elif kind == "call":
                 _, mode, what, n, ticks = rec
-                if what == "empty":
-                    continue
-                if what.startswith("import_"):
-                    per_call = [t / n for t in ticks]
-                else:
-                    base = empty.get("wasm") or [0] * len(ticks)
-                    per_call = [(t - e) / n for t, e in zip(ticks, base)]
-                mode_name = interp if what in ("builtin", "python") else rename(mode)
-                key = ("python" if what in ("builtin", "python") else mode_name, what)
-                self.calls.setdefault(key, []).extend(per_call)
+                python_side = what in ("empty", "builtin", "python")
+                key = ("python" if python_side else rename(mode), what)
+                self.calls.setdefault(key, []).extend(t / n for t in ticks)
             elif kind == "load":
-                _, mode, size, pool_module, pool_instance, ticks = rec
+                _, mode, size, pool_module, pool_instance, ticks, why_not = rec
                 entry = self.loads.setdefault(rename(mode), {
                     "module_bytes": size, "pool_module": pool_module,
-                    "pool_instance": pool_instance, "ticks": []})
+                    "pool_instance": pool_instance, "ticks": [], "does_not_fit": why_not})
                 entry["ticks"].extend(ticks)
             elif kind == "error":
                 self.errors.append(f"{rename(rec[1])}: {rec[2]}")
@@ -129,7 +120,7 @@ def summarise(samples, unit_scale, unit):
             ratios[mode] = geomean(per_kernel)
     calls = {f"{mode}/{what}": statistics.median(v) * unit_scale for (mode, what), v in samples.calls.items()}
     loads = {mode: {**{k: v for k, v in entry.items() if k != "ticks"},
-                    "median": statistics.median(entry["ticks"]) * unit_scale}
+                    "median": statistics.median(entry["ticks"]) * unit_scale if entry["ticks"] else None}
              for mode, entry in samples.loads.items()}
     return {"unit": unit, "kernels": kernels, "geomean_vs_native": ratios, "calls": calls,
             "load": loads, "errors": samples.errors}

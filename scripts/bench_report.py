@@ -59,11 +59,14 @@ def calls_table(summary, valgrind=None):
     calls = summary["calls"]
     builtin = calls.get("python/builtin")
     modes = [m for m in ("fast", "classic", "aot", "xip") if any(k.startswith(m + "/") for k in calls)]
-    head = f"| crossing ({unit} per call) | " + " | ".join(label(m) for m in modes)
+    head = f"| crossing ({unit} per loop iteration, loop included) | " + " | ".join(label(m) for m in modes)
     lines = [head + (" | valgrind instructions (fast) |" if valgrind else " |"),
              "|---|" + "---|" * (len(modes) + (1 if valgrind else 0))]
     if builtin is not None:
         vg = valgrind or {}
+        lines.append(f"| empty Python loop `for _ in range(n): pass` | "
+                     + " | ".join(_fmt(calls.get('python/empty', float('nan')) * scale, unit) for _ in modes)
+                     + (f" | {_fmt(vg.get('empty', float('nan')), 'instructions')} |" if valgrind else " |"))
         lines.append(f"| Python call to a C builtin `abs(1)` (the yardstick) | "
                      + " | ".join(_fmt(builtin * scale, unit) for _ in modes)
                      + (f" | {_fmt(vg.get('builtin', float('nan')), 'instructions')} |" if valgrind else " |"))
@@ -94,6 +97,9 @@ def load_table(summary):
              "|---|---|---|---|---|---|"]
     for mode, e in summary["load"].items():
         size = e["module_bytes"]
+        if e.get("does_not_fit"):
+            lines.append(f"| {label(mode)} | {size:,} B | does not fit in the pool: {e['does_not_fit']} | | | |")
+            continue
         ratio = f"{e['pool_module'] / size:.2f}x" if size else "-"
         lines.append(f"| {label(mode)} | {size:,} B | {_fmt(e['median'] * scale, unit)} | "
                      f"{e['pool_module']:,} B | {e['pool_instance']:,} B | {ratio} |")

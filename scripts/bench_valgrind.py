@@ -48,8 +48,6 @@ SNIPPETS = {
     "import_py_add": "ex.call_py_add({n})",
     "import_native": "ex.call_native({n})",
 }
-# Loops in Python: the empty loop's cost per iteration is subtracted.
-PYTHON_LOOPS = ("builtin", "python", "export_nop", "export_add")
 IREFS_RE = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
@@ -80,15 +78,10 @@ def measure(unix_dir, ns, firmware=None):
     firmware = Path(firmware or build.unix_build_dir("fast") / "micropython")
     n1, n2 = ns
     step(f"valgrind: instructions per crossing ({firmware})")
-    raw = {what: count(firmware, unix_dir, what, n1, n2) for what in SNIPPETS}
-    aot = {what: count(firmware, unix_dir, what, n1, n2, ext="aot")
+    # Per loop iteration, the loop included (as the wall-clock figures).
+    per_call = {what: round(count(firmware, unix_dir, what, n1, n2), 1) for what in SNIPPETS}
+    aot = {what: round(count(firmware, unix_dir, what, n1, n2, ext="aot"), 1)
            for what in ("export_nop", "import_py", "import_native")}
-
-    def net(what, value):
-        return round(value - raw["empty"] if what in PYTHON_LOOPS else value, 1)
-
-    per_call = {what: net(what, v) for what, v in raw.items() if what != "empty"}
-    aot = {what: net(what, v) for what, v in aot.items()}
     info(", ".join(f"{k} {v}" for k, v in per_call.items()))
     return {"instructions_per_call": per_call, "aot_instructions_per_call": aot,
             "loops": list(ns), "tool": "valgrind --tool=cachegrind --cache-sim=no"}

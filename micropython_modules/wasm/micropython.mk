@@ -67,9 +67,10 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 # boards put $(WAMR_LIB) into their link libraries themselves (before libc).
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
-# Ctrl-C reaches running guests through the port's own SIGINT handler
-# (port/unix/wasm_port_unix.c), with no per-call signal set-up.
-LDFLAGS_USERMOD += -Wl,--wrap=mp_sched_keyboard_interrupt
+# Ctrl-C reaches running guests through a SIGINT handler put in front of
+# the port's when the port installs its own (port/unix/wasm_port_unix.c),
+# with no per-call signal set-up.
+LDFLAGS_USERMOD += -Wl,--wrap=mp_hal_set_interrupt_char
 endif
 # The ports' link rules list only their objects: relink when libwamr.a
 # changed (a WAMR patch), or the firmware keeps the old WAMR.

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -47,15 +48,36 @@ void mp_wasm_port_sleep_ns(uint64_t ns) {
     nanosleep(&ts, NULL);
 }
 
-// Ctrl-C: the unix port's SIGINT handler calls mp_sched_keyboard_interrupt(),
-// linked with --wrap (micropython.mk) to come here first and stop the
-// running guest too. So a guest call costs no system call (before, each
+// Ctrl-C. The unix port raises KeyboardInterrupt from its SIGINT handler
+// (MICROPY_ASYNC_KBD_INTR), which must never unwind through WAMR's frames.
+// mp_hal_set_interrupt_char() installs that handler before each script or
+// REPL line; it is linked with --wrap (micropython.mk) so that the handler
+// below goes in front of it then: while a guest runs, it stops the guest and
+// schedules the KeyboardInterrupt instead; otherwise it hands the signal to
+// the port's handler. So a guest call costs no system call (before, each
 // outermost call swapped the SIGINT handler twice, ~300 ns).
-void __real_mp_sched_keyboard_interrupt(void);
+static struct sigaction port_sigint;
 
-void __wrap_mp_sched_keyboard_interrupt(void) {
-    mp_wasm_request_interrupt();
-    __real_mp_sched_keyboard_interrupt();
+static void guest_aware_sigint(int signum) {
+    if (mp_wasm_request_interrupt()) {
+        mp_sched_keyboard_interrupt();
+        return;
+    }
+    port_sigint.sa_handler(signum);
+}
+
+void __real_mp_hal_set_interrupt_char(char c);
+
+void __wrap_mp_hal_set_interrupt_char(char c) {
+    __real_mp_hal_set_interrupt_char(c);
+    struct sigaction sa;
+    if (sigaction(SIGINT, NULL, &sa) != 0 || (sa.sa_flags & SA_SIGINFO)
+        || sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || sa.sa_handler == guest_aware_sigint) {
+        return; // Ctrl-C not caught (or already routed here)
+    }
+    port_sigint = sa;
+    sa.sa_handler = guest_aware_sigint;
+    sigaction(SIGINT, &sa, NULL);
 }
 
 void mp_wasm_port_guest_enter(void) {
