@@ -111,11 +111,14 @@ def allocated(f, v):
     gc.enable()
     return after - before
 q = wasm.Instance(m, {'env': {'h32': lambda x: ret[0], 'h64': lambda x: ret[0]}}).exports
+# -(2**61) * 2 is the smallest small int; -2**62 would be a long int
+# (2**62 is one), which takes the checked path.
 print(allocated(id32, -5), allocated(id32, 2**32 - 1), allocated(id64, 2**62 - 1),
-      allocated(q.host32, 7), allocated(q.host64, -2**62))
-print(allocated(id64, 2**62) > 0)
+      allocated(id64, -(2**61) * 2), allocated(q.host32, 7), allocated(q.host64, 1))
+ret[0] = -(2**61) * 2
+print(allocated(q.host64, 2**62 - 1), allocated(id64, 2**62) > 0, allocated(id64, -2**62) > 0)
 """)
-    assert out == ["0 0 0 0 0", "True"]
+    assert out == ["0 0 0 0 0 0", "0 True True"]
 
 
 def test_import_callables_stay_bound_after_names_are_rebound(mode):
