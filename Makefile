@@ -16,7 +16,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean display-bench
+.PHONY: bench setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -74,6 +74,13 @@ emulated-lcd:
 # emulated LCD board (QEMU -icount), as JSON.
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
+
+# The benchmark suite (README "Performance"): the kernels in every mode on
+# unix (wall clock) and on the emulated Cortex-M and RISC-V boards
+# (instructions), call overheads, load times, pool and flash use, with the
+# targets; writes build/bench/results.json, results.md and chart.png.
+bench: unix unix-classic guests
+	$(VENV_PY) -m scripts bench
 
 # The WASI tests (and the hostile-guest tests, which reach the WASI layer's
 # defences) again on a gcov build (build/unix-coverage), with the branch

@@ -92,15 +92,15 @@ SANITIZE_DEFINES = "-DMICROPY_NLR_SETJMP=1 -Wno-clobbered -DMICROPY_WASM_SYSTEM_
 UNIX_POOL_KB = 16384
 
 
-def _seed_objects(seed, obj_dir, rebuild=("wasm",)):
+def _seed_objects(seed, obj_dir, rebuild=("wasm",), product="micropython"):
     """Start a new variant's object directory from a finished build: only
     the objects of the `rebuild` modules then compile again (with the new
     flags), and what the variant adds."""
-    if (obj_dir / "micropython").exists() or not (seed / "micropython").exists():
+    if (obj_dir / product).exists() or not (seed / product).exists():
         return
     info(f"seeding {obj_dir} from {seed}")
     shutil.copytree(seed, obj_dir, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", "micropython"))
+                    ignore=shutil.ignore_patterns(".config-stamp", "*.gcda", "*.gcno", product))
     for module in rebuild:
         for obj in (obj_dir / module).rglob("*.o"):
             obj.unlink()
@@ -205,15 +205,16 @@ def emulated_build_dir(board=None):
     return emulated_boards.get(board).build_dir
 
 
-def build_emulated(interp="classic", board=None):
+def build_emulated(interp="classic", board=None, out_dir=None):
     """Build an emulated board (boards/<name>, see emulated_boards.py) into
-    build/<its build dir>/firmware.elf."""
+    build/<its build dir>/firmware.elf, or into `out_dir` (a variant, e.g.
+    the benchmark suite's other interpreter)."""
     board = emulated_boards.get(board)
     port = paths.MICROPYTHON / "ports" / "qemu"
     _require(port, "MicroPython source")
     _require(paths.WAMR / "core", "WAMR source")
     board_dir = board.dir
-    out_dir = board.build_dir
+    out_dir = Path(out_dir or board.build_dir)
     obj_dir = out_dir / "obj"
     step(f"emulated board {board.name} (WAMR {interp} interpreter) -> {out_dir}")
     # The frozen manifest needs mpy-cross; built on its own first, or the
@@ -239,6 +240,10 @@ def build_emulated(interp="classic", board=None):
               *sorted(board_dir.glob("*.mk")), *sorted(paths.ROOT.glob("boards/QEMU_WAMR/*.mk")),
               *sorted(paths.ROOT.glob("boards/qemu_common/*.mk"))]
     _config_stamp(obj_dir, args, inputs)
+    if out_dir != board.build_dir:
+        # A variant differs in the wasm module and WAMR only (another
+        # interpreter): start from the board's own build.
+        _seed_objects(board.build_dir / "obj", obj_dir, rebuild=("wasm", "wamr"), product="firmware.elf")
     with contextlib.ExitStack() as stack:
         if board.panel:
             # Outside obj/: a configuration change of the firmware does not

@@ -58,6 +58,13 @@ def _cmd_display_bench(args):
     display_bench.main(targets, args.frames)
 
 
+def _cmd_bench(args):
+    from . import bench
+    boards = () if args.target == "unix" else tuple(args.board or bench.BOARDS)
+    bench.main(boards=boards, profile_name=args.profile, output=args.output,
+               valgrind=not args.no_valgrind, display=args.display)
+
+
 def _cmd_coverage(args):
     from . import coverage
     return coverage.main(args.tests or ["host_tests/unix"], keyword=args.k, check=args.check)
@@ -245,6 +252,20 @@ def make_parser():
     p.add_argument("--target", choices=["unix", "emulated", "all"], default="all")
     p.add_argument("--frames", type=int, default=10, help="frames per render scene (default 10)")
     p.set_defaults(func=_cmd_display_bench)
+
+    p = sub.add_parser("bench", help="the benchmark suite: kernels in every mode, call overheads, "
+                                     "load times, pool and flash use (build/bench/)")
+    p.add_argument("--target", choices=["unix", "all"], default="all",
+                   help="unix only, or unix and the emulated boards (default)")
+    p.add_argument("--board", action="append", choices=["QEMU_WAMR", "QEMU_WAMR_RV32"],
+                   help="only this emulated board (repeatable)")
+    p.add_argument("--profile", choices=["full", "tiny"], default="full",
+                   help="full: the timed run; tiny: every mode once at tiny sizes (what make test runs)")
+    p.add_argument("--output", help="directory for results.json/.md and chart.png (default build/bench)")
+    p.add_argument("--no-valgrind", action="store_true", help="skip the valgrind instruction counts")
+    p.add_argument("--display", action="store_true",
+                   help="also run the LVGL render benchmark (display-bench) and report it")
+    p.set_defaults(func=_cmd_bench)
 
     p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
                                         "print the wasm module's line and branch coverage")

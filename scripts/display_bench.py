@@ -82,7 +82,7 @@ def run_emulated(frames, board=EMULATED_BOARD):
     }
 
 
-def main(targets, frames):
+def main(targets, frames, echo=True):
     if not 1 <= frames <= 1000:
         raise ToolError(f"--frames must be 1..1000, not {frames}")
     result = {}
@@ -90,5 +90,6 @@ def main(targets, frames):
         result["unix"] = run_unix(frames)
     if "emulated" in targets:
         result["emulated"] = run_emulated(frames)
-    print(json.dumps(result, indent=2))
+    if echo:
+        print(json.dumps(result, indent=2))
     return result

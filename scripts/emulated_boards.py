@@ -30,6 +30,10 @@ class EmulatedBoard:
     # A host-side LCD panel (semihosting file, see scripts/panel.py):
     # (width, height) of the panel, or None.
     panel: Optional[Tuple[int, int]] = None
+    # Instructions per board.ticks_cpu() tick under `-icount shift=0` (one
+    # instruction per virtual nanosecond): the Cortex-M boards count their
+    # 25 MHz SysTick, the RISC-V board its mcycle (QEMU counts instructions).
+    cpu_tick_instructions: int = 40
 
     @property
     def dir(self):
@@ -73,6 +77,7 @@ BOARDS = {board.name: board for board in (
         ("-machine", "virt", "-bios", "none", "-m", "16M", "-cpu", _riscv_cpu(RV32_ISA)),
         description=f"RISC-V {RV32_ISA}, the ESP32-C3's CPU (QEMU virt)",
         aot_target="riscv32",
+        cpu_tick_instructions=1,
         # The data view, then the instruction view (boards/QEMU_WAMR_RV32/qemu_wamr_rv32.ld),
         # which PMP makes execute-only: code runs there, loads trap
         # (boards/QEMU_WAMR_RV32/board_xip.c).

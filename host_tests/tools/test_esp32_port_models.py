@@ -6,6 +6,8 @@ models of the ESP-IDF 5.2 APIs they call (no ESP-IDF or hardware here):
   single linear region of the ESP32-S3 and -C3;
 - wasm_pool_esp32.c: where each placement puts the WAMR pool (the section
   of the static array, or the heap block reserved at boot).
+- wasm_port_esp32.c's Ctrl-C polling against a model of esp_timer
+  (models/esp_timer_model.c).
 """
 
 import re
@@ -172,3 +174,16 @@ def test_boot_pool_is_reserved_from_internal_ram_by_the_board_startup(tmp_path):
     assert found == {"before": "0", "null_before": "1", "after": str(board.pool_size), "null_after": "0",
                      "startup_calls": "1", "align": "8", "size": str(board.pool_size),
                      "internal": "1", "byte": "1", "aligned": "1"}
+
+
+@needs_unix_headers
+def test_ctrl_c_timer_is_armed_once_per_busy_spell(tmp_path):
+    """wasm_port_esp32.c's Ctrl-C polling on a model of esp_timer: guest
+    calls only set flags (one timer start for 1000 calls), the one-shot timer
+    re-arms itself while a guest runs and stops at the 10th idle poll, a pending
+    KeyboardInterrupt stops a running guest and nothing else."""
+    out = build_and_run(tmp_path, [WASM_MOD / "port" / "esp32" / "wasm_port_esp32.c",
+                                   MODELS / "esp_timer_model.c"])
+    # starts, armed, stop requests, starts of an armed timer
+    assert out == {"calls": "1,1,0,0", "running": "51,1,0,0", "ctrl_c": "52,1,1,0",
+                   "idle": "61,0,1,0", "after": "63,1,1,0", "creates": "1", "stops": "0"}

@@ -161,6 +161,21 @@ GUESTS = {
   (func (export "a") (param i32) (result i32) (call $a (local.get 0)))
   (func (export "b") (param f64) (result f64) (call $b (local.get 0))))
 """,
+    # Integer values at the conversion boundaries both ways, and loops that
+    # cross into Python or a native import on every iteration (issue 11).
+    "values": """
+(module
+  (import "env" "h32" (func $h32 (param i32) (result i32)))
+  (import "env" "h64" (func $h64 (param i64) (result i64)))
+  (import "mp" "ticks_ms" (func $ticks (result i32)))
+  (func (export "id32") (param i32) (result i32) (local.get 0))
+  (func (export "id64") (param i64) (result i64) (local.get 0))
+  (func (export "host32") (param i32) (result i32) (call $h32 (local.get 0)))
+  (func (export "host64") (param i64) (result i64) (call $h64 (local.get 0)))
+  (func (export "spin_py") (loop $l (drop (call $h32 (i32.const 0))) (br $l)))
+  (func (export "spin_native") (loop $l (drop (call $ticks)) (br $l)))
+  (func (export "ok") (result i32) (i32.const 1)))
+""",
     # f32 values both ways (item 10).
     "floats": """
 (module

@@ -196,6 +196,7 @@ if(CMAKE_VERSION VERSION_LESS 3.19)
     message(FATAL_ERROR "wasm module: CMake >= 3.19 needed (ESP-IDF 5.2 installs 3.24)")
 endif()
 set(_MICROPY_WAMR_SRC ${WAMR_LIB_SRC})
+set(_MICROPY_WAMR_HOT_SRC ${WAMR_CORE}/iwasm/interpreter/wasm_interp_${MICROPY_WASM_INTERP}.c)
 set(_MICROPY_WAMR_DEFS ${WAMR_FEATURE_DEFS} ${WAMR_ESP32_DEFS} ${WAMR_TARGET_DEFS}
     BH_PLATFORM_ESP_IDF BH_VPRINTF=mp_wasm_vprintf)
 set(_MICROPY_WAMR_INCLUDES
@@ -220,6 +221,11 @@ function(micropy_wamr_add_library)
     # Third-party code, compiled without warnings as in wamr.mk (ESP-IDF
     # turns warnings into errors).
     target_compile_options(micropy_wamr PRIVATE -w)
+    # As wamr.mk: the threaded interpreter at -O2 (ESP-IDF builds the rest
+    # with its own optimisation level, -Os by default), or GCC merges its
+    # dispatch jumps into one shared indirect jump.
+    set_source_files_properties(${_MICROPY_WAMR_HOT_SRC}
+        TARGET_DIRECTORY micropy_wamr PROPERTIES COMPILE_OPTIONS "-O2")
     if(CONFIG_IDF_TARGET_ARCH_XTENSA)
         # Calls across flash and IRAM, as all of ESP-IDF's Xtensa code.
         target_compile_options(micropy_wamr PRIVATE -mlongcalls)

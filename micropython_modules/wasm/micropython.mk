@@ -24,6 +24,12 @@ WAMR_BLOCK_ADDR_CACHE ?= 1024
 endif
 
 WAMR_EXTRA_CFLAGS += -DBH_VPRINTF=mp_wasm_vprintf
+# Unix: WAMR's call path runs on every guest call and flash costs nothing,
+# so all of WAMR is -O2 there (the boards keep -Os but for the interpreter;
+# see README "Performance").
+ifeq ($(WAMR_PLATFORM),linux)
+WAMR_OPT ?= -O2
+endif
 # Boards may give the memory WAMR maps (linear memory, AOT code) an arena
 # of its own, apart from the pool, as ESP-IDF's heap is on the ESP32 boards.
 ifneq ($(MICROPY_WASM_MMAP_ARENA_SIZE),)
@@ -70,9 +76,10 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 # boards put $(WAMR_LIB) into their link libraries themselves (before libc).
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
-# Relink when only WAMR changed (a patch, a flag): the library is not one of
-# the objects the port's link rule lists.
-$(BUILD)/$(PROG): $(WAMR_LIB)
+# Ctrl-C reaches running guests through a SIGINT handler put in front of
+# the port's when the port installs its own (port/unix/wasm_port_unix.c),
+# with no per-call signal set-up.
+LDFLAGS_USERMOD += -Wl,--wrap=mp_hal_set_interrupt_char
 endif
 # The ports' link rules list only their objects: relink when libwamr.a
 # changed (a WAMR patch), or the firmware keeps the old WAMR.

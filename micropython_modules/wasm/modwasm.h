@@ -116,6 +116,18 @@ typedef struct _mp_obj_wasm_instance_t {
 enum { MP_WASM_GROW_OK, MP_WASM_GROW_CAP, MP_WASM_GROW_POOL };
 
 mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in);
+// A function's value kinds, read once (wasm.Function keeps its own): calls
+// then convert straight into WAMR's argument cells.
+#define MP_WASM_MAX_CALL_VALUES 16
+typedef struct _mp_wasm_sig_t {
+    uint8_t n_params, n_results;
+    bool number_results;         // no reference-typed result
+    uint8_t kinds[2 * MP_WASM_MAX_CALL_VALUES]; // wasm_valkind_t: parameters, then results
+} mp_wasm_sig_t;
+void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const char *name);
+mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args);
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const char *name, size_t n_args, const mp_obj_t *args);
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
@@ -169,13 +181,16 @@ mp_obj_t mp_wasm_wasi_default(void);
 // Stopping a running guest (wamr_shim/wasm_interrupt.c, wasm_instance.c).
 void mp_wasm_exec_env_request_stop(wasm_exec_env_t exec_env);
 bool mp_wasm_exec_env_take_stop(wasm_exec_env_t exec_env);
-// Stops the guest that is running now. Safe from interrupt or signal
-// context on the main thread; from another task, call it between
-// mp_wasm_port_interrupt_lock() and _unlock() (ESP32's Ctrl-C timer).
-void mp_wasm_request_interrupt(void);
+// Stops the guest that is running now; false if none runs. Safe from
+// interrupt or signal context on the main thread; from another task, call
+// it between mp_wasm_port_interrupt_lock() and _unlock() (ESP32's Ctrl-C
+// timer).
+bool mp_wasm_request_interrupt(void);
 
 // Port hooks (port/<platform>/wasm_port_*.c).
-// Called around the outermost guest call, to route Ctrl-C to the guest.
+// Called around the outermost guest call (per-thread set-up, Ctrl-C for
+// ports that poll for it); on the hot path of every call from Python, so
+// no system call here per call.
 void mp_wasm_port_guest_enter(void);
 void mp_wasm_port_guest_exit(void);
 // Brackets every change of the running guest and every stop request made

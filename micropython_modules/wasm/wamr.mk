@@ -13,6 +13,9 @@
 #   WAMR_BLOCK_ADDR_CACHE  classic interpreter: block-address cache sets per
 #                     exec env (power of two, 2 entries of 3 pointers each)
 #   WAMR_SANITIZE_CFLAGS  sanitizer flags (the unix ASan build)
+#   WAMR_OPT          optimisation of WAMR's files (default -Os)
+#   WAMR_HOT_SRC      files compiled with WAMR_HOT_OPT instead (default: the
+#   WAMR_HOT_OPT      interpreter at -O2); see README "Performance"
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
 WAMR_PLATFORM ?= linux
@@ -85,7 +88,11 @@ WAMR_FEATURE_DEFS = \
 	-DBH_FREE=wasm_runtime_free
 
 ifeq ($(WAMR_TARGET),X86_64)
-WAMR_TARGET_DEFS = -DBUILD_TARGET_X86_64 -DBUILD_TARGET=\"X86_64\"
+# WAMR's CMake sets WASM_DISABLE_WRITE_GS_BASE when its probe finds no
+# FSGSBASE: without it every AOT call executes wrgsbase, an illegal
+# instruction on such kernels and under valgrind. Nothing needs GS: the AOT
+# compiler here never emits segue addressing.
+WAMR_TARGET_DEFS = -DBUILD_TARGET_X86_64 -DBUILD_TARGET=\"X86_64\" -DWASM_DISABLE_WRITE_GS_BASE=1
 WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_em64.s
 WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_x86_64.c
 else ifeq ($(WAMR_TARGET),THUMB_VFP)
@@ -120,7 +127,14 @@ endif
 
 WAMR_API_CFLAGS = -I$(WAMR_CORE)/iwasm/include $(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_BOARD_DEFS)
 
-WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 -Os -g -ffunction-sections -fdata-sections \
+# Per-file optimisation, chosen from `make bench` measurements per port: at
+# -Os GCC merges the threaded interpreters' dispatch jumps into one shared
+# indirect jump, which costs them about a third of their speed.
+WAMR_OPT ?= -Os
+WAMR_HOT_OPT ?= -O2
+WAMR_HOT_SRC ?= iwasm/interpreter/$(WAMR_INTERP_SRC)
+
+WAMR_CFLAGS = $(WAMR_ARCH_CFLAGS) -std=gnu99 $(WAMR_OPT) -g -ffunction-sections -fdata-sections \
 	-fno-strict-aliasing -w \
 	$(WAMR_FEATURE_DEFS) $(WAMR_TARGET_DEFS) $(WAMR_BOARD_DEFS) $(WAMR_PLATFORM_DEFS) \
 	-DBLOCK_ADDR_CACHE_SIZE=$(WAMR_BLOCK_ADDR_CACHE) \
@@ -151,6 +165,8 @@ WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c $(WAMR_PLATFORM_SHIM_SRC)
 
 WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o))) \
 	$(addprefix $(WAMR_BUILD_DIR)/mod/,$(WAMR_SHIM_SRC:.c=.o))
+
+$(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_HOT_SRC:.c=.o)): WAMR_OPT = $(WAMR_HOT_OPT)
 
 $(WAMR_BUILD_DIR)/mod/%.o: $(WASM_MOD_DIR)/%.c
 	$(ECHO) "CC (wamr shim) $*.c"

@@ -16,7 +16,9 @@ typedef struct _mp_obj_wasm_function_t {
     mp_obj_base_t base;
     mp_obj_t instance;
     mp_obj_t name;
+    const char *cname;           // the name's text, kept alive by `name`
     wasm_function_inst_t func;
+    mp_wasm_sig_t sig;           // read once, at lookup
 } mp_obj_wasm_function_t;
 
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance) {
@@ -57,7 +59,9 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
         mp_obj_wasm_function_t *f = mp_obj_malloc(mp_obj_wasm_function_t, &mp_type_wasm_function);
         f->instance = self->instance;
         f->name = name_in;
+        f->cname = name;
         f->func = func;
+        mp_wasm_sig_read(&f->sig, inst, func, name);
         return MP_OBJ_FROM_PTR(f);
     }
     wasm_global_inst_t global;
@@ -140,13 +144,13 @@ static mp_obj_t wasm_function_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
         mp_raise_TypeError(MP_ERROR_TEXT("wasm functions take no keyword arguments"));
     }
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
-    return mp_wasm_instance_call_func(inst, self->func, mp_obj_str_get_str(self->name), n_args, args);
+    return mp_wasm_instance_call_sig(inst, self->func, &self->sig, self->cname, n_args, args);
 }
 
 static void wasm_function_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     mp_obj_wasm_function_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_printf(print, "<wasm.Function %s>", mp_obj_str_get_str(self->name));
+    mp_printf(print, "<wasm.Function %s>", self->cname);
 }
 
 MP_DEFINE_CONST_OBJ_TYPE(

@@ -9,7 +9,6 @@
 #include "wasm_aot_check.h"
 
 #define EXCEPTION_PREFIX "Exception: "
-#define MAX_CALL_VALUES 16
 
 mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
     mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
@@ -260,12 +259,14 @@ static NORETURN void raise_guest_exception(mp_obj_wasm_instance_t *self) {
 static volatile wasm_exec_env_t running_exec_env;
 static volatile bool interrupt_pending;
 
-void mp_wasm_request_interrupt(void) {
+bool mp_wasm_request_interrupt(void) {
     wasm_exec_env_t exec_env = running_exec_env;
-    if (exec_env != NULL) {
-        interrupt_pending = true;
-        mp_wasm_exec_env_request_stop(exec_env);
+    if (exec_env == NULL) {
+        return false;
     }
+    interrupt_pending = true;
+    mp_wasm_exec_env_request_stop(exec_env);
+    return true;
 }
 
 static void set_running(wasm_exec_env_t exec_env) {
@@ -277,16 +278,20 @@ static void set_running(wasm_exec_env_t exec_env) {
 // Nothing raises between entering and leaving: every native WAMR calls runs
 // under nlr_push (wasm_native_call.c), so this bookkeeping always unwinds.
 // `self` is live across the call, so the GC (which scans the C stack) never
-// finalises a running instance; `running` makes close() refuse.
+// finalises a running instance; `running` makes close() refuse. `cells` is
+// WAMR's argument array (results come back in it), or NULL for the
+// wasm_val_t form of functions with reference-typed results.
 static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    uint32_t n_results, wasm_val_t *results, uint32_t n_args, wasm_val_t *params) {
+    uint32_t n_cells, uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results) {
     wasm_exec_env_t outer = running_exec_env;
     set_running(self->exec_env);
     if (outer == NULL) {
         mp_wasm_port_guest_enter();
     }
     self->running++;
-    bool ok = wasm_runtime_call_wasm_a(self->exec_env, func, n_results, results, n_args, params);
+    bool ok = cells != NULL
+        ? wasm_runtime_call_wasm(self->exec_env, func, n_cells, cells)
+        : wasm_runtime_call_wasm_a(self->exec_env, func, sig->n_results, results, sig->n_params, params);
     self->running--;
     set_running(outer);
     if (outer == NULL) {
@@ -295,34 +300,68 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     return ok;
 }
 
-mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const char *name, size_t n_args, const mp_obj_t *args) {
+static bool is_number(wasm_valkind_t kind) {
+    return kind == WASM_I32 || kind == WASM_I64 || kind == WASM_F32 || kind == WASM_F64;
+}
+
+void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const char *name) {
     uint32_t n_params = wasm_func_get_param_count(func, self->inst);
     uint32_t n_results = wasm_func_get_result_count(func, self->inst);
-    if (n_params > MAX_CALL_VALUES || n_results > MAX_CALL_VALUES) {
+    if (n_params > MP_WASM_MAX_CALL_VALUES || n_results > MP_WASM_MAX_CALL_VALUES) {
         mp_raise_msg_varg(&mp_type_NotImplementedError,
-            MP_ERROR_TEXT("%s() has more than %d parameters or results"), name, MAX_CALL_VALUES);
+            MP_ERROR_TEXT("%s() has more than %d parameters or results"), name, MP_WASM_MAX_CALL_VALUES);
     }
-    if (n_args != n_params) {
-        mp_raise_msg_varg(&mp_type_TypeError,
-            MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
-            name, (int)n_params, (int)n_args);
-    }
-    wasm_valkind_t kinds[MAX_CALL_VALUES];
-    wasm_val_t params[MAX_CALL_VALUES];
-    wasm_val_t results[MAX_CALL_VALUES];
+    wasm_valkind_t kinds[MP_WASM_MAX_CALL_VALUES];
+    sig->n_params = (uint8_t)n_params;
+    sig->n_results = (uint8_t)n_results;
+    sig->number_results = true;
     wasm_func_get_param_types(func, self->inst, kinds);
-    for (size_t i = 0; i < n_args; i++) {
-        mp_wasm_value_from_obj(&params[i], kinds[i], args[i], name, i);
+    for (uint32_t i = 0; i < n_params; i++) {
+        sig->kinds[i] = (uint8_t)kinds[i];
     }
     wasm_func_get_result_types(func, self->inst, kinds);
     for (uint32_t i = 0; i < n_results; i++) {
-        results[i].kind = kinds[i];
+        sig->kinds[n_params + i] = (uint8_t)kinds[i];
+        sig->number_results &= is_number(kinds[i]);
     }
+}
 
-    self->pending_exc = MP_OBJ_NULL;
-    self->exited = false;
-    bool ok = call_guest(self, func, n_results, results, (uint32_t)n_args, params);
+// Converts argument `i` into WAMR's 32-bit cells; returns the cells used.
+static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const char *name, size_t i) {
+    if (kind == WASM_I32 && mp_obj_is_small_int(obj)) {
+        // The common case, without a wasm_val_t: every small int fits on
+        // 32-bit ports; 64-bit ones need the range check.
+        mp_int_t v = MP_OBJ_SMALL_INT_VALUE(obj);
+        if (sizeof(mp_int_t) <= 4 || ((int64_t)v >= INT32_MIN && (int64_t)v <= (int64_t)UINT32_MAX)) {
+            cell[0] = (uint32_t)v;
+            return 1;
+        }
+    }
+    wasm_val_t v;
+    mp_wasm_value_from_obj(&v, kind, obj, name, i);
+    if (kind == WASM_I64 || kind == WASM_F64) {
+        memcpy(cell, &v.of, 8);
+        return 2;
+    }
+    memcpy(cell, &v.of, 4);
+    return 1;
+}
+
+static mp_obj_t get_result(const uint32_t *cell, wasm_valkind_t kind, size_t *used) {
+    if (kind == WASM_I32) {
+        *used = 1;
+        return mp_obj_new_int((int32_t)cell[0]);
+    }
+    wasm_val_t v;
+    v.kind = kind;
+    *used = (kind == WASM_I64 || kind == WASM_F64) ? 2 : 1;
+    memcpy(&v.of, cell, *used * 4);
+    return mp_wasm_value_to_obj(&v);
+}
+
+// What a call left behind: Ctrl-C, a trap, a host exception, proc_exit.
+static void check_call(mp_obj_wasm_instance_t *self, bool ok) {
     // WAMR also raises the stop flag itself when an exception spreads
     // through the exec env's cluster: always clear it for the next call.
     mp_wasm_exec_env_take_stop(self->exec_env);
@@ -337,17 +376,70 @@ mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_
     if (!ok) {
         raise_guest_exception(self);
     }
-    if (n_results == 0) {
-        return mp_const_none;
+}
+
+// Functions with reference-typed results go through wasm_val_t.
+static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const mp_wasm_sig_t *sig, const char *name, const mp_obj_t *args) {
+    wasm_val_t params[MP_WASM_MAX_CALL_VALUES];
+    wasm_val_t results[MP_WASM_MAX_CALL_VALUES];
+    for (size_t i = 0; i < sig->n_params; i++) {
+        mp_wasm_value_from_obj(&params[i], sig->kinds[i], args[i], name, i);
     }
-    if (n_results == 1) {
-        return mp_wasm_value_to_obj(&results[0]);
+    for (size_t i = 0; i < sig->n_results; i++) {
+        results[i].kind = sig->kinds[sig->n_params + i];
     }
-    mp_obj_t items[MAX_CALL_VALUES];
-    for (uint32_t i = 0; i < n_results; i++) {
+    self->pending_exc = MP_OBJ_NULL;
+    self->exited = false;
+    check_call(self, call_guest(self, func, 0, NULL, sig, params, results));
+    mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
+    for (size_t i = 0; i < sig->n_results; i++) {
         items[i] = mp_wasm_value_to_obj(&results[i]);
     }
-    return mp_obj_new_tuple(n_results, items);
+    return sig->n_results == 1 ? items[0] : mp_obj_new_tuple(sig->n_results, items);
+}
+
+mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args) {
+    if (n_args != sig->n_params) {
+        mp_raise_msg_varg(&mp_type_TypeError,
+            MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
+            name, (int)sig->n_params, (int)n_args);
+    }
+    if (!sig->number_results) {
+        return call_with_vals(self, func, sig, name, args);
+    }
+    // Arguments in, results back: two cells for each i64/f64, one otherwise.
+    uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
+    size_t n_cells = 0;
+    for (size_t i = 0; i < n_args; i++) {
+        n_cells += put_arg(&cells[n_cells], sig->kinds[i], args[i], name, i);
+    }
+    self->pending_exc = MP_OBJ_NULL;
+    self->exited = false;
+    check_call(self, call_guest(self, func, (uint32_t)n_cells, cells, sig, NULL, NULL));
+    if (sig->n_results == 0) {
+        return mp_const_none;
+    }
+    const uint8_t *kinds = sig->kinds + sig->n_params;
+    size_t used;
+    if (sig->n_results == 1) {
+        return get_result(cells, kinds[0], &used);
+    }
+    mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
+    size_t cell = 0;
+    for (size_t i = 0; i < sig->n_results; i++) {
+        items[i] = get_result(&cells[cell], kinds[i], &used);
+        cell += used;
+    }
+    return mp_obj_new_tuple(sig->n_results, items);
+}
+
+mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    const char *name, size_t n_args, const mp_obj_t *args) {
+    mp_wasm_sig_t sig;
+    mp_wasm_sig_read(&sig, self, func, name);
+    return mp_wasm_instance_call_sig(self, func, &sig, name, n_args, args);
 }
 
 // call(name, *args)
@@ -360,7 +452,7 @@ static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args) {
     }
     return mp_wasm_instance_call_func(self, func, name, n_args - 2, args + 2);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance_call_obj, 2, 2 + MAX_CALL_VALUES, wasm_instance_call);
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance_call_obj, 2, 2 + MP_WASM_MAX_CALL_VALUES, wasm_instance_call);
 
 // run() -> exit code of the WASI command's _start.
 mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {

@@ -103,19 +103,26 @@ static mp_obj_wasm_module_t *module_new(void) {
 // of the binary or inside WAMR, nothing left allocated); every other failure
 // raises.
 static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, size_t error_len) {
-    uint8_t *binary = mp_wasm_pool_malloc(src->len);
+    uint32_t len = (uint32_t)src->len;
+    // The fast interpreter copies what it needs out of a .wasm binary and
+    // never writes to it: one in memory is loaded where it is, so a load
+    // needs no pool for a copy of it (only for the precompiled code).
+    bool in_place = WASM_ENABLE_FAST_INTERP && src->data != NULL
+        && wasm_runtime_get_file_package_type(src->data, len) == Wasm_Module_Bytecode;
+    uint8_t *binary = in_place ? (uint8_t *)src->data : mp_wasm_pool_malloc(src->len);
     if (binary == NULL) {
         return NULL;
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        source_fill(src, binary);
-        nlr_pop();
-    } else {
-        wasm_runtime_free(binary);
-        nlr_jump(nlr.ret_val);
+    if (!in_place) {
+        nlr_buf_t nlr;
+        if (nlr_push(&nlr) == 0) {
+            source_fill(src, binary);
+            nlr_pop();
+        } else {
+            wasm_runtime_free(binary);
+            nlr_jump(nlr.ret_val);
+        }
     }
-    uint32_t len = (uint32_t)src->len;
     package_type_t type = wasm_runtime_get_file_package_type(binary, len);
     bool is_aot = type == Wasm_Module_AoT;
     if (is_aot && len >= 8) {
@@ -123,14 +130,14 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
         uint32_t file_version = wasm_runtime_get_file_package_version(binary, len);
         uint32_t runtime_version = wasm_runtime_get_current_package_version(Wasm_Module_AoT);
         if (file_version != runtime_version) {
-            wasm_runtime_free(binary);
+            wasm_runtime_free(binary); // never in place: AOT
             mp_wasm_raise_fmt(&mp_type_wasm_load_error,
                 "AOT file version %u does not match this firmware's AOT version %u",
                 (unsigned)file_version, (unsigned)runtime_version);
         }
     }
     if (type != Wasm_Module_Bytecode && type != Wasm_Module_AoT) {
-        wasm_runtime_free(binary);
+        wasm_runtime_free(binary); // never in place: not bytecode
         mp_wasm_raise(&mp_type_wasm_load_error, len < 4 ? "file too short to be a wasm module"
             : "not a wasm or AOT module (bad magic number)");
     }
@@ -159,7 +166,9 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
             wasm_runtime_unload(module);
             strcpy(error_buf, "allocate memory failed");
         }
-        wasm_runtime_free(binary);
+        if (!in_place) {
+            wasm_runtime_free(binary);
+        }
         if (strstr(error_buf, "allocate memory failed") != NULL) {
             return NULL;
         }
@@ -172,7 +181,9 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->aot_imports = aot_imports;
     ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
-        wasm_runtime_free(binary);
+        if (!in_place) {
+            wasm_runtime_free(binary);
+        }
         ref->binary = NULL;
     } else {
         ref->binary = binary;

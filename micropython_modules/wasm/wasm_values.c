@@ -6,6 +6,7 @@
 
 #include "py/runtime.h"
 #include "py/objint.h"
+#include "py/smallint.h"
 #include "modwasm.h"
 
 const char *mp_wasm_valkind_char(wasm_valkind_t kind) {
@@ -249,6 +250,10 @@ mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val) {
         case WASM_I32:
             return mp_obj_new_int(val->of.i32);
         case WASM_I64:
+            // mp_obj_new_int_from_ll() always allocates a long int.
+            if ((int64_t)(mp_int_t)val->of.i64 == val->of.i64 && MP_SMALL_INT_FITS((mp_int_t)val->of.i64)) {
+                return MP_OBJ_NEW_SMALL_INT((mp_int_t)val->of.i64);
+            }
             return mp_obj_new_int_from_ll(val->of.i64);
         case WASM_F32:
             return f32_to_obj(&val->of.f32);

@@ -55,6 +55,7 @@ typedef struct {
     unsigned opt_level;
     unsigned size_level;
     unsigned bounds_checks;
+    unsigned stack_bounds_checks;
 } Options;
 
 static const char *g_target_name = "";
@@ -131,7 +132,9 @@ static void usage(FILE *out) {
         "                           e.g. i64.common,fp.common,fpxint\n"
         "  --opt-level=N            LLVM optimisation level 0-3 (default 3)\n"
         "  --size-level=N           code model / size level 0-3 (default 3)\n"
-        "  --bounds-checks=0|1      software linear-memory bounds checks (default 1)\n"
+        "  --bounds-checks=0|1      software linear-memory bounds checks (default 1;\n"
+        "                           0 only for runtimes with hardware bounds checks)\n"
+        "  --stack-bounds-checks=0|1  native stack overflow checks (default 1)\n"
         "  --no-suspend-checks      do not poll the exec env's suspend flags\n"
         "                           (stopping a guest from the host then needs the\n"
         "                           guest to return on its own)\n"
@@ -156,7 +159,7 @@ static bool parse_level(const char *arg, const char *name, unsigned max, unsigne
 static int parse_args(int argc, char **argv, Options *o) {
     enum {
         OPT_TARGET = 256, OPT_ABI, OPT_CPU, OPT_FEATURES, OPT_XIP, OPT_BUILTIN,
-        OPT_OPT_LEVEL, OPT_SIZE_LEVEL, OPT_BOUNDS, OPT_NO_SUSPEND, OPT_PRINT_RELOCS,
+        OPT_OPT_LEVEL, OPT_SIZE_LEVEL, OPT_BOUNDS, OPT_STACK_BOUNDS, OPT_NO_SUSPEND, OPT_PRINT_RELOCS,
     };
     static const struct option long_options[] = {
         { "target", required_argument, NULL, OPT_TARGET },
@@ -168,6 +171,7 @@ static int parse_args(int argc, char **argv, Options *o) {
         { "opt-level", required_argument, NULL, OPT_OPT_LEVEL },
         { "size-level", required_argument, NULL, OPT_SIZE_LEVEL },
         { "bounds-checks", required_argument, NULL, OPT_BOUNDS },
+        { "stack-bounds-checks", required_argument, NULL, OPT_STACK_BOUNDS },
         { "no-suspend-checks", no_argument, NULL, OPT_NO_SUSPEND },
         { "print-relocations", no_argument, NULL, OPT_PRINT_RELOCS },
         { "output", required_argument, NULL, 'o' },
@@ -180,6 +184,7 @@ static int parse_args(int argc, char **argv, Options *o) {
     o->opt_level = 3;
     o->size_level = 3;
     o->bounds_checks = 1;
+    o->stack_bounds_checks = 1;
     o->suspend_checks = true;
 
     int c;
@@ -200,6 +205,9 @@ static int parse_args(int argc, char **argv, Options *o) {
                 break;
             case OPT_BOUNDS:
                 if (!parse_level(optarg, "--bounds-checks", 1, &o->bounds_checks)) return 2;
+                break;
+            case OPT_STACK_BOUNDS:
+                if (!parse_level(optarg, "--stack-bounds-checks", 1, &o->stack_bounds_checks)) return 2;
                 break;
             case OPT_NO_SUSPEND: o->suspend_checks = false; break;
             case OPT_PRINT_RELOCS: o->print_relocations = true; break;
@@ -641,9 +649,11 @@ int main(int argc, char **argv) {
     option.size_level = o.size_level;
     option.output_format = AOT_FORMAT_FILE;
     // The firmware runtimes have no hardware bound checks (and bare metal has
-    // no MMU): the code checks every linear-memory access and its native stack.
+    // no MMU): the code checks every linear-memory access and its native
+    // stack (--stack-bounds-checks can be set apart, for runtimes that have
+    // guard regions for linear memory only).
     option.bounds_checks = o.bounds_checks;
-    option.stack_bounds_checks = o.bounds_checks;
+    option.stack_bounds_checks = o.stack_bounds_checks;
     option.stack_usage_file = g_stack_usage_file;
     // Runtime features: bulk memory and reference types on, SIMD off
     // (WASM_ENABLE_SIMD=0), no GC, no tail calls. Multi-value is always on.

@@ -5,14 +5,17 @@
 // Ctrl-C: the port's UART and USB Serial/JTAG drivers see Ctrl-C in their
 // interrupt handlers and call mp_sched_keyboard_interrupt(), which only marks
 // a KeyboardInterrupt pending on the main thread; nothing looks at that while
-// WAMR runs a guest. So while a guest runs, a 10 ms esp_timer polls for that
+// WAMR runs a guest. So while guests run, a 10 ms esp_timer polls for that
 // pending KeyboardInterrupt and stops the guest with
 // mp_wasm_request_interrupt() (WAMR's thread-manager suspend flag, checked
 // at every branch by the interpreters and in loops by AOT code). The timer
 // callback runs in the esp_timer task, not in an ISR, so none of this has to
-// live in IRAM. TinyUSB CDC (ESP32-S2/S3 native USB) and dupterm streams see
-// Ctrl-C only when MicroPython's scheduler runs, which it does not while a
-// guest computes: the WAMR boards use UART and USB Serial/JTAG consoles.
+// live in IRAM. Guest calls cost no system call: the first call after an
+// idle spell arms the timer, which re-arms itself until no guest has run for
+// GUEST_IDLE_POLLS periods; a call only sets flags. TinyUSB CDC (ESP32-S2/S3
+// native USB) and dupterm streams see Ctrl-C only when MicroPython's
+// scheduler runs, which it does not while a guest computes: the WAMR boards
+// use UART and USB Serial/JTAG consoles.
 
 #include <sys/time.h>
 
@@ -27,6 +30,7 @@
 #include "modwasm.h"
 
 #define GUEST_POLL_PERIOD_US (10 * 1000)
+#define GUEST_IDLE_POLLS (10)
 
 void mp_wasm_port_random(uint8_t *buf, size_t len) {
     // True random numbers while the RF subsystem (or the bootloader's
@@ -84,7 +88,11 @@ bool mp_wasm_port_may_move(const char *path) {
 
 static esp_timer_handle_t guest_poll_timer;
 static portMUX_TYPE guest_poll_mux = portMUX_INITIALIZER_UNLOCKED;
-static volatile bool guest_running;
+// Under guest_poll_mux: how deep guests run now, whether one ran since the
+// last poll, whether the timer runs, and polls since a guest last ran.
+static unsigned guest_depth;
+static bool guest_ran, timer_running;
+static unsigned idle_polls;
 
 // The module changes its running guest (nested calls included) under this
 // lock, and the timer task requests stops under it: a request never reaches
@@ -97,16 +105,28 @@ void mp_wasm_port_interrupt_unlock(void) {
     portEXIT_CRITICAL(&guest_poll_mux);
 }
 
+// A one-shot timer that re-arms itself while guests run and for
+// GUEST_IDLE_POLLS periods after the last one.
 static void guest_poll(void *arg) {
     (void)arg;
     portENTER_CRITICAL(&guest_poll_mux);
-    if (guest_running
+    if (guest_depth > 0
         && MP_STATE_MAIN_THREAD(mp_pending_exception) == MP_OBJ_FROM_PTR(&MP_STATE_VM(mp_kbd_exception))) {
         mp_wasm_request_interrupt();
     }
+    if (guest_depth > 0 || guest_ran) {
+        idle_polls = 0;
+    }
+    bool again = guest_depth > 0 || guest_ran || ++idle_polls < GUEST_IDLE_POLLS;
+    guest_ran = false;
+    timer_running = again;
     portEXIT_CRITICAL(&guest_poll_mux);
+    if (again) {
+        esp_timer_start_once(guest_poll_timer, GUEST_POLL_PERIOD_US);
+    }
 }
 
+// Called around the outermost guest call only (wasm_instance.c).
 void mp_wasm_port_guest_enter(void) {
     if (guest_poll_timer == NULL) {
         const esp_timer_create_args_t args = {
@@ -121,16 +141,21 @@ void mp_wasm_port_guest_enter(void) {
         }
     }
     portENTER_CRITICAL(&guest_poll_mux);
-    guest_running = true;
+    guest_depth++;
+    guest_ran = true;
+    bool start = !timer_running;
+    timer_running = true;
     portEXIT_CRITICAL(&guest_poll_mux);
-    esp_timer_start_periodic(guest_poll_timer, GUEST_POLL_PERIOD_US);
+    if (start) {
+        // Only after an idle spell: back-to-back calls find it armed.
+        esp_timer_start_once(guest_poll_timer, GUEST_POLL_PERIOD_US);
+    }
 }
 
 void mp_wasm_port_guest_exit(void) {
     portENTER_CRITICAL(&guest_poll_mux);
-    guest_running = false;
-    portEXIT_CRITICAL(&guest_poll_mux);
-    if (guest_poll_timer != NULL) {
-        esp_timer_stop(guest_poll_timer);
+    if (guest_depth > 0) {
+        guest_depth--;
     }
+    portEXIT_CRITICAL(&guest_poll_mux);
 }
