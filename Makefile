@@ -55,9 +55,10 @@ emulate: emulated guests
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
 
-# The WASI tests again on a gcov build (build/unix-coverage), with the branch
+# The WASI tests (and the hostile-guest tests, which reach the WASI layer's
+# defences) again on a gcov build (build/unix-coverage), with the branch
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
-WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py)
+WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
 
 test: unix unix-classic unix-sdl guests emulated emulated-lcd
 	$(VENV_PY) -m pytest host_tests -q

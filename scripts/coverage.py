@@ -23,7 +23,7 @@ UNREACHABLE = paths.ROOT / "host_tests" / "coverage_unreachable.txt"
 # Share of the reachable branches of each wasm_wasi*.c file the suite must
 # take (measured: 99-100%; the slack is for new code landing with its tests).
 WASI_FLOOR = 0.95
-WASI_FILES = ("wasm_wasi.c", "wasm_wasi_fd.c", "wasm_wasi_path.c")
+WASI_FILES = ("wasm_wasi.c", "wasm_wasi_fd.c", "wasm_wasi_path.c", "wasm_wasi_stream.c", "wasm_wasi_errno.c")
 
 
 @dataclass

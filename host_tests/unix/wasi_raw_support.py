@@ -11,6 +11,8 @@ import pytest
 
 from scripts import aot
 
+from hostile_support import PYTHON_VFS
+
 MODES = ("fast", "classic", "aot")
 
 # Runs on the firmware before each test script. `Raw(...)` is one instance
@@ -104,16 +106,10 @@ class Raw:
 # A Python VFS mounted at /err: stat('/eN') raises OSError(N), '/text' an
 # OSError without a number, '/none' one without arguments, '/value' a
 # ValueError; open() raises OSError(EROFS).
-ERROR_VFS = r'''
+ERROR_VFS = PYTHON_VFS + r'''
 import vfs
-class ErrorVFS:
-    def mount(self, readonly, mkfs):
-        pass
-    def umount(self):
-        pass
-    def stat(self, path):
-        if path == '/':
-            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+class ErrorVFS(PythonVFS):
+    def file_stat(self, path):
         if path == '/text':
             raise OSError('not a number')
         if path == '/none':

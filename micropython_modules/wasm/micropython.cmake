@@ -244,6 +244,8 @@ set(WASM_MOD_SRC
     wasm_instance.c
     wasm_exports.c
     wasm_host_imports.c
+    wasm_native_call.c
+    wasm_guest_mem.c
     wasm_natives.c
     wasm_natives_mp.c
     wasm_memory_obj.c
@@ -251,6 +253,8 @@ set(WASM_MOD_SRC
     wasm_wasi.c
     wasm_wasi_fd.c
     wasm_wasi_path.c
+    wasm_wasi_stream.c
+    wasm_wasi_errno.c
     wasm_xip.c
 )
 set(WASM_MOD_PORT_SRC

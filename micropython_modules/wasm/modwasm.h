@@ -55,6 +55,7 @@ typedef struct _mp_wasm_module_ref_t {
     uint32_t binary_len;
     uint16_t refs;           // Module object + live instances
     bool is_aot;
+    struct _mp_wasm_host_links_t *host_links; // Python imports linked (wasm_host_imports.c)
 } mp_wasm_module_ref_t;
 
 typedef struct _mp_obj_wasm_module_t {
@@ -80,13 +81,14 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_wasm_module_ref_t *mref;
     wasm_module_inst_t inst;     // NULL once closed
     wasm_exec_env_t exec_env;
-    mp_obj_t imports;            // dict or mp_const_none
+    mp_obj_t *import_fns;        // callable per import index (Python imports), or NULL
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
     mp_obj_t pending_exc;        // exception raised by Python inside a host call
     struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (pool)
     int32_t exit_code;
+    uint16_t running;            // guest calls of this instance on the C stack
     bool exited;
 } mp_obj_wasm_instance_t;
 
@@ -103,10 +105,15 @@ void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t 
 
 // Value conversion (wasm_values.c).
 #define MP_WASM_RETURN_VALUE ((size_t)-1)
+// Converts without raising; false for a wrong type or an out-of-range int.
+bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj);
+// Raises the TypeError/OverflowError that try_from_obj's failure means.
+NORETURN void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_name, size_t arg_index);
 void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index);
 mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
 const char *mp_wasm_valkind_char(wasm_valkind_t kind);
+size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
 
@@ -116,9 +123,10 @@ bool mp_wasm_natives_has(const char *module_name, const char *name);
 extern NativeSymbol mp_wasm_natives_mp[];
 extern const size_t mp_wasm_natives_mp_len;
 
-// Python host functions (wasm_host_imports.c).
-void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports);
-void mp_wasm_host_imports_reset(void);
+// Python host functions (wasm_host_imports.c): resolves the instance's
+// callables (and links its module once); frees a module's links.
+void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports);
+void mp_wasm_host_imports_free(mp_wasm_module_ref_t *ref);
 
 // WASI (wasm_wasi.c, wasm_wasi_fd.c, wasm_wasi_path.c).
 #define MP_WASM_WASI_MODULE "wasi_snapshot_preview1"
@@ -131,13 +139,21 @@ mp_obj_t mp_wasm_wasi_default(void);
 // Stopping a running guest (wamr_shim/wasm_interrupt.c, wasm_instance.c).
 void mp_wasm_exec_env_request_stop(wasm_exec_env_t exec_env);
 bool mp_wasm_exec_env_take_stop(wasm_exec_env_t exec_env);
-// Safe from interrupt/signal context: stops the guest that is running now.
+// Stops the guest that is running now. Safe from interrupt or signal
+// context on the main thread; from another task, call it between
+// mp_wasm_port_interrupt_lock() and _unlock() (ESP32's Ctrl-C timer).
 void mp_wasm_request_interrupt(void);
 
 // Port hooks (port/<platform>/wasm_port_*.c).
 // Called around the outermost guest call, to route Ctrl-C to the guest.
 void mp_wasm_port_guest_enter(void);
 void mp_wasm_port_guest_exit(void);
+// Brackets every change of the running guest and every stop request made
+// from another task, so that a request never reaches an exec env that has
+// returned (and may be freed). No-ops where requests come from interrupts or
+// signals on the main thread.
+void mp_wasm_port_interrupt_lock(void);
+void mp_wasm_port_interrupt_unlock(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 void mp_wasm_port_sleep_ns(uint64_t ns);
@@ -149,6 +165,9 @@ const uint8_t *mp_wasm_port_xip_map(size_t *size, const uint8_t **code);
 // Whether VFS `path` really lies inside directory `root` (symlinks resolved
 // where the filesystem has them).
 bool mp_wasm_port_path_contained(const char *root, const char *path);
+// Whether VFS `path` may be renamed: false for a symlink, or a directory
+// holding one (a relative symlink would point elsewhere from its new place).
+bool mp_wasm_port_may_move(const char *path);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
 NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);

@@ -1,43 +1,50 @@
 // Python callables as guest imports:
 //   wasm.Instance(m, imports={"env": {"log": (fn, "(i)"), "add": fn}})
 //
-// WAMR links imports by (module, name) against registered natives. Each
-// distinct import is registered once with a generic raw trampoline; the
-// trampoline finds the callable in the calling instance's `imports`, so
-// instances of the same module can bind different callables.
+// Linking is per module, binding per instance.
+// - The first instantiation of a module links its Python-bound function
+//   imports to one raw trampoline: a `host_link_t` per import (its index and
+//   signature) in one pool block that the module owns and frees when it is
+//   unloaded. WAMR resolves imports only through its global list of
+//   registered natives, so the links are registered, resolved and
+//   unregistered at once: nothing stays in that list, two modules can import
+//   the same name with different signatures, and no pool memory outlives
+//   the module.
+// - Each instance resolves its callables once, at instantiation, into a
+//   table indexed by import index (`import_fns`): the trampoline reads its
+//   slot, with no name lookup or allocation of its own per call. That table
+//   is the instance's import namespace; an entry may be any callable (a
+//   wasm.Function of another instance included).
 
 #include <string.h>
 
 #include "py/runtime.h"
 #include "py/objstr.h"
-#include "modwasm.h"
+#include "wasm_native_call.h"
 
 #define MAX_HOST_VALUES 16
+// "(" + parameters + ")" + one result + NUL.
+#define MAX_SIGNATURE (MAX_HOST_VALUES + 4)
 
-// One registered import, allocated from the WAMR pool (the registry goes
-// away with the pool at soft reset).
-typedef struct _host_import_t {
-    struct _host_import_t *next;
-    NativeSymbol symbol;     // WAMR keeps a pointer: must stay put
-    char *module_name;
-    char *signature;
-} host_import_t;
+typedef struct _host_link_t {
+    NativeSymbol symbol;     // registered only while the module resolves
+    uint32_t index;          // the import's index: the instance's import_fns slot
+    char signature[MAX_SIGNATURE]; // WAMR keeps a pointer for the module's life
+} host_link_t;
 
-static host_import_t *registry;
+// One block per linking round of a module (usually one per module).
+typedef struct _mp_wasm_host_links_t {
+    struct _mp_wasm_host_links_t *next;
+    size_t count;
+    host_link_t links[];
+} mp_wasm_host_links_t;
 
-void mp_wasm_host_imports_reset(void) {
-    // The pool holding the registry has just been destroyed.
-    registry = NULL;
-}
-
-static char *pool_strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *copy = mp_wasm_pool_malloc(n);
-    if (copy == NULL) {
-        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
+void mp_wasm_host_imports_free(mp_wasm_module_ref_t *ref) {
+    while (ref->host_links != NULL) {
+        mp_wasm_host_links_t *next = ref->host_links->next;
+        wasm_runtime_free(ref->host_links);
+        ref->host_links = next;
     }
-    memcpy(copy, s, n);
-    return copy;
 }
 
 static wasm_valkind_t kind_of(char c) {
@@ -53,74 +60,50 @@ static wasm_valkind_t kind_of(char c) {
     }
 }
 
-// Raw trampoline: `args` holds one 64-bit slot per parameter; the result
-// goes back into args[0].
+// Error messages name the import; looked up only when one is raised.
+static void import_names(mp_obj_wasm_instance_t *inst, uint32_t index, wasm_import_t *imp) {
+    wasm_runtime_get_import_type(inst->mref->module, (int32_t)index, imp);
+}
+
+// One call of a Python import: arguments in, result back in args[0].
+static int32_t host_call(wasm_exec_env_t exec_env, uint64_t *args) {
+    const host_link_t *link = wasm_runtime_get_function_attachment(exec_env);
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    const char *sig = link->signature + 1; // after '('
+    mp_obj_t py_args[MAX_HOST_VALUES];
+    size_t n = 0;
+    for (; *sig != ')'; sig++, n++) {
+        wasm_val_t v;
+        v.kind = kind_of(*sig);
+        memcpy(&v.of, &args[n], sizeof(v.of));
+        py_args[n] = mp_wasm_value_to_obj(&v);
+    }
+    mp_obj_t ret = mp_call_function_n_kw(inst->import_fns[link->index], n, 0, py_args);
+    sig++;
+    if (*sig != '\0') {
+        wasm_val_t v;
+        if (!mp_wasm_value_try_from_obj(&v, kind_of(*sig), ret)) {
+            wasm_import_t imp;
+            import_names(inst, link->index, &imp);
+            mp_wasm_value_raise(kind_of(*sig), ret, imp.name, MP_WASM_RETURN_VALUE);
+        }
+        memcpy(&args[0], &v.of, sizeof(v.of));
+    } else if (ret != mp_const_none) {
+        wasm_import_t imp;
+        import_names(inst, link->index, &imp);
+        mp_raise_msg_varg(&mp_type_TypeError,
+            MP_ERROR_TEXT("host function %s.%s must return None"), imp.module_name, imp.name);
+    }
+    return 0;
+}
+
+// The raw native every Python import is linked to.
 static void host_trampoline(wasm_exec_env_t exec_env, uint64_t *args) {
-    host_import_t *imp = wasm_runtime_get_function_attachment(exec_env);
-    mp_obj_wasm_instance_t *inst = wasm_runtime_get_custom_data(wasm_runtime_get_module_inst(exec_env));
-    const char *sig = imp->signature + 1;  // after '('
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        mp_obj_t funcs = mp_obj_dict_get(inst->imports, mp_obj_new_str(imp->module_name, strlen(imp->module_name)));
-        mp_obj_t entry = mp_obj_dict_get(funcs, mp_obj_new_str(imp->symbol.symbol, strlen(imp->symbol.symbol)));
-        mp_obj_t fn = entry;
-        if (mp_obj_is_type(entry, &mp_type_tuple)) {
-            fn = mp_obj_subscr(entry, MP_OBJ_NEW_SMALL_INT(0), MP_OBJ_SENTINEL);
-        }
-        mp_obj_t py_args[MAX_HOST_VALUES];
-        size_t n = 0;
-        for (; *sig != ')'; sig++, n++) {
-            wasm_val_t v;
-            v.kind = kind_of(*sig);
-            memcpy(&v.of, &args[n], sizeof(v.of));
-            py_args[n] = mp_wasm_value_to_obj(&v);
-        }
-        mp_obj_t ret = mp_call_function_n_kw(fn, n, 0, py_args);
-        sig++;
-        if (*sig != '\0') {
-            wasm_val_t v;
-            mp_wasm_value_from_obj(&v, kind_of(*sig), ret, imp->symbol.symbol, MP_WASM_RETURN_VALUE);
-            memcpy(&args[0], &v.of, sizeof(v.of));
-        } else if (ret != mp_const_none) {
-            mp_raise_msg_varg(&mp_type_TypeError,
-                MP_ERROR_TEXT("host function %s.%s must return None"), imp->module_name, imp->symbol.symbol);
-        }
-        nlr_pop();
-    } else {
-        mp_wasm_instance_set_host_exception(inst, MP_OBJ_FROM_PTR(nlr.ret_val));
-    }
+    mp_wasm_native_run(exec_env, args, host_call, false);
 }
 
-static host_import_t *registry_find(const char *module_name, const char *name) {
-    for (host_import_t *imp = registry; imp != NULL; imp = imp->next) {
-        if (strcmp(imp->module_name, module_name) == 0 && strcmp(imp->symbol.symbol, name) == 0) {
-            return imp;
-        }
-    }
-    return NULL;
-}
-
-static void registry_add(const char *module_name, const char *name, const char *signature) {
-    host_import_t *imp = mp_wasm_pool_malloc(sizeof(*imp));
-    if (imp == NULL) {
-        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
-    }
-    memset(imp, 0, sizeof(*imp));
-    imp->module_name = pool_strdup(module_name);
-    imp->symbol.symbol = pool_strdup(name);
-    imp->signature = pool_strdup(signature);
-    imp->symbol.func_ptr = (void *)host_trampoline;
-    imp->symbol.signature = imp->signature;
-    imp->symbol.attachment = imp;
-    if (!wasm_runtime_register_natives_raw(imp->module_name, &imp->symbol, 1)) {
-        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
-    }
-    imp->next = registry;
-    registry = imp;
-}
-
-// Looks up imports[module][name]; returns the signature the user gave, or
-// NULL when none was given. Raises LinkError when the entry is missing.
+// Looks up imports[module][name] and checks it against the module's
+// signature `want_sig`; returns the callable. Raises LinkError.
 static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_t want_sig) {
     mp_obj_t funcs = MP_OBJ_NULL;
     if (imports != mp_const_none) {
@@ -163,51 +146,150 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
     return fn;
 }
 
-// Binds the module's unresolved function imports to Python callables.
-void mp_wasm_host_imports_link(wasm_module_t module, mp_obj_t imports) {
-    int32_t n = wasm_runtime_get_import_count(module);
-    bool registered = false;
-    for (int32_t i = 0; i < n; i++) {
+// Whether the firmware itself provides the import (WASI, native families).
+static bool is_firmware_import(const wasm_import_t *imp) {
+    return strcmp(imp->module_name, MP_WASM_WASI_MODULE) == 0
+           || mp_wasm_natives_has(imp->module_name, imp->name);
+}
+
+// The trampoline converts into a fixed array, numbers only, one result.
+static void check_shape(const wasm_import_t *imp, const char *sig) {
+    uint32_t n_params = wasm_func_type_get_param_count(imp->u.func_type);
+    uint32_t n_results = wasm_func_type_get_result_count(imp->u.func_type);
+    if (n_params > MAX_HOST_VALUES) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            "import %s.%s has %u parameters; host functions take at most %u",
+            imp->module_name, imp->name, (unsigned)n_params, (unsigned)MAX_HOST_VALUES);
+    }
+    if (n_results > 1) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            "import %s.%s returns %u values; host functions return at most one",
+            imp->module_name, imp->name, (unsigned)n_results);
+    }
+    if (strchr(sig, 'r') != NULL) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            "import %s.%s (func %s): host functions take and return numbers only",
+            imp->module_name, imp->name, sig);
+    }
+}
+
+// Registers `link` for one resolution round; false when the pool is out.
+static bool register_link(wasm_module_t module, host_link_t *link, uint32_t index) {
+    wasm_import_t imp;
+    wasm_runtime_get_import_type(module, (int32_t)index, &imp);
+    memset(link, 0, sizeof(*link));
+    link->index = index;
+    // Nothing here may raise: other links of the round are registered.
+    mp_wasm_func_type_sig(imp.u.func_type, link->signature, MAX_SIGNATURE);
+    link->symbol.symbol = imp.name;
+    link->symbol.func_ptr = (void *)host_trampoline;
+    link->symbol.signature = link->signature;
+    link->symbol.attachment = link;
+    return wasm_runtime_register_natives_raw(imp.module_name, &link->symbol, 1);
+}
+
+static void unregister_links(wasm_module_t module, host_link_t *links, size_t n) {
+    for (size_t i = 0; i < n; i++) {
         wasm_import_t imp;
-        wasm_runtime_get_import_type(module, i, &imp);
-        if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC || strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0
-            || mp_wasm_natives_has(imp.module_name, imp.name)) {
-            continue; // provided by the firmware itself
+        wasm_runtime_get_import_type(module, (int32_t)links[i].index, &imp);
+        wasm_runtime_unregister_natives(imp.module_name, &links[i].symbol);
+    }
+}
+
+// Whether an import before `index` still waiting in `pending` has the same
+// module and name: WAMR resolves a name through the first registration it
+// finds, so each round registers every name once.
+static bool name_taken(wasm_module_t module, const bool *pending, size_t index) {
+    wasm_import_t imp, other;
+    wasm_runtime_get_import_type(module, (int32_t)index, &imp);
+    for (size_t j = 0; j < index; j++) {
+        if (pending[j]) {
+            wasm_runtime_get_import_type(module, (int32_t)j, &other);
+            if (strcmp(imp.name, other.name) == 0 && strcmp(imp.module_name, other.module_name) == 0) {
+                return true;
+            }
         }
-        // The trampoline converts into a fixed array and returns one value.
-        uint32_t n_params = wasm_func_type_get_param_count(imp.u.func_type);
-        uint32_t n_results = wasm_func_type_get_result_count(imp.u.func_type);
-        if (n_params > MAX_HOST_VALUES) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "import %s.%s has %u parameters; host functions take at most %u",
-                imp.module_name, imp.name, (unsigned)n_params, (unsigned)MAX_HOST_VALUES);
+    }
+    return false;
+}
+
+// Links the module's unlinked Python imports (`pending`) to the trampoline,
+// in one block owned by the module. Imports left unlinked are reported by
+// the caller as missing.
+static void link_module(mp_wasm_module_ref_t *ref, bool *pending, size_t n_imports, size_t n_links) {
+    wasm_module_t module = ref->module;
+    mp_wasm_host_links_t *block = mp_wasm_pool_malloc(sizeof(*block) + n_links * sizeof(host_link_t));
+    if (block == NULL) {
+        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
+    }
+    block->count = 0;
+    bool pool_ok = true;
+    for (;;) {
+        size_t round_start = block->count;
+        for (size_t i = 0; i < n_imports && pool_ok; i++) {
+            if (pending[i] && !name_taken(module, pending, i)) {
+                pool_ok = register_link(module, &block->links[block->count], (uint32_t)i);
+                block->count += pool_ok;
+            }
         }
-        if (n_results > 1) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "import %s.%s returns %u values; host functions return at most one",
-                imp.module_name, imp.name, (unsigned)n_results);
+        if (pool_ok) {
+            wasm_runtime_resolve_symbols(module);
         }
-        mp_obj_t sig = mp_wasm_func_type_str(imp.u.func_type);
-        const char *sig_str = mp_obj_str_get_str(sig);
-        // Every instance must bring its own callable, even when an earlier
-        // instance already had WAMR link this name.
-        lookup_entry(imports, &imp, sig);
-        if (imp.linked) {
+        // Nothing stays registered: the module now points at its own links.
+        unregister_links(module, block->links + round_start, block->count - round_start);
+        if (!pool_ok) {
+            block->count = round_start;
+            break;
+        }
+        size_t linked = 0;
+        for (size_t i = round_start; i < block->count; i++) {
+            wasm_import_t imp;
+            wasm_runtime_get_import_type(module, (int32_t)block->links[i].index, &imp);
+            pending[block->links[i].index] = false;
+            linked += imp.linked;
+        }
+        if (linked < block->count - round_start || block->count == n_links) {
+            break; // done, or WAMR refused one: it is reported as missing
+        }
+    }
+    if (block->count == 0) {
+        wasm_runtime_free(block);
+    } else {
+        // Links WAMR did not take stay in the block; they are never called.
+        block->next = ref->host_links;
+        ref->host_links = block;
+    }
+    if (!pool_ok) {
+        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted"));
+    }
+}
+
+void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
+    wasm_module_t module = self->mref->module;
+    size_t n = (size_t)wasm_runtime_get_import_count(module);
+    if (n == 0) {
+        return;
+    }
+    self->import_fns = m_new0(mp_obj_t, n);
+    bool *pending = m_new0(bool, n);
+    size_t n_unlinked = 0;
+    for (size_t i = 0; i < n; i++) {
+        wasm_import_t imp;
+        wasm_runtime_get_import_type(module, (int32_t)i, &imp);
+        if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC || is_firmware_import(&imp)) {
             continue;
         }
-        host_import_t *known = registry_find(imp.module_name, imp.name);
-        if (known != NULL) {
-            if (strcmp(known->signature, sig_str) != 0) {
-                mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                    "import %s.%s is already bound with signature %s, not %s",
-                    imp.module_name, imp.name, known->signature, sig_str);
-            }
-        } else {
-            registry_add(imp.module_name, imp.name, sig_str);
+        mp_obj_t sig = mp_wasm_func_type_str(imp.u.func_type);
+        check_shape(&imp, mp_obj_str_get_str(sig));
+        // Every instance brings its own callable, linked module or not.
+        self->import_fns[i] = lookup_entry(imports, &imp, sig);
+        if (!imp.linked) {
+            pending[i] = true;
+            n_unlinked++;
         }
-        registered = true;
     }
-    if (registered) {
-        wasm_runtime_resolve_symbols(module);
+    if (n_unlinked > 0) {
+        link_module(self->mref, pending, n, n_unlinked);
     }
+    m_del(bool, pending, n);
 }

@@ -20,8 +20,9 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
-static void link_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi) {
-    mp_wasm_host_imports_link(module, imports);
+static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi) {
+    wasm_module_t module = self->mref->module;
+    mp_wasm_host_imports_bind(self, imports);
     int32_t n = wasm_runtime_get_import_count(module);
     *uses_wasi = false;
     for (int32_t i = 0; i < n; i++) {
@@ -46,6 +47,46 @@ static void link_imports(wasm_module_t module, mp_obj_t imports, bool *uses_wasi
     }
 }
 
+// Creates the module instance with its context already set, and runs none
+// of its code: the start function runs later, on the instance's own exec env.
+static wasm_module_inst_t instantiate(mp_obj_wasm_instance_t *self, uint32_t stack, uint32_t heap,
+    char *error_buf, uint32_t error_len) {
+    struct InstantiationArgs2 *args;
+    if (!wasm_runtime_instantiation_args_create(&args)) {
+        strcpy(error_buf, "allocate memory failed");
+        return NULL;
+    }
+    wasm_runtime_instantiation_args_set_default_stack_size(args, stack);
+    wasm_runtime_instantiation_args_set_host_managed_heap_size(args, heap);
+    wasm_runtime_instantiation_args_set_custom_data(args, self);
+    wasm_runtime_instantiation_args_set_defer_start(args, true);
+    wasm_module_inst_t inst = wasm_runtime_instantiate_ex2(self->mref->module, args, error_buf, error_len);
+    wasm_runtime_instantiation_args_destroy(args);
+    return inst;
+}
+
+// The start function, then what WAMR calls by convention after instantiating
+// (__post_instantiate, __wasm_call_ctors, when exported as () -> ()), in
+// WAMR's order. They run like any call: Ctrl-C stops them, a trap raises
+// wasm.Trap, a Python exception comes back unchanged.
+static void run_start(mp_obj_wasm_instance_t *self) {
+    wasm_function_inst_t start = wasm_runtime_get_start_function(self->inst);
+    if (start == NULL && wasm_runtime_get_exception(self->inst) != NULL) {
+        mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (start function)"));
+    }
+    if (start != NULL) {
+        mp_wasm_instance_call_func(self, start, "start", 0, NULL);
+    }
+    static const char *const hooks[] = { "__post_instantiate", "__wasm_call_ctors" };
+    for (size_t i = 0; i < MP_ARRAY_SIZE(hooks); i++) {
+        wasm_function_inst_t f = wasm_runtime_lookup_function(self->inst, hooks[i]);
+        if (f != NULL && wasm_func_get_param_count(f, self->inst) == 0
+            && wasm_func_get_result_count(f, self->inst) == 0) {
+            mp_wasm_instance_call_func(self, f, hooks[i], 0, NULL);
+        }
+    }
+}
+
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     mp_int_t stack, mp_int_t heap) {
     if (stack < 1024 || stack > 1024 * 1024) {
@@ -67,19 +108,20 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->mref = mref;
     self->inst = NULL;
     self->exec_env = NULL;
-    self->imports = imports;
+    self->import_fns = NULL;
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
     self->pending_exc = MP_OBJ_NULL;
     self->wasi_ctx = NULL;
     self->exit_code = 0;
+    self->running = 0;
     self->exited = false;
 
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         bool uses_wasi;
-        link_imports(mref->module, imports, &uses_wasi);
+        link_imports(self, imports, &uses_wasi);
         if (uses_wasi && self->wasi == mp_const_none) {
             // A WASI guest without explicit configuration gets the console.
             self->wasi = mp_wasm_wasi_default();
@@ -89,18 +131,15 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
-        self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
-            error_buf, sizeof(error_buf));
+        self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, error_buf, sizeof(error_buf));
         if (self->inst == NULL) {
             // Unreachable instances may still hold pool memory.
             gc_collect();
-            self->inst = wasm_runtime_instantiate(mref->module, (uint32_t)stack, (uint32_t)heap,
-                error_buf, sizeof(error_buf));
+            self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, error_buf, sizeof(error_buf));
         }
         if (self->inst == NULL) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
         }
-        wasm_runtime_set_custom_data(self->inst, self);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
             gc_collect();
@@ -109,6 +148,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         if (self->exec_env == NULL) {
             mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (exec env)"));
         }
+        run_start(self);
         nlr_pop();
     } else {
         mp_wasm_instance_close(MP_OBJ_FROM_PTR(self));
@@ -176,15 +216,27 @@ void mp_wasm_request_interrupt(void) {
     }
 }
 
+static void set_running(wasm_exec_env_t exec_env) {
+    mp_wasm_port_interrupt_lock();
+    running_exec_env = exec_env;
+    mp_wasm_port_interrupt_unlock();
+}
+
+// Nothing raises between entering and leaving: every native WAMR calls runs
+// under nlr_push (wasm_native_call.c), so this bookkeeping always unwinds.
+// `self` is live across the call, so the GC (which scans the C stack) never
+// finalises a running instance; `running` makes close() refuse.
 static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     uint32_t n_results, wasm_val_t *results, uint32_t n_args, wasm_val_t *params) {
     wasm_exec_env_t outer = running_exec_env;
-    running_exec_env = self->exec_env;
+    set_running(self->exec_env);
     if (outer == NULL) {
         mp_wasm_port_guest_enter();
     }
+    self->running++;
     bool ok = wasm_runtime_call_wasm_a(self->exec_env, func, n_results, results, n_args, params);
-    running_exec_env = outer;
+    self->running--;
+    set_running(outer);
     if (outer == NULL) {
         mp_wasm_port_guest_exit();
     }
@@ -280,10 +332,10 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_run_obj, mp_wasm_instance_run);
 
-mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
-    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+// Frees everything the instance holds in WAMR (never while it runs).
+static void release(mp_obj_wasm_instance_t *self) {
     if (self->mref == NULL) {
-        return mp_const_none;
+        return;
     }
     if (mp_wasm_runtime_active()) {
         if (self->exec_env != NULL) {
@@ -301,9 +353,31 @@ mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
     self->inst = NULL;
     self->wasi_ctx = NULL;
     self->mref = NULL;
+    self->import_fns = NULL;
+}
+
+// close() while the guest is on the stack (from a host function it called,
+// however deeply nested) would free its memory and exec env under it.
+mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
+    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->running) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("instance is running"));
+    }
+    release(self);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_close_obj, mp_wasm_instance_close);
+
+// The finaliser: a running instance is reachable from the C stack, so this
+// never meets one; should it, leaking beats freeing under the guest.
+static mp_obj_t wasm_instance_del(mp_obj_t self_in) {
+    mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
+    if (!self->running) {
+        release(self);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_del_obj, wasm_instance_del);
 
 static mp_obj_t wasm_instance___exit__(size_t n_args, const mp_obj_t *args) {
     (void)n_args;
@@ -346,7 +420,7 @@ static const mp_rom_map_elem_t wasm_instance_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_call), MP_ROM_PTR(&wasm_instance_call_obj) },
     { MP_ROM_QSTR(MP_QSTR_run), MP_ROM_PTR(&wasm_instance_run_obj) },
     { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&wasm_instance_close_obj) },
-    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&wasm_instance_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&wasm_instance_del_obj) },
     { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&mp_identity_obj) },
     { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&wasm_instance___exit___obj) },
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "py/runtime.h"
+#include "py/objint.h"
 #include "modwasm.h"
 
 typedef struct _mp_obj_wasm_memory_t {
@@ -93,14 +94,23 @@ static mp_obj_t wasm_memory_subscr(mp_obj_t self_in, mp_obj_t index, mp_obj_t va
 // grow(pages) -> previous size in pages
 static mp_obj_t wasm_memory_grow(mp_obj_t self_in, mp_obj_t pages_in) {
     wasm_memory_inst_t mem = memory_of(self_in);
-    mp_int_t pages = mp_obj_get_int(pages_in);
-    if (pages < 0) {
+    if (!mp_obj_is_int(pages_in)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("pages must be an int"));
+    }
+    if (mp_obj_int_sign(pages_in) < 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("pages must be >= 0"));
     }
     uint64_t before = wasm_memory_get_cur_page_count(mem);
-    if (!wasm_memory_enlarge(mem, (uint64_t)pages)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_error, "cannot grow memory by %d pages (now %u, max %u)",
-            (int)pages, (unsigned)before, (unsigned)wasm_memory_get_max_page_count(mem));
+    uint64_t max = wasm_memory_get_max_page_count(mem);
+    // WAMR takes 32 bits of the count: check the whole number here.
+    bool fits = mp_obj_is_small_int(pages_in) && (uint64_t)MP_OBJ_SMALL_INT_VALUE(pages_in) <= max - before;
+    if (!fits || !wasm_memory_enlarge(mem, (uint64_t)MP_OBJ_SMALL_INT_VALUE(pages_in))) {
+        vstr_t vstr;
+        mp_print_t print;
+        vstr_init_print(&vstr, 16, &print);
+        mp_obj_print_helper(&print, pages_in, PRINT_STR);
+        mp_wasm_raise_fmt(&mp_type_wasm_error, "cannot grow memory by %s pages (now %u, max %u)",
+            vstr_null_terminated_str(&vstr), (unsigned)before, (unsigned)max);
     }
     return mp_obj_new_int_from_ull(before);
 }

@@ -35,6 +35,7 @@ void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref) {
         return;
     }
     wasm_runtime_unload(ref->module);
+    mp_wasm_host_imports_free(ref);
     if (ref->binary != NULL) {
         wasm_runtime_free(ref->binary);
     }
@@ -160,6 +161,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->binary_len = len;
     ref->refs = 1;
     ref->is_aot = is_aot;
+    ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
         wasm_runtime_free(binary);
         ref->binary = NULL;
@@ -270,6 +272,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len) {
     ref->binary_len = (uint32_t)len;
     ref->refs = 1;
     ref->is_aot = true;
+    ref->host_links = NULL;
     self->ref = ref;
     return MP_OBJ_FROM_PTR(self);
 }

@@ -1,10 +1,7 @@
 // Native (C) host-function families offered to every guest. Each family is
 // one import module name and a NativeSymbol table; to add your own, write the
-// functions and add one line to `native_families` below.
-//
-// Signatures use WAMR's letters; `*~` is a pointer + length pair and `$` a
-// NUL-terminated string: WAMR checks that they lie inside the guest's linear
-// memory before the function runs, and traps the guest otherwise.
+// functions (see wasm_native_call.h: raw arguments, guest memory by offset,
+// MP_WASM_NATIVE rows) and add one line to `native_families` below.
 
 #include <string.h>
 
@@ -24,7 +21,7 @@ static const native_family_t native_families[] = {
 bool mp_wasm_natives_register(void) {
     for (size_t i = 0; i < MP_ARRAY_SIZE(native_families); i++) {
         const native_family_t *f = &native_families[i];
-        if (!wasm_runtime_register_natives(f->module_name, f->symbols, (uint32_t)*f->count)) {
+        if (!wasm_runtime_register_natives_raw(f->module_name, f->symbols, (uint32_t)*f->count)) {
             return false;
         }
     }

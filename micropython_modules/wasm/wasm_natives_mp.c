@@ -7,63 +7,79 @@
 
 #include "py/runtime.h"
 #include "py/mphal.h"
-#include "modwasm.h"
+#include "wasm_native_call.h"
+
+// Guest text goes to the console through this much stack: printing may run
+// Python (a dupterm stream) that moves guest memory.
+#define LOG_CHUNK 64
 
 // Milliseconds modulo 2**30, like time.ticks_ms() on the boards: never
 // negative (an i32 of the raw count turned negative after 24.9 days), and
 // `(later - earlier) & (TICKS_PERIOD - 1)` is the elapsed time across a wrap.
 #define TICKS_PERIOD (1u << 30)
 
-static int32_t mp_native_ticks_ms(wasm_exec_env_t exec_env) {
+static int32_t mp_native_ticks_ms(wasm_exec_env_t exec_env, uint64_t *args) {
     (void)exec_env;
-    return (int32_t)((mp_wasm_port_time_ns(false) / 1000000u) & (TICKS_PERIOD - 1));
+    mp_wasm_ret_i32(args, (int32_t)((mp_wasm_port_time_ns(false) / 1000000u) & (TICKS_PERIOD - 1)));
+    return 0;
 }
 
 // Sleeps in short slices so that Ctrl-C still stops the guest.
-static void mp_native_sleep_ms(wasm_exec_env_t exec_env, int32_t ms) {
+static int32_t mp_native_sleep_ms(wasm_exec_env_t exec_env, uint64_t *args) {
+    int32_t ms = mp_wasm_arg_i32(args, 0);
     if (ms <= 0) {
-        return;
+        return 0;
     }
-    mp_obj_wasm_instance_t *inst = wasm_runtime_get_custom_data(wasm_runtime_get_module_inst(exec_env));
     uint64_t deadline = mp_wasm_port_time_ns(false) + (uint64_t)ms * 1000000u;
-    for (;;) {
-        nlr_buf_t nlr;
-        if (nlr_push(&nlr) == 0) {
-            mp_handle_pending(true);
-            nlr_pop();
-        } else {
-            mp_wasm_instance_set_host_exception(inst, MP_OBJ_FROM_PTR(nlr.ret_val));
-            return;
-        }
+    while (mp_wasm_native_handle_pending(exec_env)) {
         uint64_t now = mp_wasm_port_time_ns(false);
         if (now >= deadline) {
-            return;
+            break;
         }
         uint64_t left = deadline - now;
         mp_wasm_port_sleep_ns(left > 10000000u ? 10000000u : left);
     }
-}
-
-// `msg` and `len` were range-checked by WAMR (signature "*~").
-static void mp_native_log(wasm_exec_env_t exec_env, const char *msg, uint32_t len) {
-    (void)exec_env;
-    mp_printf(&mp_plat_print, "[wasm] %.*s\n", (int)len, msg);
-}
-
-static int32_t mp_native_random_bytes(wasm_exec_env_t exec_env, uint8_t *buf, uint32_t len) {
-    (void)exec_env;
-    mp_wasm_port_random(buf, len);
     return 0;
 }
 
-#define NATIVE(name, sig) { #name, (void *)mp_native_##name, sig, NULL }
+static int32_t mp_native_log(wasm_exec_env_t exec_env, uint64_t *args) {
+    uint32_t msg = mp_wasm_arg_u32(args, 0), len = mp_wasm_arg_u32(args, 1);
+    if (!mp_wasm_guest_check(exec_env, msg, len)) {
+        return 0; // traps: nothing is printed
+    }
+    mp_print_str(&mp_plat_print, "[wasm] ");
+    char chunk[LOG_CHUNK];
+    for (uint32_t done = 0; done < len;) {
+        uint32_t n = len - done < LOG_CHUNK ? len - done : LOG_CHUNK;
+        if (!mp_wasm_guest_read(exec_env, msg + done, chunk, n)) {
+            return 0;
+        }
+        mp_print_strn(&mp_plat_print, chunk, n, 0, 0, 0);
+        done += n;
+    }
+    mp_print_str(&mp_plat_print, "\n");
+    return 0;
+}
+
+static int32_t mp_native_random_bytes(wasm_exec_env_t exec_env, uint64_t *args) {
+    uint32_t len = mp_wasm_arg_u32(args, 1);
+    // Filled in place: no Python code runs in between.
+    uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_arg_u32(args, 0), len);
+    if (buf != NULL) {
+        mp_wasm_port_random(buf, len);
+        mp_wasm_ret_i32(args, 0);
+    }
+    return 0;
+}
+
+#define NATIVE(name, sig) MP_WASM_NATIVE(#name, mp_native_##name, sig)
 
 // WAMR sorts registered arrays in place: this table must stay writable.
 NativeSymbol mp_wasm_natives_mp[] = {
     NATIVE(ticks_ms, "()i"),
     NATIVE(sleep_ms, "(i)"),
-    NATIVE(log, "(*~)"),
-    NATIVE(random_bytes, "(*~)i"),
+    NATIVE(log, "(ii)"),
+    NATIVE(random_bytes, "(ii)i"),
 };
 
 const size_t mp_wasm_natives_mp_len = MP_ARRAY_SIZE(mp_wasm_natives_mp);

@@ -61,7 +61,6 @@ bool mp_wasm_runtime_active(void) {
 void mp_wasm_runtime_deinit(void) {
     if (mp_wasm_ready) {
         wasm_runtime_destroy();
-        mp_wasm_host_imports_reset();
         mp_wasm_ready = false;
     }
 }

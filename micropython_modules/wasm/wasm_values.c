@@ -46,20 +46,33 @@ static const char *valkind_name(wasm_valkind_t kind) {
 }
 
 // "(ii)i": WAMR's native-signature notation, which users also write for
-// host functions.
-mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type) {
-    vstr_t vstr;
-    vstr_init(&vstr, 16);
-    vstr_add_char(&vstr, '(');
+// host functions. Writes at most `size` bytes (NUL included) to `buf`,
+// allocating nothing; returns the length it needed.
+size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size) {
+    size_t len = 0;
+    #define PUT(c) do { if (len + 1 < size) { buf[len] = (c); } len++; } while (0)
+    PUT('(');
     uint32_t n = wasm_func_type_get_param_count(type);
     for (uint32_t i = 0; i < n; i++) {
-        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_param_valkind(type, i)));
+        PUT(mp_wasm_valkind_char(wasm_func_type_get_param_valkind(type, i))[0]);
     }
-    vstr_add_char(&vstr, ')');
+    PUT(')');
     n = wasm_func_type_get_result_count(type);
     for (uint32_t i = 0; i < n; i++) {
-        vstr_add_str(&vstr, mp_wasm_valkind_char(wasm_func_type_get_result_valkind(type, i)));
+        PUT(mp_wasm_valkind_char(wasm_func_type_get_result_valkind(type, i))[0]);
     }
+    #undef PUT
+    if (size > 0) {
+        buf[len < size ? len : size - 1] = '\0';
+    }
+    return len;
+}
+
+mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type) {
+    vstr_t vstr;
+    size_t len = mp_wasm_func_type_sig(type, NULL, 0);
+    vstr_init_len(&vstr, len);
+    mp_wasm_func_type_sig(type, vstr.buf, len + 1);
     return mp_obj_new_str_from_vstr(&vstr);
 }
 
@@ -99,10 +112,6 @@ static bool int_bits_in_range(mp_obj_t obj, mp_obj_t lo, mp_obj_t hi, uint64_t *
         || !mp_obj_is_true(mp_binary_op(MP_BINARY_OP_LESS, obj, hi))) {
         return false;
     }
-    if (mp_obj_is_small_int(obj)) {
-        *bits = (uint64_t)(int64_t)MP_OBJ_SMALL_INT_VALUE(obj);
-        return true;
-    }
     uint8_t buf[8];
     mp_obj_int_to_bytes_impl(obj, false, sizeof(buf), buf);
     uint64_t v = 0;
@@ -113,8 +122,90 @@ static bool int_bits_in_range(mp_obj_t obj, mp_obj_t lo, mp_obj_t hi, uint64_t *
     return true;
 }
 
-void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
-    const char *func_name, size_t arg_index) {
+// f32 values travel as their bit patterns: a float -> double conversion
+// would quieten a signalling NaN, so NaNs are widened and narrowed by hand
+// (payload and quiet bit kept in the top mantissa bits, as hardware does
+// for quiet NaNs).
+static mp_obj_t f32_to_obj(const float *f) {
+    #if MICROPY_FLOAT_IMPL == MICROPY_FLOAT_IMPL_DOUBLE
+    uint32_t bits;
+    memcpy(&bits, f, sizeof(bits));
+    if ((bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0) {
+        uint64_t d = ((uint64_t)(bits & 0x80000000u) << 32) | 0x7ff0000000000000ull
+            | ((uint64_t)(bits & 0x007fffffu) << 29);
+        double nan;
+        memcpy(&nan, &d, sizeof(nan));
+        return mp_obj_new_float(nan);
+    }
+    #endif
+    return mp_obj_new_float((mp_float_t)*f);
+}
+
+static void f32_from_float(float *out, mp_float_t value) {
+    #if MICROPY_FLOAT_IMPL == MICROPY_FLOAT_IMPL_DOUBLE
+    uint64_t d;
+    memcpy(&d, &value, sizeof(d));
+    if ((d & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (d & 0x000fffffffffffffull) != 0) {
+        uint32_t mantissa = (uint32_t)((d & 0x000fffffffffffffull) >> 29);
+        uint32_t bits = (uint32_t)(d >> 32 & 0x80000000u) | 0x7f800000u | (mantissa ? mantissa : 1);
+        memcpy(out, &bits, sizeof(bits));
+        return;
+    }
+    #endif
+    *out = (float)value;
+}
+
+bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj) {
+    memset(out, 0, sizeof(*out));
+    out->kind = kind;
+    switch (kind) {
+        case WASM_I32:
+            if (mp_obj_is_small_int(obj)) {
+                // Every small int fits on 32-bit ports; 64-bit ones need the check.
+                mp_int_t v = MP_OBJ_SMALL_INT_VALUE(obj);
+                if (sizeof(mp_int_t) > 4 && ((int64_t)v < INT32_MIN || (int64_t)v > (int64_t)UINT32_MAX)) {
+                    return false;
+                }
+                out->of.i32 = (int32_t)(uint32_t)v;
+                return true;
+            } else {
+                uint64_t bits;
+                bool ok = mp_obj_is_int(obj) && int_bits_in_range(obj, mp_obj_new_int_from_ll(INT32_MIN),
+                    mp_obj_new_int_from_ll(0x100000000LL), &bits);
+                out->of.i32 = (int32_t)(uint32_t)bits;
+                return ok;
+            }
+        case WASM_I64:
+            if (mp_obj_is_small_int(obj)) {
+                out->of.i64 = (int64_t)MP_OBJ_SMALL_INT_VALUE(obj);
+                return true;
+            } else {
+                uint64_t bits;
+                bool ok = mp_obj_is_int(obj) && int_bits_in_range(obj, mp_obj_new_int_from_ll(INT64_MIN),
+                    mp_binary_op(MP_BINARY_OP_ADD, mp_obj_new_int_from_ull(UINT64_MAX), MP_OBJ_NEW_SMALL_INT(1)),
+                    &bits);
+                out->of.i64 = (int64_t)bits;
+                return ok;
+            }
+        case WASM_F32:
+        case WASM_F64: {
+            if (!mp_obj_is_int(obj) && !mp_obj_is_float(obj)) {
+                return false;
+            }
+            mp_float_t f = mp_obj_get_float(obj);
+            if (kind == WASM_F32) {
+                f32_from_float(&out->of.f32, f);
+            } else {
+                out->of.f64 = (double)f;
+            }
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+
+void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_name, size_t arg_index) {
     // Names the value in error messages: "argument 2" or "return value".
     char where[24];
     if (arg_index == MP_WASM_RETURN_VALUE) {
@@ -122,55 +213,34 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     } else {
         snprintf(where, sizeof(where), "argument %u", (unsigned)arg_index + 1);
     }
-    memset(out, 0, sizeof(*out));
-    out->kind = kind;
     bool is_int = mp_obj_is_int(obj);
     switch (kind) {
         case WASM_I32:
-        case WASM_I64: {
+        case WASM_I64:
             if (!is_int) {
                 mp_raise_msg_varg(&mp_type_TypeError,
                     MP_ERROR_TEXT("%s() %s: expected int for %s, got %s"),
                     func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
             }
-            uint64_t bits;
-            bool ok;
-            if (kind == WASM_I32) {
-                ok = int_bits_in_range(obj, mp_obj_new_int_from_ll(INT32_MIN),
-                    mp_obj_new_int_from_ll(0x100000000LL), &bits);
-                out->of.i32 = (int32_t)(uint32_t)bits;
-            } else {
-                mp_obj_t hi = mp_binary_op(MP_BINARY_OP_ADD,
-                    mp_obj_new_int_from_ull(UINT64_MAX), MP_OBJ_NEW_SMALL_INT(1));
-                ok = int_bits_in_range(obj, mp_obj_new_int_from_ll(INT64_MIN), hi, &bits);
-                out->of.i64 = (int64_t)bits;
-            }
-            if (!ok) {
-                mp_raise_msg_varg(&mp_type_OverflowError,
-                    MP_ERROR_TEXT("%s() %s: int out of range for %s"),
-                    func_name, where, valkind_name(kind));
-            }
-            break;
-        }
+            mp_raise_msg_varg(&mp_type_OverflowError,
+                MP_ERROR_TEXT("%s() %s: int out of range for %s"),
+                func_name, where, valkind_name(kind));
         case WASM_F32:
-        case WASM_F64: {
-            if (!is_int && !mp_obj_is_float(obj)) {
-                mp_raise_msg_varg(&mp_type_TypeError,
-                    MP_ERROR_TEXT("%s() %s: expected float for %s, got %s"),
-                    func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
-            }
-            mp_float_t f = mp_obj_get_float(obj);
-            if (kind == WASM_F32) {
-                out->of.f32 = (float)f;
-            } else {
-                out->of.f64 = (double)f;
-            }
-            break;
-        }
+        case WASM_F64:
+            mp_raise_msg_varg(&mp_type_TypeError,
+                MP_ERROR_TEXT("%s() %s: expected float for %s, got %s"),
+                func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
         default:
             mp_raise_msg_varg(&mp_type_TypeError,
                 MP_ERROR_TEXT("%s() %s: %s values are not supported"),
                 func_name, where, valkind_name(kind));
+    }
+}
+
+void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
+    const char *func_name, size_t arg_index) {
+    if (!mp_wasm_value_try_from_obj(out, kind, obj)) {
+        mp_wasm_value_raise(kind, obj, func_name, arg_index);
     }
 }
 
@@ -181,7 +251,7 @@ mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val) {
         case WASM_I64:
             return mp_obj_new_int_from_ll(val->of.i64);
         case WASM_F32:
-            return mp_obj_new_float((mp_float_t)val->of.f32);
+            return f32_to_obj(&val->of.f32);
         case WASM_F64:
             return mp_obj_new_float((mp_float_t)val->of.f64);
         default:

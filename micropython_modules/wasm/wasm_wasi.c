@@ -14,23 +14,12 @@
 #define WASI_CLOCK_PROCESS_CPUTIME 2
 #define WASI_CLOCK_THREAD_CPUTIME 3
 
-// --- Helpers shared with wasm_wasi_fd.c and wasm_wasi_path.c ------------------------------------
-
-mp_obj_wasm_instance_t *wasi_instance(wasm_exec_env_t exec_env) {
-    return wasm_runtime_get_custom_data(wasm_runtime_get_module_inst(exec_env));
-}
-
-void *wasi_guest_ptr(wasm_exec_env_t exec_env, uint32_t offset, uint64_t size) {
-    wasm_module_inst_t inst = wasm_runtime_get_module_inst(exec_env);
-    // Sets an "out of bounds memory access" exception when invalid.
-    if (!wasm_runtime_validate_app_addr(inst, offset, size)) {
-        return NULL;
-    }
-    return wasm_runtime_addr_app_to_native(inst, offset);
-}
+#define ARG_I32(i) mp_wasm_arg_i32(args, i)
+#define ARG_U32(i) mp_wasm_arg_u32(args, i)
+#define ARG_I64(i) mp_wasm_arg_i64(args, i)
 
 static mp_obj_wasm_wasi_t *wasi_config(wasm_exec_env_t exec_env) {
-    return wasi_instance(exec_env)->wasi_ctx->config;
+    return wasi_ctx(exec_env)->config;
 }
 
 // --- wasm.WASI -------------------------------------------------------------
@@ -188,6 +177,7 @@ mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi) {
     for (int fd = 0; fd < WASI_STDIO_COUNT; fd++) {
         ctx->fds[fd].kind = WASI_FD_STDIO;
         ctx->fds[fd].stdio = fd;
+        ctx->fds[fd].access = fd == 0 ? WASI_ACCESS_READ : WASI_ACCESS_WRITE;
     }
     mp_wasm_wasi_fs_open_preopens(ctx);
     return ctx;
@@ -202,134 +192,118 @@ void mp_wasm_wasi_ctx_free(mp_wasm_wasi_ctx_t *ctx) {
 
 // Shared shape of args_* and environ_*: a tuple of byte strings exposed as
 // a pointer array plus a buffer of NUL-terminated strings.
-static int32_t strings_sizes_get(wasm_exec_env_t exec_env, mp_obj_t tuple, uint32_t count_ptr, uint32_t size_ptr) {
-    uint32_t *count = wasi_guest_ptr(exec_env, count_ptr, 4);
-    uint32_t *size = count ? wasi_guest_ptr(exec_env, size_ptr, 4) : NULL;
-    if (size == NULL) {
-        return WASI_EFAULT;
-    }
-    size_t n;
+static uint32_t strings_total(mp_obj_t tuple, size_t *count) {
     mp_obj_t *items;
-    mp_obj_tuple_get(tuple, &n, &items);
+    mp_obj_tuple_get(tuple, count, &items);
     uint32_t total = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < *count; i++) {
         size_t len;
         mp_obj_str_get_data(items[i], &len);
         total += (uint32_t)len + 1;
     }
-    *count = (uint32_t)n;
-    *size = total;
+    return total;
+}
+
+static int32_t strings_sizes_get(wasm_exec_env_t exec_env, mp_obj_t tuple, uint32_t count_off, uint32_t size_off) {
+    if (!mp_wasm_guest_check(exec_env, count_off, 4) || !mp_wasm_guest_check(exec_env, size_off, 4)) {
+        return WASI_EFAULT;
+    }
+    size_t n;
+    uint32_t total = strings_total(tuple, &n);
+    mp_wasm_guest_write_u32(exec_env, count_off, (uint32_t)n);
+    mp_wasm_guest_write_u32(exec_env, size_off, total);
     return WASI_ESUCCESS;
 }
 
 static int32_t strings_get(wasm_exec_env_t exec_env, mp_obj_t tuple, uint32_t ptrs_off, uint32_t buf_off) {
     size_t n;
-    mp_obj_t *items;
-    mp_obj_tuple_get(tuple, &n, &items);
-    uint32_t total = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len;
-        mp_obj_str_get_data(items[i], &len);
-        total += (uint32_t)len + 1;
-    }
-    uint32_t *ptrs = wasi_guest_ptr(exec_env, ptrs_off, (uint64_t)n * 4);
-    uint8_t *buf = ptrs ? wasi_guest_ptr(exec_env, buf_off, total) : NULL;
-    if (buf == NULL) {
+    uint32_t total = strings_total(tuple, &n);
+    if (!mp_wasm_guest_check(exec_env, ptrs_off, (uint64_t)n * 4) || !mp_wasm_guest_check(exec_env, buf_off, total)) {
         return WASI_EFAULT;
     }
+    mp_obj_t *items;
+    mp_obj_tuple_get(tuple, &n, &items);
     uint32_t pos = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *s = mp_obj_str_get_data(items[i], &len);
-        ptrs[i] = buf_off + pos;
-        memcpy(buf + pos, s, len);
-        buf[pos + len] = 0;
+        mp_wasm_guest_write_u32(exec_env, ptrs_off + 4 * i, buf_off + pos);
+        mp_wasm_guest_write(exec_env, buf_off + pos, s, len);
+        mp_wasm_guest_write(exec_env, buf_off + pos + (uint32_t)len, "", 1);
         pos += (uint32_t)len + 1;
     }
     return WASI_ESUCCESS;
 }
 
-static int32_t wasi_args_sizes_get(wasm_exec_env_t exec_env, uint32_t argc, uint32_t buf_size) {
-    return strings_sizes_get(exec_env, wasi_config(exec_env)->args, argc, buf_size);
+static int32_t wasi_args_sizes_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    return strings_sizes_get(exec_env, wasi_config(exec_env)->args, ARG_U32(0), ARG_U32(1));
 }
 
-static int32_t wasi_args_get(wasm_exec_env_t exec_env, uint32_t argv, uint32_t buf) {
-    return strings_get(exec_env, wasi_config(exec_env)->args, argv, buf);
+static int32_t wasi_args_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    return strings_get(exec_env, wasi_config(exec_env)->args, ARG_U32(0), ARG_U32(1));
 }
 
-static int32_t wasi_environ_sizes_get(wasm_exec_env_t exec_env, uint32_t count, uint32_t buf_size) {
-    return strings_sizes_get(exec_env, wasi_config(exec_env)->env, count, buf_size);
+static int32_t wasi_environ_sizes_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    return strings_sizes_get(exec_env, wasi_config(exec_env)->env, ARG_U32(0), ARG_U32(1));
 }
 
-static int32_t wasi_environ_get(wasm_exec_env_t exec_env, uint32_t environ, uint32_t buf) {
-    return strings_get(exec_env, wasi_config(exec_env)->env, environ, buf);
+static int32_t wasi_environ_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    return strings_get(exec_env, wasi_config(exec_env)->env, ARG_U32(0), ARG_U32(1));
 }
 
 // --- clocks, random, scheduling, exit -------------------------------------------
 
-static int32_t wasi_clock_res_get(wasm_exec_env_t exec_env, int32_t clock_id, uint32_t res_ptr) {
-    if (clock_id < WASI_CLOCK_REALTIME || clock_id > WASI_CLOCK_THREAD_CPUTIME) {
-        return WASI_EINVAL;
-    }
-    uint64_t *res = wasi_guest_ptr(exec_env, res_ptr, 8);
-    if (res == NULL) {
-        return WASI_EFAULT;
-    }
-    *res = 1000; // microsecond resolution
-    return WASI_ESUCCESS;
+static bool valid_clock(int32_t clock_id) {
+    return clock_id >= WASI_CLOCK_REALTIME && clock_id <= WASI_CLOCK_THREAD_CPUTIME;
 }
 
-static int32_t wasi_clock_time_get(wasm_exec_env_t exec_env, int32_t clock_id, int64_t precision, uint32_t time_ptr) {
-    (void)precision;
-    if (clock_id < WASI_CLOCK_REALTIME || clock_id > WASI_CLOCK_THREAD_CPUTIME) {
+static int32_t wasi_clock_res_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    if (!valid_clock(ARG_I32(0))) {
         return WASI_EINVAL;
     }
-    uint64_t *out = wasi_guest_ptr(exec_env, time_ptr, 8);
-    if (out == NULL) {
-        return WASI_EFAULT;
+    // Microsecond resolution.
+    return mp_wasm_guest_write_u64(exec_env, ARG_U32(1), 1000) ? WASI_ESUCCESS : WASI_EFAULT;
+}
+
+static int32_t wasi_clock_time_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    int32_t clock_id = ARG_I32(0);
+    if (!valid_clock(clock_id)) {
+        return WASI_EINVAL;
     }
     uint64_t now = mp_wasm_port_time_ns(clock_id == WASI_CLOCK_REALTIME);
-    memcpy(out, &now, sizeof(now));
-    return WASI_ESUCCESS;
+    return mp_wasm_guest_write_u64(exec_env, ARG_U32(2), now) ? WASI_ESUCCESS : WASI_EFAULT;
 }
 
-static int32_t wasi_random_get(wasm_exec_env_t exec_env, uint32_t buf_ptr, uint32_t len) {
-    uint8_t *buf = wasi_guest_ptr(exec_env, buf_ptr, len);
+static int32_t wasi_random_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    // Filled in place: no Python code runs in between.
+    uint8_t *buf = mp_wasm_guest_ptr(exec_env, ARG_U32(0), ARG_U32(1));
     if (buf == NULL) {
         return WASI_EFAULT;
     }
-    mp_wasm_port_random(buf, len);
+    mp_wasm_port_random(buf, ARG_U32(1));
     return WASI_ESUCCESS;
 }
 
-// A pending KeyboardInterrupt (Ctrl-C) is delivered whenever the guest
-// yields or sleeps.
-static bool handle_pending(wasm_exec_env_t exec_env) {
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        mp_handle_pending(true);
-        nlr_pop();
-        return true;
-    }
-    mp_wasm_instance_set_host_exception(wasi_instance(exec_env), MP_OBJ_FROM_PTR(nlr.ret_val));
-    return false;
-}
-
-static int32_t wasi_sched_yield(wasm_exec_env_t exec_env) {
-    handle_pending(exec_env);
+// A pending KeyboardInterrupt (Ctrl-C) or scheduled callback is delivered
+// whenever the guest yields or sleeps; what it raises stops the guest.
+static int32_t wasi_sched_yield(wasm_exec_env_t exec_env, uint64_t *args) {
+    (void)args;
+    mp_wasm_native_handle_pending(exec_env);
     return WASI_ESUCCESS;
 }
 
-static void wasi_proc_exit(wasm_exec_env_t exec_env, int32_t code) {
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
-    inst->exit_code = code;
+static int32_t wasi_proc_exit(wasm_exec_env_t exec_env, uint64_t *args) {
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    inst->exit_code = ARG_I32(0);
     inst->exited = true;
-    wasm_runtime_set_exception(inst->inst, MP_WASM_EXC_PROC_EXIT);
+    wasm_runtime_set_exception(wasm_runtime_get_module_inst(exec_env), MP_WASM_EXC_PROC_EXIT);
+    return WASI_ESUCCESS;
 }
 
-static int32_t wasi_proc_raise(wasm_exec_env_t exec_env, int32_t sig) {
+// Signals, sockets: not offered to guests.
+static int32_t wasi_not_offered(wasm_exec_env_t exec_env, uint64_t *args) {
     (void)exec_env;
-    (void)sig;
+    (void)args;
     return WASI_ENOSYS;
 }
 
@@ -339,22 +313,22 @@ static int32_t wasi_proc_raise(wasm_exec_env_t exec_env, int32_t sig) {
 #define WASI_EVENT_SIZE 32
 #define WASI_SUBSCRIPTION_CLOCK_ABSTIME 1
 
-static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint32_t in_ptr, uint32_t out_ptr,
-    uint32_t nsubs, uint32_t nevents_ptr) {
+static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint64_t *args) {
+    uint32_t in_off = ARG_U32(0), out_off = ARG_U32(1), nsubs = ARG_U32(2), nevents_off = ARG_U32(3);
     if (nsubs == 0) {
         return WASI_EINVAL;
     }
-    uint8_t *in = wasi_guest_ptr(exec_env, in_ptr, (uint64_t)nsubs * WASI_SUBSCRIPTION_SIZE);
-    uint8_t *out = in ? wasi_guest_ptr(exec_env, out_ptr, (uint64_t)nsubs * WASI_EVENT_SIZE) : NULL;
-    uint32_t *nevents = out ? wasi_guest_ptr(exec_env, nevents_ptr, 4) : NULL;
-    if (nevents == NULL) {
+    if (!mp_wasm_guest_check(exec_env, in_off, (uint64_t)nsubs * WASI_SUBSCRIPTION_SIZE)
+        || !mp_wasm_guest_check(exec_env, out_off, (uint64_t)nsubs * WASI_EVENT_SIZE)
+        || !mp_wasm_guest_check(exec_env, nevents_off, 4)) {
         return WASI_EFAULT;
     }
     // Shortest clock timeout among the subscriptions; fds are always ready.
     uint64_t sleep_ns = UINT64_MAX;
     bool any_fd = false;
     for (uint32_t i = 0; i < nsubs; i++) {
-        const uint8_t *sub = in + i * WASI_SUBSCRIPTION_SIZE;
+        uint8_t sub[WASI_SUBSCRIPTION_SIZE];
+        mp_wasm_guest_read(exec_env, in_off + i * WASI_SUBSCRIPTION_SIZE, sub, sizeof(sub));
         if (sub[8] == WASI_EVENTTYPE_CLOCK) {
             uint32_t clock_id;
             uint64_t timeout;
@@ -377,8 +351,8 @@ static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint32_t in_ptr, uint3
         // Sleep in slices so that Ctrl-C stays responsive.
         uint64_t deadline = mp_wasm_port_time_ns(false) + sleep_ns;
         for (;;) {
-            if (!handle_pending(exec_env)) {
-                return WASI_ESUCCESS;
+            if (!mp_wasm_native_handle_pending(exec_env)) {
+                return WASI_EINTR;
             }
             uint64_t now = mp_wasm_port_time_ns(false);
             if (now >= deadline) {
@@ -388,89 +362,52 @@ static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint32_t in_ptr, uint3
             mp_wasm_port_sleep_ns(slice > 10000000 ? 10000000 : slice);
         }
     }
+    // Python may have run: the subscriptions are read again, at their offsets.
     uint32_t n = 0;
     for (uint32_t i = 0; i < nsubs; i++) {
-        const uint8_t *sub = in + i * WASI_SUBSCRIPTION_SIZE;
+        uint8_t sub[WASI_SUBSCRIPTION_SIZE];
+        mp_wasm_guest_read(exec_env, in_off + i * WASI_SUBSCRIPTION_SIZE, sub, sizeof(sub));
         bool is_clock = sub[8] == WASI_EVENTTYPE_CLOCK;
         if (is_clock && any_fd) {
             continue;
         }
-        uint8_t *ev = out + n * WASI_EVENT_SIZE;
-        memset(ev, 0, WASI_EVENT_SIZE);
+        uint8_t ev[WASI_EVENT_SIZE] = { 0 };
         memcpy(ev, sub, 8);  // userdata
         ev[10] = sub[8];     // type
+        mp_wasm_guest_write(exec_env, out_off + n * WASI_EVENT_SIZE, ev, sizeof(ev));
         n++;
     }
-    *nevents = n;
+    mp_wasm_guest_write_u32(exec_env, nevents_off, n);
     return WASI_ESUCCESS;
 }
 
-// Sockets are not offered to guests.
-static int32_t wasi_sock_accept(wasm_exec_env_t exec_env, int32_t fd, int32_t flags, uint32_t fd_out) {
-    (void)exec_env;
-    (void)fd;
-    (void)flags;
-    (void)fd_out;
-    return WASI_ENOSYS;
-}
-
-static int32_t wasi_sock_recv(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs, uint32_t iovs_len,
-    int32_t flags, uint32_t len_out, uint32_t flags_out) {
-    (void)exec_env;
-    (void)fd;
-    (void)iovs;
-    (void)iovs_len;
-    (void)flags;
-    (void)len_out;
-    (void)flags_out;
-    return WASI_ENOSYS;
-}
-
-static int32_t wasi_sock_send(wasm_exec_env_t exec_env, int32_t fd, uint32_t iovs, uint32_t iovs_len,
-    int32_t flags, uint32_t len_out) {
-    (void)exec_env;
-    (void)fd;
-    (void)iovs;
-    (void)iovs_len;
-    (void)flags;
-    (void)len_out;
-    return WASI_ENOSYS;
-}
-
-static int32_t wasi_sock_shutdown(wasm_exec_env_t exec_env, int32_t fd, int32_t how) {
-    (void)exec_env;
-    (void)fd;
-    (void)how;
-    return WASI_ENOSYS;
-}
-
-#define NATIVE(name, sig) { #name, (void *)wasi_##name, sig, NULL }
+#define NATIVE(name, fn, sig) MP_WASM_ERRNO_NATIVE(#name, wasi_##fn, sig)
 
 // WAMR sorts registered arrays in place: this table must stay writable.
 static NativeSymbol wasi_process_natives[] = {
-    NATIVE(args_get, "(ii)i"),
-    NATIVE(args_sizes_get, "(ii)i"),
-    NATIVE(environ_get, "(ii)i"),
-    NATIVE(environ_sizes_get, "(ii)i"),
-    NATIVE(clock_res_get, "(ii)i"),
-    NATIVE(clock_time_get, "(iIi)i"),
-    NATIVE(random_get, "(ii)i"),
-    NATIVE(sched_yield, "()i"),
-    NATIVE(proc_exit, "(i)"),
-    NATIVE(proc_raise, "(i)i"),
-    NATIVE(poll_oneoff, "(iiii)i"),
-    NATIVE(sock_accept, "(iii)i"),
-    NATIVE(sock_recv, "(iiiiii)i"),
-    NATIVE(sock_send, "(iiiii)i"),
-    NATIVE(sock_shutdown, "(ii)i"),
+    NATIVE(args_get, args_get, "(ii)i"),
+    NATIVE(args_sizes_get, args_sizes_get, "(ii)i"),
+    NATIVE(environ_get, environ_get, "(ii)i"),
+    NATIVE(environ_sizes_get, environ_sizes_get, "(ii)i"),
+    NATIVE(clock_res_get, clock_res_get, "(ii)i"),
+    NATIVE(clock_time_get, clock_time_get, "(iIi)i"),
+    NATIVE(random_get, random_get, "(ii)i"),
+    NATIVE(sched_yield, sched_yield, "()i"),
+    MP_WASM_NATIVE("proc_exit", wasi_proc_exit, "(i)"),
+    NATIVE(proc_raise, not_offered, "(i)i"),
+    NATIVE(poll_oneoff, poll_oneoff, "(iiii)i"),
+    NATIVE(sock_accept, not_offered, "(iii)i"),
+    NATIVE(sock_recv, not_offered, "(iiiiii)i"),
+    NATIVE(sock_send, not_offered, "(iiiii)i"),
+    NATIVE(sock_shutdown, not_offered, "(ii)i"),
 };
 
 bool mp_wasm_wasi_register(void) {
-    return wasm_runtime_register_natives(MP_WASM_WASI_MODULE, wasi_process_natives,
+    return wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, wasi_process_natives,
         MP_ARRAY_SIZE(wasi_process_natives))
-           && wasm_runtime_register_natives(MP_WASM_WASI_MODULE, mp_wasm_wasi_fd_natives,
+           && wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, mp_wasm_wasi_fd_natives,
         (uint32_t)mp_wasm_wasi_fd_natives_len)
-           && wasm_runtime_register_natives(MP_WASM_WASI_MODULE, mp_wasm_wasi_path_natives,
+           && wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, mp_wasm_wasi_path_natives,
         (uint32_t)mp_wasm_wasi_path_natives_len);
 }
 

@@ -1,17 +1,23 @@
 // WASI preview1 path functions on MicroPython's VFS (littlefs, FAT, unix
-// directories), confined to the preopened directories.
+// directories, a user's Python VFS), confined to the preopened directories.
 //
 // Sandbox: a guest path is resolved component by component below the
 // directory descriptor it is relative to; absolute paths and any ".." that
-// would climb above the preopen root get ENOTCAPABLE, and symlinks are
-// never created (on unix, where they can pre-exist, the port checks that the
-// real path stays inside the root).
-
-#include <string.h>
+// would climb above the preopen root get ENOTCAPABLE. Links are never
+// created, and where the filesystem has symlinks (unix) the port checks that
+// the real path stays inside the root, at every use of every descriptor, and
+// refuses to move a symlink (a relative one would point elsewhere from its
+// new place).
+//
+// What a VFS returns is checked before use (a Python VFS is host code, but
+// may be buggy): a bad shape raises TypeError, which reaches the Python
+// caller; VFS errors (OSError) become WASI errnos (mp_wasm_native_run).
 
 #include "py/runtime.h"
-#include "py/stream.h"
+#include "py/objint.h"
 #include "py/objstr.h"
+#include "py/unicode.h"
+#include "py/mperrno.h"
 #include "extmod/vfs.h"
 #include "wasm_wasi.h"
 
@@ -29,6 +35,10 @@
 #define S_IFDIR_BITS (0x4000)
 #define S_IFREG_BITS (0x8000)
 
+#define ARG_I32(i) mp_wasm_arg_i32(args, i)
+#define ARG_U32(i) mp_wasm_arg_u32(args, i)
+#define ARG_I64(i) mp_wasm_arg_i64(args, i)
+
 // --- Descriptor table ------------------------------------------------------
 
 wasi_fd_t *wasi_fd_get(mp_obj_wasm_instance_t *inst, int32_t fd, wasi_fd_kind_t kind) {
@@ -42,9 +52,10 @@ wasi_fd_t *wasi_fd_get(mp_obj_wasm_instance_t *inst, int32_t fd, wasi_fd_kind_t 
     return entry;
 }
 
-static mp_obj_t join_path(mp_obj_t root, const char *rel, size_t rel_len) {
-    size_t root_len;
+static mp_obj_t join_path(mp_obj_t root, mp_obj_t rel) {
+    size_t root_len, rel_len;
     const char *r = mp_obj_str_get_data(root, &root_len);
+    const char *s = mp_obj_str_get_data(rel, &rel_len);
     if (rel_len == 0) {
         return root;
     }
@@ -54,95 +65,78 @@ static mp_obj_t join_path(mp_obj_t root, const char *rel, size_t rel_len) {
     if (root_len == 0 || r[root_len - 1] != '/') {
         vstr_add_char(&vstr, '/');
     }
-    vstr_add_strn(&vstr, rel, rel_len);
+    vstr_add_strn(&vstr, s, rel_len);
     return mp_obj_new_str_from_vstr(&vstr);
 }
 
-mp_obj_t wasi_fd_vfs_path(const wasi_fd_t *entry) {
-    size_t len;
-    const char *rel = mp_obj_str_get_data(entry->rel, &len);
-    return join_path(entry->root, rel, len);
-}
-
-static int32_t errno_from_os(mp_int_t err) {
-    switch (err) {
-        case 1:
-            return WASI_EPERM;
-        case 2:
-            return WASI_ENOENT;
-        case 9:
-            return WASI_EBADF;
-        case 12:
-            return WASI_ENOMEM;
-        case 13:
-            return WASI_EACCES;
-        case 17:
-            return WASI_EEXIST;
-        case 20:
-            return WASI_ENOTDIR;
-        case 21:
-            return WASI_EISDIR;
-        case 22:
-            return WASI_EINVAL;
-        case 24:
-            return WASI_EMFILE;
-        case 27:
-            return WASI_EFBIG;
-        case 28:
-            return WASI_ENOSPC;
-        case 29:
-            return WASI_ESPIPE;
-        case 30:
-            return WASI_EROFS;
-        case 36:
-            return WASI_ENAMETOOLONG;
-        case 39:
-            return WASI_ENOTEMPTY;
-        case 40:
-            return WASI_ELOOP;
-        case 95:
-            return WASI_ENOTSUP;
-        default:
-            return WASI_EIO;
+// Joins and checks: a path under `root` that still resolves inside it.
+static int32_t contained_path(mp_obj_t root, mp_obj_t rel, mp_obj_t *path) {
+    *path = join_path(root, rel);
+    if (!mp_wasm_port_path_contained(mp_obj_str_get_str(root), mp_obj_str_get_str(*path))) {
+        return WASI_ENOTCAPABLE;
     }
+    return WASI_ESUCCESS;
 }
 
-int32_t wasi_errno_from_exception(mp_obj_wasm_instance_t *inst, void *exc) {
-    mp_obj_t e = MP_OBJ_FROM_PTR(exc);
-    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(e)), MP_OBJ_FROM_PTR(&mp_type_OSError))) {
-        mp_obj_t args = mp_load_attr(e, MP_QSTR_args);
-        size_t n;
-        mp_obj_t *items;
-        mp_obj_tuple_get(args, &n, &items);
-        if (n > 0 && mp_obj_is_int(items[0])) {
-            return errno_from_os(mp_obj_get_int(items[0]));
-        }
-        return WASI_EIO;
-    }
-    // MemoryError, KeyboardInterrupt, ...: stop the guest, re-raise later.
-    mp_wasm_instance_set_host_exception(inst, e);
-    return WASI_EIO;
+int32_t wasi_fd_path(const wasi_fd_t *entry, mp_obj_t *path) {
+    return contained_path(entry->root, entry->rel, path);
 }
 
-static uint64_t stat_time_ns(mp_obj_t t) {
-    mp_int_t s = mp_obj_get_int(t);
-    return s > 0 ? (uint64_t)s * 1000000000u : 0;
+// --- What the VFS returns ---------------------------------------------------------
+
+static NORETURN void raise_bad_vfs(const char *what) {
+    mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("VFS %s"), what);
 }
 
-void wasi_fill_filestat(uint8_t *buf, mp_obj_t path) {
+// A stat() tuple: at least 10 items (mode, ino, dev, nlink, uid, gid, size,
+// atime, mtime, ctime).
+static mp_obj_t *stat_items(mp_obj_t path) {
     mp_obj_t st = mp_vfs_stat(path);
+    if (!mp_obj_is_type(st, &mp_type_tuple)) {
+        raise_bad_vfs("stat() must return a tuple of 10 numbers");
+    }
     size_t n;
     mp_obj_t *items;
     mp_obj_tuple_get(st, &n, &items);
-    mp_int_t mode = mp_obj_get_int(items[0]);
-    uint64_t ino = (uint64_t)mp_obj_get_int(items[1]);
+    for (size_t i = 0; i < 10; i++) {
+        if (i >= n || !(mp_obj_is_int(items[i]) || mp_obj_is_float(items[i]))) {
+            raise_bad_vfs("stat() must return a tuple of 10 numbers");
+        }
+    }
+    return items;
+}
+
+// A number the VFS returned (checked to be an int of any size, or a float
+// for times), clamped to what WASI can hold; negative ones are 0.
+static uint64_t vfs_number(mp_obj_t obj) {
+    #if MICROPY_PY_BUILTINS_FLOAT
+    if (mp_obj_is_float(obj)) {
+        mp_float_t f = mp_obj_float_get(obj);
+        return f > 0 && f < (mp_float_t)1e19 ? (uint64_t)f : 0;
+    }
+    #endif
+    return mp_obj_int_sign(obj) > 0 ? (uint64_t)mp_obj_get_int_truncated(obj) : 0;
+}
+
+static uint8_t filetype_of_mode(uint64_t mode) {
+    return (mode & S_IFMT_BITS) == S_IFDIR_BITS ? WASI_FILETYPE_DIRECTORY
+        : (mode & S_IFMT_BITS) == S_IFREG_BITS ? WASI_FILETYPE_REGULAR_FILE : WASI_FILETYPE_UNKNOWN;
+}
+
+static uint64_t stat_time_ns(mp_obj_t t) {
+    uint64_t s = vfs_number(t);
+    return s < UINT64_MAX / 1000000000u ? s * 1000000000u : 0;
+}
+
+void wasi_filestat(uint8_t *buf, mp_obj_t path) {
+    mp_obj_t *items = stat_items(path);
+    uint64_t ino = vfs_number(items[1]);
     uint64_t nlink = 1;
-    uint64_t size = (uint64_t)mp_obj_get_int(items[6]);
+    uint64_t size = vfs_number(items[6]);
     uint64_t atim = stat_time_ns(items[7]), mtim = stat_time_ns(items[8]), ctim = stat_time_ns(items[9]);
     memset(buf, 0, WASI_FILESTAT_SIZE);
     memcpy(buf + 8, &ino, 8);
-    buf[16] = (mode & S_IFMT_BITS) == S_IFDIR_BITS ? WASI_FILETYPE_DIRECTORY
-        : (mode & S_IFMT_BITS) == S_IFREG_BITS ? WASI_FILETYPE_REGULAR_FILE : WASI_FILETYPE_UNKNOWN;
+    buf[16] = filetype_of_mode(vfs_number(items[0]));
     memcpy(buf + 24, &nlink, 8);
     memcpy(buf + 32, &size, 8);
     memcpy(buf + 40, &atim, 8);
@@ -151,33 +145,53 @@ void wasi_fill_filestat(uint8_t *buf, mp_obj_t path) {
 }
 
 static bool vfs_is_dir(mp_obj_t path) {
-    mp_obj_t st = mp_vfs_stat(path);
-    size_t n;
-    mp_obj_t *items;
-    mp_obj_tuple_get(st, &n, &items);
-    return (mp_obj_get_int(items[0]) & S_IFMT_BITS) == S_IFDIR_BITS;
+    return filetype_of_mode(vfs_number(stat_items(path)[0])) == WASI_FILETYPE_DIRECTORY;
 }
 
 // Whether `path` exists; raises for errors other than "not found".
 static bool vfs_exists(mp_obj_t path) {
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        mp_vfs_stat(path);
+        stat_items(path);
         nlr_pop();
         return true;
     }
     mp_obj_t e = MP_OBJ_FROM_PTR(nlr.ret_val);
-    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(e)), MP_OBJ_FROM_PTR(&mp_type_OSError))) {
-        mp_obj_t args = mp_load_attr(e, MP_QSTR_args);
-        size_t n;
-        mp_obj_t *items;
-        mp_obj_tuple_get(args, &n, &items);
-        if (n > 0 && mp_obj_is_int(items[0]) && mp_obj_get_int(items[0]) == 2) {
-            return false;
-        }
+    if (mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(e)), MP_OBJ_FROM_PTR(&mp_type_OSError))
+        && wasi_oserror_errno(e) == MP_ENOENT) {
+        return false;
     }
     nlr_jump(nlr.ret_val);
 }
+
+// One ilistdir() entry: (name, type[, inode[, size]]).
+typedef struct _dir_entry_t {
+    const char *name;
+    size_t name_len;
+    uint64_t ino;
+    uint8_t filetype;
+} dir_entry_t;
+
+static void dir_entry(mp_obj_t item, dir_entry_t *out) {
+    size_t n = 0;
+    mp_obj_t *fields = NULL;
+    if (mp_obj_is_type(item, &mp_type_tuple) || mp_obj_is_type(item, &mp_type_list)) {
+        mp_obj_get_array(item, &n, &fields);
+    }
+    if (n < 2 || !(mp_obj_is_str(fields[0]) || mp_obj_is_type(fields[0], &mp_type_bytes))
+        || !mp_obj_is_int(fields[1]) || (n >= 3 && !mp_obj_is_int(fields[2]))) {
+        raise_bad_vfs("ilistdir() entries must be (name, type[, inode[, size]]) tuples");
+    }
+    out->name = mp_obj_str_get_data(fields[0], &out->name_len);
+    out->ino = n >= 3 ? vfs_number(fields[2]) : 0;
+    out->filetype = filetype_of_mode(vfs_number(fields[1]));
+}
+
+static mp_obj_t dir_iter(mp_obj_t path) {
+    return mp_getiter(mp_vfs_ilistdir(1, &path), NULL);
+}
+
+// --- Preopens and teardown --------------------------------------------------------
 
 static int free_slot(mp_wasm_wasi_ctx_t *ctx) {
     for (int fd = WASI_STDIO_COUNT; fd < WASI_MAX_FDS; fd++) {
@@ -195,7 +209,7 @@ void mp_wasm_wasi_fs_open_preopens(mp_wasm_wasi_ctx_t *ctx) {
     for (size_t i = 0; i < n; i++) {
         mp_obj_t *pair = ((mp_obj_tuple_t *)MP_OBJ_TO_PTR(items[i]))->items;
         if (!vfs_is_dir(pair[1])) {
-            mp_raise_OSError(20); // ENOTDIR
+            mp_raise_OSError(MP_ENOTDIR);
         }
         wasi_fd_t *entry = &ctx->fds[WASI_STDIO_COUNT + i];
         entry->kind = WASI_FD_DIR;
@@ -212,7 +226,7 @@ void mp_wasm_wasi_fs_close_all(mp_wasm_wasi_ctx_t *ctx) {
         if (entry->kind == WASI_FD_FILE) {
             nlr_buf_t nlr;
             if (nlr_push(&nlr) == 0) {
-                mp_stream_close(entry->stream);
+                wasi_stream_close(entry->stream);
                 nlr_pop();
             }
         }
@@ -222,11 +236,11 @@ void mp_wasm_wasi_fs_close_all(mp_wasm_wasi_ctx_t *ctx) {
 
 // --- Sandboxed path resolution ------------------------------------------------
 
-// Resolves guest `path` relative to directory descriptor `dirfd`. On
-// success returns the new path below the preopen root (`*rel_out`) and the
-// root; returns a WASI errno otherwise.
+// Resolves guest path bytes relative to directory descriptor `dirfd`. On
+// success returns the preopen root, the new path below it and the VFS path
+// (checked to resolve inside the root); a WASI errno otherwise.
 static int32_t resolve(mp_obj_wasm_instance_t *inst, int32_t dirfd, const char *path, size_t len,
-    mp_obj_t *root_out, mp_obj_t *rel_out) {
+    mp_obj_t *root_out, mp_obj_t *rel_out, mp_obj_t *vfs_path) {
     wasi_fd_t *dir = wasi_fd_get(inst, dirfd, WASI_FD_FREE);
     if (dir == NULL) {
         return WASI_EBADF;
@@ -239,6 +253,9 @@ static int32_t resolve(mp_obj_wasm_instance_t *inst, int32_t dirfd, const char *
     }
     if (memchr(path, '\0', len) != NULL) {
         return WASI_EINVAL;
+    }
+    if (!utf8_check((const byte *)path, len)) {
+        return WASI_EILSEQ; // VFS paths are str
     }
     if (path[0] == '/') {
         return WASI_ENOTCAPABLE;
@@ -280,43 +297,53 @@ static int32_t resolve(mp_obj_wasm_instance_t *inst, int32_t dirfd, const char *
     }
     *root_out = dir->root;
     *rel_out = mp_obj_new_str_from_vstr(&vstr);
-    if (!mp_wasm_port_path_contained(mp_obj_str_get_str(dir->root),
-        mp_obj_str_get_str(wasi_fd_vfs_path(&(wasi_fd_t) { .root = *root_out, .rel = *rel_out })))) {
-        return WASI_ENOTCAPABLE;
-    }
-    return WASI_ESUCCESS;
+    return contained_path(*root_out, *rel_out, vfs_path);
 }
 
-// Reads the guest path and resolves it to a VFS path.
+// Copies the guest's path out of linear memory and resolves it.
 static int32_t guest_path(wasm_exec_env_t exec_env, int32_t dirfd, uint32_t path_off, uint32_t path_len,
     mp_obj_t *vfs_path, mp_obj_t *root, mp_obj_t *rel) {
-    const char *path = wasi_guest_ptr(exec_env, path_off, path_len);
-    if (path == NULL) {
+    if (!mp_wasm_guest_check(exec_env, path_off, path_len)) {
         return WASI_EFAULT;
     }
+    if (path_len > WASI_PATH_MAX) {
+        return WASI_ENAMETOOLONG;
+    }
+    // A copy: resolving allocates, which may run Python (a GC finaliser).
+    char *path = m_new(char, path_len + 1);
+    mp_wasm_guest_read(exec_env, path_off, path, path_len);
     mp_obj_t r, rl;
-    int32_t err = resolve(wasi_instance(exec_env), dirfd, path, path_len, &r, &rl);
-    if (err != WASI_ESUCCESS) {
-        return err;
-    }
-    *vfs_path = wasi_fd_vfs_path(&(wasi_fd_t) { .root = r, .rel = rl });
-    if (root != NULL) {
-        *root = r;
-        *rel = rl;
-    }
-    return WASI_ESUCCESS;
+    int32_t err = resolve(mp_wasm_native_instance(exec_env), dirfd, path, path_len,
+        root ? root : &r, rel ? rel : &rl, vfs_path);
+    m_del(char, path, path_len + 1);
+    return err;
 }
 
 // --- Path functions ---------------------------------------------------------
 
-static int32_t wasi_path_open(wasm_exec_env_t exec_env, int32_t dirfd, int32_t dirflags,
-    uint32_t path_off, uint32_t path_len, int32_t oflags, int64_t rights_base,
-    int64_t rights_inheriting, int32_t fdflags, uint32_t fd_out) {
-    (void)dirflags;
-    (void)rights_inheriting;
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
-    uint32_t *out = wasi_guest_ptr(exec_env, fd_out, 4);
-    if (out == NULL) {
+static const char *open_mode(bool exists, int32_t oflags, int64_t rights, int32_t fdflags, uint8_t *access) {
+    bool want_write = (rights & WASI_RIGHT_FD_WRITE) || (oflags & (WASI_O_TRUNC | WASI_O_CREAT))
+        || (fdflags & WASI_FDFLAG_APPEND);
+    bool want_read = (rights & WASI_RIGHT_FD_READ) != 0;
+    *access = (want_read || !want_write ? WASI_ACCESS_READ : 0) | (want_write ? WASI_ACCESS_WRITE : 0);
+    if (!want_write) {
+        return "rb";
+    }
+    if (fdflags & WASI_FDFLAG_APPEND) {
+        return want_read ? "a+b" : "ab";
+    }
+    if (!exists || (oflags & WASI_O_TRUNC)) {
+        return want_read ? "w+b" : "wb";
+    }
+    return "r+b";
+}
+
+static int32_t wasi_path_open(wasm_exec_env_t exec_env, uint64_t *args) {
+    int32_t dirfd = ARG_I32(0), oflags = ARG_I32(4), fdflags = ARG_I32(7);
+    uint32_t path_off = ARG_U32(2), path_len = ARG_U32(3), fd_out = ARG_U32(8);
+    int64_t rights_base = ARG_I64(5);
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    if (!mp_wasm_guest_check(exec_env, fd_out, 4)) {
         return WASI_EFAULT;
     }
     mp_obj_t path, root, rel;
@@ -324,231 +351,193 @@ static int32_t wasi_path_open(wasm_exec_env_t exec_env, int32_t dirfd, int32_t d
     if (err != WASI_ESUCCESS) {
         return err;
     }
+    bool exists = vfs_exists(path);
+    bool is_dir = exists && vfs_is_dir(path);
+    if (exists && (oflags & WASI_O_CREAT) && (oflags & WASI_O_EXCL)) {
+        return WASI_EEXIST;
+    }
+    if (!exists && !(oflags & WASI_O_CREAT)) {
+        return WASI_ENOENT;
+    }
+    if ((oflags & WASI_O_DIRECTORY) && !is_dir) {
+        return exists ? WASI_ENOTDIR : WASI_ENOENT;
+    }
+    if (is_dir && (oflags & (WASI_O_TRUNC | WASI_O_CREAT)) && !(oflags & WASI_O_DIRECTORY)
+        && (rights_base & WASI_RIGHT_FD_WRITE)) {
+        return WASI_EISDIR;
+    }
+    mp_obj_t stream = MP_OBJ_NULL;
+    uint8_t access = 0;
+    if (!is_dir) {
+        const char *mode = open_mode(exists, oflags, rights_base, fdflags, &access);
+        mp_obj_t open_args[2] = { path, mp_obj_new_str(mode, strlen(mode)) };
+        stream = mp_vfs_open(2, open_args, (mp_map_t *)&mp_const_empty_map);
+    }
+    // The slot is taken only now: the VFS calls above may have run Python
+    // code that re-entered the guest and opened descriptors itself.
     int fd = free_slot(inst->wasi_ctx);
     if (fd < 0) {
+        if (stream != MP_OBJ_NULL) {
+            wasi_stream_close(stream);
+        }
         return WASI_EMFILE;
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        bool exists = vfs_exists(path);
-        bool is_dir = exists && vfs_is_dir(path);
-        if (exists && (oflags & WASI_O_CREAT) && (oflags & WASI_O_EXCL)) {
-            mp_raise_OSError(17); // EEXIST
-        }
-        if (!exists && !(oflags & WASI_O_CREAT)) {
-            mp_raise_OSError(2); // ENOENT
-        }
-        if ((oflags & WASI_O_DIRECTORY) && !is_dir) {
-            mp_raise_OSError(exists ? 20 : 2); // ENOTDIR / ENOENT
-        }
-        wasi_fd_t *entry = &inst->wasi_ctx->fds[fd];
-        if (is_dir) {
-            if (oflags & (WASI_O_TRUNC | WASI_O_CREAT) && !(oflags & WASI_O_DIRECTORY)
-                && (rights_base & WASI_RIGHT_FD_WRITE)) {
-                mp_raise_OSError(21); // EISDIR
-            }
-            entry->kind = WASI_FD_DIR;
-            entry->stream = MP_OBJ_NULL;
-        } else {
-            bool want_write = (rights_base & WASI_RIGHT_FD_WRITE) || (oflags & (WASI_O_TRUNC | WASI_O_CREAT))
-                || (fdflags & WASI_FDFLAG_APPEND);
-            bool want_read = (rights_base & WASI_RIGHT_FD_READ) != 0;
-            const char *mode;
-            if (!want_write) {
-                mode = "rb";
-            } else if (fdflags & WASI_FDFLAG_APPEND) {
-                mode = want_read ? "a+b" : "ab";
-            } else if (!exists || (oflags & WASI_O_TRUNC)) {
-                mode = want_read ? "w+b" : "wb";
-            } else {
-                mode = "r+b";
-            }
-            mp_obj_t open_args[2] = { path, mp_obj_new_str(mode, strlen(mode)) };
-            entry->stream = mp_vfs_open(2, open_args, (mp_map_t *)&mp_const_empty_map);
-            entry->kind = WASI_FD_FILE;
-        }
-        entry->preopen = false;
-        entry->fdflags = (uint16_t)(fdflags & WASI_FDFLAG_APPEND);
-        entry->root = root;
-        entry->rel = rel;
-        entry->guest_name = MP_OBJ_NULL;
-        nlr_pop();
-    } else {
-        return wasi_errno_from_exception(inst, nlr.ret_val);
-    }
-    out = wasi_guest_ptr(exec_env, fd_out, 4);
-    if (out == NULL) {
-        return WASI_EFAULT;
-    }
-    *out = (uint32_t)fd;
+    wasi_fd_t *entry = &inst->wasi_ctx->fds[fd];
+    entry->kind = is_dir ? WASI_FD_DIR : WASI_FD_FILE;
+    entry->stream = stream;
+    entry->access = access;
+    entry->preopen = false;
+    entry->fdflags = (uint16_t)(fdflags & WASI_FDFLAG_APPEND);
+    entry->root = root;
+    entry->rel = rel;
+    entry->guest_name = MP_OBJ_NULL;
+    mp_wasm_guest_write_u32(exec_env, fd_out, (uint32_t)fd); // checked above
     return WASI_ESUCCESS;
+}
+
+// Whether the directory at `path` has any entry.
+static bool dir_has_entries(mp_obj_t path) {
+    mp_obj_t iter = dir_iter(path);
+    bool any = false;
+    for (mp_obj_t item; (item = mp_iternext(iter)) != MP_OBJ_STOP_ITERATION;) {
+        dir_entry_t e;
+        dir_entry(item, &e);
+        any = true; // read to the end: the VFS may hold the directory open until then
+    }
+    return any;
 }
 
 // The shape shared by mkdir, rmdir and unlink: one path, one VFS call.
 typedef enum { PATH_MKDIR, PATH_RMDIR, PATH_UNLINK } path_op_t;
 
-static int32_t path_op(wasm_exec_env_t exec_env, int32_t dirfd, uint32_t path_off, uint32_t path_len, path_op_t op) {
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+static int32_t path_op(wasm_exec_env_t exec_env, uint64_t *args, path_op_t op) {
     mp_obj_t path, root, rel;
-    int32_t err = guest_path(exec_env, dirfd, path_off, path_len, &path, &root, &rel);
+    int32_t err = guest_path(exec_env, ARG_I32(0), ARG_U32(1), ARG_U32(2), &path, &root, &rel);
     if (err != WASI_ESUCCESS) {
         return err;
     }
     if (op != PATH_MKDIR && mp_obj_str_get_str(rel)[0] == '\0') {
         return WASI_EPERM; // never remove a preopen root
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        if (op == PATH_MKDIR) {
-            mp_vfs_mkdir(path);
-        } else {
-            // Check the type first: VFS drivers disagree on these errors.
-            bool is_dir = vfs_is_dir(path);
-            if (op == PATH_RMDIR) {
-                if (!is_dir) {
-                    mp_raise_OSError(20); // ENOTDIR
-                }
-                mp_obj_t list_args[1] = { path };
-                if (mp_obj_is_true(mp_vfs_listdir(1, list_args))) {
-                    mp_raise_OSError(39); // ENOTEMPTY
-                }
-                mp_vfs_rmdir(path);
-            } else {
-                if (is_dir) {
-                    mp_raise_OSError(21); // EISDIR
-                }
-                mp_vfs_remove(path);
-            }
-        }
-        nlr_pop();
+    if (op == PATH_MKDIR) {
+        mp_vfs_mkdir(path);
         return WASI_ESUCCESS;
     }
-    return wasi_errno_from_exception(inst, nlr.ret_val);
+    // Check the type first: VFS drivers disagree on these errors.
+    bool is_dir = vfs_is_dir(path);
+    if (op == PATH_RMDIR) {
+        if (!is_dir) {
+            return WASI_ENOTDIR;
+        }
+        if (dir_has_entries(path)) {
+            return WASI_ENOTEMPTY;
+        }
+        mp_vfs_rmdir(path);
+    } else {
+        if (is_dir) {
+            return WASI_EISDIR;
+        }
+        mp_vfs_remove(path);
+    }
+    return WASI_ESUCCESS;
 }
 
-static int32_t wasi_path_create_directory(wasm_exec_env_t exec_env, int32_t fd, uint32_t path, uint32_t len) {
-    return path_op(exec_env, fd, path, len, PATH_MKDIR);
+static int32_t wasi_path_create_directory(wasm_exec_env_t exec_env, uint64_t *args) {
+    return path_op(exec_env, args, PATH_MKDIR);
 }
 
-static int32_t wasi_path_remove_directory(wasm_exec_env_t exec_env, int32_t fd, uint32_t path, uint32_t len) {
-    return path_op(exec_env, fd, path, len, PATH_RMDIR);
+static int32_t wasi_path_remove_directory(wasm_exec_env_t exec_env, uint64_t *args) {
+    return path_op(exec_env, args, PATH_RMDIR);
 }
 
-static int32_t wasi_path_unlink_file(wasm_exec_env_t exec_env, int32_t fd, uint32_t path, uint32_t len) {
-    return path_op(exec_env, fd, path, len, PATH_UNLINK);
+static int32_t wasi_path_unlink_file(wasm_exec_env_t exec_env, uint64_t *args) {
+    return path_op(exec_env, args, PATH_UNLINK);
 }
 
-static int32_t wasi_path_rename(wasm_exec_env_t exec_env, int32_t fd, uint32_t old_off,
-    uint32_t old_len, int32_t new_fd, uint32_t new_off, uint32_t new_len) {
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+static int32_t wasi_path_rename(wasm_exec_env_t exec_env, uint64_t *args) {
     mp_obj_t old_path, new_path, root, rel;
-    int32_t err = guest_path(exec_env, fd, old_off, old_len, &old_path, &root, &rel);
+    int32_t err = guest_path(exec_env, ARG_I32(0), ARG_U32(1), ARG_U32(2), &old_path, &root, &rel);
     if (err == WASI_ESUCCESS && mp_obj_str_get_str(rel)[0] == '\0') {
-        err = WASI_EPERM;
+        err = WASI_EPERM; // a preopen root stays where it is
     }
     if (err == WASI_ESUCCESS) {
-        err = guest_path(exec_env, new_fd, new_off, new_len, &new_path, &root, &rel);
+        err = guest_path(exec_env, ARG_I32(3), ARG_U32(4), ARG_U32(5), &new_path, &root, &rel);
     }
     if (err != WASI_ESUCCESS) {
         return err;
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        mp_vfs_rename(old_path, new_path);
-        nlr_pop();
-        return WASI_ESUCCESS;
+    if (!mp_wasm_port_may_move(mp_obj_str_get_str(old_path))) {
+        return WASI_EPERM; // a (relative) symlink would point elsewhere from its new place
     }
-    return wasi_errno_from_exception(inst, nlr.ret_val);
+    mp_vfs_rename(old_path, new_path);
+    return WASI_ESUCCESS;
 }
 
-static int32_t wasi_path_filestat_get(wasm_exec_env_t exec_env, int32_t fd, int32_t flags,
-    uint32_t path_off, uint32_t path_len, uint32_t buf_off) {
-    (void)flags;
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+static int32_t wasi_path_filestat_get(wasm_exec_env_t exec_env, uint64_t *args) {
+    uint32_t buf_off = ARG_U32(4);
     mp_obj_t path;
-    int32_t err = guest_path(exec_env, fd, path_off, path_len, &path, NULL, NULL);
+    int32_t err = guest_path(exec_env, ARG_I32(0), ARG_U32(2), ARG_U32(3), &path, NULL, NULL);
     if (err != WASI_ESUCCESS) {
         return err;
     }
-    uint8_t *buf = wasi_guest_ptr(exec_env, buf_off, WASI_FILESTAT_SIZE);
-    if (buf == NULL) {
+    if (!mp_wasm_guest_check(exec_env, buf_off, WASI_FILESTAT_SIZE)) {
         return WASI_EFAULT;
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        uint8_t stat[WASI_FILESTAT_SIZE];
-        wasi_fill_filestat(stat, path);
-        nlr_pop();
-        buf = wasi_guest_ptr(exec_env, buf_off, WASI_FILESTAT_SIZE);
-        if (buf == NULL) {
-            return WASI_EFAULT;
-        }
-        memcpy(buf, stat, WASI_FILESTAT_SIZE);
-        return WASI_ESUCCESS;
-    }
-    return wasi_errno_from_exception(inst, nlr.ret_val);
+    uint8_t stat[WASI_FILESTAT_SIZE];
+    wasi_filestat(stat, path);
+    mp_wasm_guest_write(exec_env, buf_off, stat, sizeof(stat)); // checked above
+    return WASI_ESUCCESS;
 }
 
 // Links and symlinks could point outside the sandbox: never created.
-static int32_t wasi_path_symlink(wasm_exec_env_t exec_env, uint32_t old_path, uint32_t old_len,
-    int32_t fd, uint32_t new_path, uint32_t new_len) {
-    (void)old_path;
-    (void)old_len;
-    (void)new_path;
-    (void)new_len;
-    return wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_DIR) ? WASI_EPERM : WASI_EBADF;
+static int32_t wasi_path_symlink(wasm_exec_env_t exec_env, uint64_t *args) {
+    return wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(2), WASI_FD_DIR) ? WASI_EPERM : WASI_EBADF;
 }
 
-static int32_t wasi_path_link(wasm_exec_env_t exec_env, int32_t old_fd, int32_t old_flags,
-    uint32_t old_path, uint32_t old_len, int32_t new_fd, uint32_t new_path, uint32_t new_len) {
-    (void)old_flags;
-    (void)old_path;
-    (void)old_len;
-    (void)new_fd;
-    (void)new_path;
-    (void)new_len;
-    return wasi_fd_get(wasi_instance(exec_env), old_fd, WASI_FD_DIR) ? WASI_EPERM : WASI_EBADF;
+static int32_t wasi_path_link(wasm_exec_env_t exec_env, uint64_t *args) {
+    return wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(0), WASI_FD_DIR) ? WASI_EPERM : WASI_EBADF;
 }
 
-static int32_t wasi_path_readlink(wasm_exec_env_t exec_env, int32_t fd, uint32_t path_off,
-    uint32_t path_len, uint32_t buf, uint32_t buf_len, uint32_t used) {
-    (void)buf;
-    (void)buf_len;
-    (void)used;
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
+static int32_t wasi_path_readlink(wasm_exec_env_t exec_env, uint64_t *args) {
     mp_obj_t path;
-    int32_t err = guest_path(exec_env, fd, path_off, path_len, &path, NULL, NULL);
+    int32_t err = guest_path(exec_env, ARG_I32(0), ARG_U32(1), ARG_U32(2), &path, NULL, NULL);
     if (err != WASI_ESUCCESS) {
         return err;
     }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        vfs_is_dir(path); // ENOENT if missing
-        nlr_pop();
-        return WASI_EINVAL; // exists, and is not a symlink
-    }
-    return wasi_errno_from_exception(inst, nlr.ret_val);
+    vfs_is_dir(path); // ENOENT if missing
+    return WASI_EINVAL; // exists, and is not a symlink the guest may read
 }
 
-static int32_t wasi_path_filestat_set_times(wasm_exec_env_t exec_env, int32_t fd, int32_t flags,
-    uint32_t path, uint32_t path_len, int64_t atim, int64_t mtim, int32_t fst_flags) {
-    (void)flags;
-    (void)path;
-    (void)path_len;
-    (void)atim;
-    (void)mtim;
-    (void)fst_flags;
-    return wasi_fd_get(wasi_instance(exec_env), fd, WASI_FD_DIR) ? WASI_ENOTSUP : WASI_EBADF;
+static int32_t wasi_path_filestat_set_times(wasm_exec_env_t exec_env, uint64_t *args) {
+    return wasi_fd_get(mp_wasm_native_instance(exec_env), ARG_I32(0), WASI_FD_DIR) ? WASI_ENOTSUP : WASI_EBADF;
+}
+
+// Writes one dirent (header, then name) at `*pos`, cut off at `end`, in
+// the buffer the caller checked.
+static void put_dirent(wasm_exec_env_t exec_env, const dir_entry_t *e, uint64_t next,
+    uint32_t *pos, uint32_t end) {
+    uint8_t header[WASI_DIRENT_HEADER_SIZE] = { 0 };
+    uint32_t namlen = (uint32_t)e->name_len;
+    memcpy(header, &next, 8);
+    memcpy(header + 8, &e->ino, 8);
+    memcpy(header + 16, &namlen, 4);
+    header[20] = e->filetype;
+    uint32_t take = end - *pos < WASI_DIRENT_HEADER_SIZE ? end - *pos : WASI_DIRENT_HEADER_SIZE;
+    mp_wasm_guest_write(exec_env, *pos, header, take);
+    *pos += take;
+    take = end - *pos < namlen ? end - *pos : namlen;
+    mp_wasm_guest_write(exec_env, *pos, e->name, take);
+    *pos += take;
 }
 
 // fd_readdir: entries after `cookie` (an index into the listing), as many
 // as fit; a truncated last entry tells the guest to call again.
-static int32_t wasi_fd_readdir(wasm_exec_env_t exec_env, int32_t fd, uint32_t buf_off, uint32_t buf_len,
-    int64_t cookie, uint32_t used_off) {
-    mp_obj_wasm_instance_t *inst = wasi_instance(exec_env);
-    uint32_t *used = wasi_guest_ptr(exec_env, used_off, 4);
-    uint8_t *buf = used ? wasi_guest_ptr(exec_env, buf_off, buf_len) : NULL;
-    if (buf == NULL) {
+static int32_t wasi_fd_readdir(wasm_exec_env_t exec_env, uint64_t *args) {
+    int32_t fd = ARG_I32(0);
+    uint32_t buf_off = ARG_U32(1), buf_len = ARG_U32(2), used_off = ARG_U32(4);
+    int64_t cookie = ARG_I64(3);
+    mp_obj_wasm_instance_t *inst = mp_wasm_native_instance(exec_env);
+    if (!mp_wasm_guest_check(exec_env, used_off, 4) || !mp_wasm_guest_check(exec_env, buf_off, buf_len)) {
         return WASI_EFAULT;
     }
     wasi_fd_t *entry = wasi_fd_get(inst, fd, WASI_FD_DIR);
@@ -558,58 +547,27 @@ static int32_t wasi_fd_readdir(wasm_exec_env_t exec_env, int32_t fd, uint32_t bu
     if (cookie < 0) {
         return WASI_EINVAL;
     }
-    mp_obj_t listing;
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        mp_obj_t args[1] = { wasi_fd_vfs_path(entry) };
-        mp_obj_t iter = mp_vfs_ilistdir(1, args);
-        listing = mp_obj_new_list(0, NULL);
-        for (mp_obj_t item; (item = mp_iternext(iter)) != MP_OBJ_STOP_ITERATION;) {
-            mp_obj_list_append(listing, item);
+    mp_obj_t path;
+    int32_t err = wasi_fd_path(entry, &path);
+    if (err != WASI_ESUCCESS) {
+        return err;
+    }
+    mp_obj_t iter = dir_iter(path);
+    uint32_t pos = buf_off, end = buf_off + buf_len;
+    uint64_t index = 0;
+    for (mp_obj_t item; (item = mp_iternext(iter)) != MP_OBJ_STOP_ITERATION; index++) {
+        dir_entry_t e;
+        dir_entry(item, &e);
+        // Each write translates the buffer again: the iterator may run Python.
+        if (index >= (uint64_t)cookie && pos < end) {
+            put_dirent(exec_env, &e, index + 1, &pos, end);
         }
-        nlr_pop();
-    } else {
-        return wasi_errno_from_exception(inst, nlr.ret_val);
     }
-    // Python ran (listing): re-derive the guest pointers.
-    used = wasi_guest_ptr(exec_env, used_off, 4);
-    buf = used ? wasi_guest_ptr(exec_env, buf_off, buf_len) : NULL;
-    if (buf == NULL) {
-        return WASI_EFAULT;
-    }
-    size_t n;
-    mp_obj_t *items;
-    mp_obj_list_get(listing, &n, &items);
-    uint32_t pos = 0;
-    for (size_t i = (size_t)cookie; i < n && pos < buf_len; i++) {
-        mp_obj_t *fields = ((mp_obj_tuple_t *)MP_OBJ_TO_PTR(items[i]))->items;
-        size_t name_len;
-        const char *name = mp_obj_str_get_data(fields[0], &name_len);
-        uint8_t header[WASI_DIRENT_HEADER_SIZE];
-        memset(header, 0, sizeof(header));
-        uint64_t next = i + 1;
-        uint64_t ino = (uint64_t)mp_obj_get_int(fields[2]);
-        uint32_t namlen = (uint32_t)name_len;
-        memcpy(header, &next, 8);
-        memcpy(header + 8, &ino, 8);
-        memcpy(header + 16, &namlen, 4);
-        mp_int_t type = mp_obj_get_int(fields[1]);
-        header[20] = type == S_IFDIR_BITS ? WASI_FILETYPE_DIRECTORY
-            : type == S_IFREG_BITS ? WASI_FILETYPE_REGULAR_FILE : WASI_FILETYPE_UNKNOWN;
-        uint32_t room = buf_len - pos;
-        uint32_t take = room < WASI_DIRENT_HEADER_SIZE ? room : WASI_DIRENT_HEADER_SIZE;
-        memcpy(buf + pos, header, take);
-        pos += take;
-        room = buf_len - pos;
-        take = room < namlen ? room : namlen;
-        memcpy(buf + pos, name, take);
-        pos += take;
-    }
-    *used = pos;
+    mp_wasm_guest_write_u32(exec_env, used_off, pos - buf_off);
     return WASI_ESUCCESS;
 }
 
-#define NATIVE(name, sig) { #name, (void *)wasi_##name, sig, NULL }
+#define NATIVE(name, sig) MP_WASM_ERRNO_NATIVE(#name, wasi_##name, sig)
 
 // WAMR sorts registered arrays in place: this table must stay writable.
 NativeSymbol mp_wasm_wasi_path_natives[] = {

@@ -67,9 +67,22 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
     return true;
 }
 
+bool mp_wasm_port_may_move(const char *path) {
+    (void)path;
+    return true;
+}
+
 // The board's UART interrupt calls mp_wasm_request_interrupt() directly.
 void mp_wasm_port_guest_enter(void) {
 }
 
 void mp_wasm_port_guest_exit(void) {
+}
+
+// The board's UART interrupt stops guests: it runs between two instructions
+// of the main thread, never in the middle of a change of the running guest.
+void mp_wasm_port_interrupt_lock(void) {
+}
+
+void mp_wasm_port_interrupt_unlock(void) {
 }

@@ -68,14 +68,28 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
     return true;
 }
 
+bool mp_wasm_port_may_move(const char *path) {
+    (void)path;
+    return true;
+}
+
 static esp_timer_handle_t guest_poll_timer;
 static portMUX_TYPE guest_poll_mux = portMUX_INITIALIZER_UNLOCKED;
 static volatile bool guest_running;
 
+// The module changes its running guest (nested calls included) under this
+// lock, and the timer task requests stops under it: a request never reaches
+// an exec env that has returned and may be freed.
+void mp_wasm_port_interrupt_lock(void) {
+    portENTER_CRITICAL(&guest_poll_mux);
+}
+
+void mp_wasm_port_interrupt_unlock(void) {
+    portEXIT_CRITICAL(&guest_poll_mux);
+}
+
 static void guest_poll(void *arg) {
     (void)arg;
-    // Under the lock so that mp_wasm_port_guest_exit() cannot return (and the
-    // instance be freed) while a stop request is being delivered.
     portENTER_CRITICAL(&guest_poll_mux);
     if (guest_running
         && MP_STATE_MAIN_THREAD(mp_pending_exception) == MP_OBJ_FROM_PTR(&MP_STATE_VM(mp_kbd_exception))) {

@@ -1,6 +1,9 @@
 // Port hooks of the `wasm` module for the unix port: clocks, sleeping and
 // entropy from the host OS.
 
+// nftw() is X/Open.
+#define _GNU_SOURCE
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -9,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -66,16 +70,37 @@ void mp_wasm_port_guest_exit(void) {
     sigaction(SIGINT, &saved_sigint, NULL);
 }
 
-// Symlinks can pre-exist in a host directory: resolve the deepest existing
-// ancestor of `path` and check that it is still below `root`. A dangling
-// symlink on the way is refused: creating through it could land anywhere.
-// Paths on other filesystems (littlefs, FAT, a Python VFS mounted in the
-// VFS tree) are not host paths: resolve() confined them already.
+// Stop requests come from the SIGINT handler, on the main thread: nothing
+// can run between its read of the running exec env and its write.
+void mp_wasm_port_interrupt_lock(void) {
+}
+
+void mp_wasm_port_interrupt_unlock(void) {
+}
+
+// Symlinks exist only on the host's own filesystem: the VfsPosix mounted at
+// "/" (the port's, whose VFS paths are host paths). Other filesystems
+// (littlefs or FAT images, a Python VFS) have none, so the module's lexical
+// check is complete there; a VfsPosix mounted elsewhere maps VFS paths to
+// host paths this hook cannot see, so it is refused.
+static bool on_host_filesystem(const char *path, bool *refuse) {
+    const char *path_out;
+    mp_vfs_mount_t *vfs = mp_vfs_lookup_path(path, &path_out);
+    *refuse = false;
+    if (vfs == MP_VFS_NONE || vfs == MP_VFS_ROOT || !mp_obj_is_type(vfs->obj, &mp_type_vfs_posix)) {
+        return false;
+    }
+    *refuse = vfs->len != 1;
+    return !*refuse;
+}
+
+// Resolve the deepest existing ancestor of `path` and check that it is still
+// below `root`. A dangling symlink on the way is refused: creating through
+// it could land anywhere.
 bool mp_wasm_port_path_contained(const char *root, const char *path) {
-    const char *vfs_path;
-    mp_vfs_mount_t *vfs = mp_vfs_lookup_path(path, &vfs_path);
-    if (vfs != MP_VFS_NONE && vfs != MP_VFS_ROOT && !mp_obj_is_type(vfs->obj, &mp_type_vfs_posix)) {
-        return true;
+    bool refuse;
+    if (!on_host_filesystem(path, &refuse)) {
+        return !refuse;
     }
     char real_root[PATH_MAX], probe[PATH_MAX], real[PATH_MAX];
     if (realpath(root, real_root) == NULL || strlen(path) >= sizeof(probe)) {
@@ -104,6 +129,28 @@ bool mp_wasm_port_path_contained(const char *root, const char *path) {
         return true; // root is "/"
     }
     return strncmp(real, real_root, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+static int stop_at_symlink(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+    (void)path;
+    (void)st;
+    (void)ftw;
+    return type == FTW_SL || type == FTW_SLN;
+}
+
+// Moving a symlink, or a directory with one inside, could turn a relative
+// link that resolves inside the preopen into one that resolves outside.
+bool mp_wasm_port_may_move(const char *path) {
+    bool refuse;
+    if (!on_host_filesystem(path, &refuse)) {
+        return !refuse;
+    }
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        return true; // nothing there: the rename itself reports it
+    }
+    // FTW_PHYS: report symlinks instead of following them.
+    return nftw(path, stop_at_symlink, 8, FTW_PHYS) == 0;
 }
 
 // The wasmapps image is the file named by $WASM_APPS, mapped executable
