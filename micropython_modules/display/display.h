@@ -46,11 +46,20 @@ void mp_display_enter(void);
 void mp_display_exit(void);
 // Whether any thread (including this one) is inside LVGL now.
 bool mp_display_busy(void);
+// Whether the calling thread is inside LVGL (holds the lock).
+bool mp_display_inside(void);
+// Whether the lock is held more than once (LVGL code is on the stack below
+// the current entry: a callback called into LVGL again).
+bool mp_display_nested(void);
 // Runs fn(arg) inside LVGL (raises RuntimeError when inactive). A Python
 // exception from fn, or from an LVGL assertion (MemoryError when LVGL's
 // pool is exhausted), leaves LVGL consistent, releases the lock and is
 // re-raised to the caller.
 mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg);
+// For code with its own exception boundary inside the lock (the guest
+// bindings): brings LVGL back to a consistent state after an exception
+// unwound it. Call with the lock held; never raises.
+void mp_display_recover(void);
 
 // --- LVGL's timers --------------------------------------------------------------
 
@@ -78,6 +87,12 @@ typedef struct _mp_display_obj_hooks_t {
     // Called before LVGL is deinitialised, and after it was initialised.
     void (*before_deinit)(void);
     void (*after_init)(void);
+    // Called inside LVGL at the start of every task-handler run, when the
+    // lock is not held by anything else (work deferred while LVGL was busy).
+    void (*before_timers)(void);
+    // Called by display.task_handler() after LVGL's timers ran, outside
+    // LVGL: may raise (what callbacks run by the timers left to report).
+    void (*after_timers)(void);
     struct _mp_display_obj_hooks_t *next;
 } mp_display_obj_hooks_t;
 void mp_display_add_hooks(mp_display_obj_hooks_t *hooks);

@@ -61,16 +61,32 @@ bool mp_display_busy(void) {
     return lock_depth > 0;
 }
 
+bool mp_display_nested(void) {
+    return lock_depth > 1;
+}
+
+bool mp_display_inside(void) {
+    #if MICROPY_PY_THREAD
+    return lock_depth > 0 && lock_owner == mp_thread_get_state();
+    #else
+    return lock_depth > 0;
+    #endif
+}
+
 // An exception left LVGL half-way through something: clear the flags that
 // would otherwise block it for good, and redraw everything next time.
-static void recover_after_exception(void) {
+void mp_display_recover(void) {
     LV_GLOBAL_DEFAULT()->timer_state.already_running = false;
     lv_display_t *disp = mp_display_lv_display();
     if (disp != NULL) {
         disp->rendering_in_progress = false;
         disp->flushing = 0;
         disp->flushing_last = 0;
-        lv_obj_invalidate(lv_display_get_screen_active(disp));
+        // A guest may have deleted the active screen: none to redraw then.
+        lv_obj_t *scr = lv_display_get_screen_active(disp);
+        if (scr != NULL) {
+            lv_obj_invalidate(scr);
+        }
     }
 }
 
@@ -89,7 +105,7 @@ mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg) {
     if (mp_display_active()) {
         nlr_buf_t nlr2;
         if (nlr_push(&nlr2) == 0) {
-            recover_after_exception();
+            mp_display_recover();
             nlr_pop();
         }
     }

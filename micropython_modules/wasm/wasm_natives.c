@@ -16,6 +16,9 @@ typedef struct _native_family_t {
 
 static const native_family_t native_families[] = {
     { "mp", mp_wasm_natives_mp, &mp_wasm_natives_mp_len },
+    #if MICROPY_WASM_LVGL
+    { "lvgl", mp_wasm_natives_lvgl, &mp_wasm_natives_lvgl_len },
+    #endif
 };
 
 bool mp_wasm_natives_register(void) {

@@ -18,6 +18,8 @@ from . import cparse, ctype, emit_calls, emit_guest, emit_host, emit_report, fon
 # Guest structs the host reads field by field (their wasm32 layout is
 # checked by the guest build, and mirrored on the host).
 MIRRORS = ("lv_anim_t", "lv_image_dsc_t", "lv_image_header_t", "lv_style_t")
+# (host mirror struct, LVGL type) pairs of lvgl_bindings_guest.h.
+HOST_MIRRORS = (("lvb_guest_anim_t", "lv_anim_t"), ("lvb_guest_image_dsc_t", "lv_image_dsc_t"))
 
 
 def _write(path, text):
@@ -73,7 +75,7 @@ def main(argv=None):
         written = []
         if args.out:
             out = Path(args.out)
-            host = emit_host.emit(decisions, api, pods) + "\n".join(fonts.host_table(api)) + "\n"
+            host = emit_host.emit(decisions, api, pods, HOST_MIRRORS) + "\n".join(fonts.host_table(api)) + "\n"
             for name, text in (("lvgl_bindings_gen.c", host),
                                ("lvgl_bindings.md", emit_report.emit(decisions, api))):
                 if _write(out / name, text):

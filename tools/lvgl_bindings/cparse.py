@@ -55,6 +55,7 @@ class Api:
     structs: dict = field(default_factory=dict)       # tag -> c_ast.Struct/Union with decls
     enum_values: dict = field(default_factory=dict)   # enumerator -> int
     enum_types: set = field(default_factory=set)      # typedef names of enums
+    enum_members: dict = field(default_factory=dict)  # typedef name -> [(enumerator, value)]
     globals: dict = field(default_factory=dict)       # variable name -> Decl
     functions: dict = field(default_factory=dict)     # name -> Function
     macros: dict = field(default_factory=dict)        # name -> Macro
@@ -204,6 +205,9 @@ def parse(lvgl_dir, conf_dir, include_dirs=(), cpp="cpp", defines=()):
             inner = node.type.type if isinstance(node.type, c_ast.TypeDecl) else None
             if isinstance(inner, c_ast.Enum):
                 api.enum_types.add(node.name)
+                if inner.values is not None:
+                    api.enum_members[node.name] = [(e.name, api.enum_values[e.name])
+                                                   for e in inner.values.enumerators]
             if isinstance(inner, (c_ast.Struct, c_ast.Union)) and inner.decls is not None and not inner.name:
                 api.structs[node.name] = inner   # typedef struct { ... } name;
         elif isinstance(node, c_ast.FuncDef):

@@ -34,6 +34,7 @@ class Arg:
     count: int | None = None  # index of the count parameter (pod_array, outbuf)
     widget: str = ""         # required class of an OBJ handle
     wasm: str = "i"          # WAMR signature letter
+    enum_range: tuple | None = None   # (min, max) of a plain (not flag) enum
 
 
 @dataclass
@@ -69,11 +70,33 @@ class Unbindable(Exception):
 _COUNT_NAME = re.compile(r"(^|_)(cnt|num|count|len|size|n|number)$|_cnt$|_num$")
 
 
-def _scalar(t, name):
+def _enum_range(t, api):
+    """(min, max) of the enumerators of a plain enum type; None for flag
+    enums (every value a power of two or a union of others), where LVGL
+    takes any combination."""
+    values = api.enum_members.get(t.name)
+    if not values:
+        return None
+    vals = [v for n, v in values if not n.endswith(("_LAST", "_NUM", "_COUNT", "_MAX")) and not n.startswith("_")]
+    if not vals:
+        return None
+    bits = 0
+    for v in vals:
+        if v > 0 and v & (v - 1) == 0:
+            bits |= v
+    if bits and all(v == 0 or (v & ~bits) == 0 for v in vals) and len([v for v in vals if v and v & (v - 1) == 0]) > 1:
+        return None
+    return (min(vals), max(vals))
+
+
+def _scalar(t, name, api=None):
     if t.kind in ("int", "enum", "bool"):
         if t.bits == 64:
             return Arg(name, "i64", t, wasm="I")
-        return Arg(name, "i32", t)
+        a = Arg(name, "i32", t)
+        if t.kind == "enum" and api is not None:
+            a.enum_range = _enum_range(t, api)
+        return a
     if t.kind == "float":
         return Arg(name, "f64", t, wasm="F") if t.bits == 64 else Arg(name, "f32", t, wasm="f")
     return None
@@ -86,7 +109,7 @@ def _pod_name(t):
 def _param(fn, index, params, api):
     name, node = params[index]
     t = ctype.describe(node, api)
-    s = _scalar(t, name)
+    s = _scalar(t, name, api)
     if s is not None:
         return s
     if t.kind in ("struct", "union"):

@@ -279,6 +279,7 @@ EXCLUDED = {
     "lv_buttonmatrix_get_map": "returns LVGL's pointers to the map",
     "lv_keyboard_get_map_array": "returns LVGL's pointers to the map",
     "lv_keyboard_def_event_cb": "a C event callback of LVGL's own",
+    "lv_keyboard_set_map": "keyboard maps are global in LVGL: they would change every app's keyboards",
     "lv_image_get_src": "returns a pointer to the source",
     "lv_image_set_bitmap_map_src": "bitmap masks are not offered",
     "lv_image_get_bitmap_map_src": "bitmap masks are not offered",
@@ -344,7 +345,7 @@ CUSTOM = {
     "lv_obj_set_grid_dsc_array": "the arrays are copied and kept with the object",
     "lv_buttonmatrix_set_map": "the map is copied and kept with the object",
     "lv_buttonmatrix_set_ctrl_map": "reads one control per button of the map",
-    "lv_keyboard_set_map": "the maps are copied and kept with the object",
+    "lv_keyboard_set_textarea": "the keyboard forgets the text area when it is deleted",
     "lv_scale_set_text_src": "the labels are copied and kept with the object",
     "lv_calendar_set_highlighted_dates": "the dates are copied and kept with the object",
     "lv_dropdown_set_symbol": "the symbol text is copied and kept with the object",
@@ -458,7 +459,6 @@ WIDGET_ARG_CLASS = {
 PARAM_CLASS = {
     ("lv_scale_set_line_needle_value", "needle_line"): "lv_line_class",
     ("lv_scale_set_image_needle_value", "needle_img"): "lv_image_class",
-    ("lv_keyboard_set_textarea", "ta"): "lv_textarea_class",
 }
 
 # The display belongs to the firmware: guests read it, nothing more.
