@@ -57,9 +57,22 @@ bool mp_display_nested(void);
 // re-raised to the caller.
 mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg);
 // For code with its own exception boundary inside the lock (the guest
-// bindings): brings LVGL back to a consistent state after an exception
-// unwound it. Call with the lock held; never raises.
-void mp_display_recover(void);
+// bindings, which may run nested in LVGL's own processing): LVGL's global
+// in-progress state at the boundary, and its restoration after an
+// exception unwound the LVGL code entered since (its events, a timer or
+// render run, a layout update, style refreshes off). Lock held; never raises.
+typedef struct _mp_display_state_t {
+    void *event_header;
+    void *disp_refresh;
+    void *indev_active;
+    void *indev_obj_active;
+    bool style_refresh;
+    bool layout_update_mutex;
+    bool timers_running;
+    bool rendering;
+} mp_display_state_t;
+void mp_display_save(mp_display_state_t *s);
+void mp_display_restore(const mp_display_state_t *s);
 
 // --- LVGL's timers --------------------------------------------------------------
 

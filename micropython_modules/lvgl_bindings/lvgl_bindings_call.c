@@ -42,6 +42,8 @@ int32_t lvb_run(wasm_exec_env_t env, uint64_t *args, uint16_t fn) {
         c.temps[i] = NULL;
     }
     mp_display_enter();
+    mp_display_state_t saved;
+    mp_display_save(&saved);
     lvb_state_t *prev = lvb_current();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
@@ -52,11 +54,20 @@ int32_t lvb_run(wasm_exec_env_t env, uint64_t *args, uint16_t fn) {
     } else {
         lvb_set_current(prev);
         free_temps(&c);
-        if (!mp_display_nested()) {
-            mp_display_recover();
-        }
+        mp_display_restore(&saved);
         mp_display_exit();
-        nlr_jump(nlr.ret_val);
+        // LVGL's assertions say what, not where: name the guest's call.
+        mp_obj_t exc = MP_OBJ_FROM_PTR(nlr.ret_val);
+        mp_obj_t text = mp_obj_exception_get_value(exc);
+        if (mp_obj_is_exact_type(exc, &mp_type_RuntimeError) && mp_obj_is_str(text)) {
+            vstr_t vstr;
+            mp_print_t print;
+            vstr_init_print(&vstr, 80, &print);
+            mp_printf(&print, "lvgl: %s(): %s", c.name, mp_obj_str_get_str(text));
+            mp_obj_t msg = mp_obj_new_str_from_vstr(&vstr);
+            exc = mp_obj_new_exception_args(&mp_type_wasm_trap, 1, &msg);
+        }
+        nlr_raise(exc);
     }
     lvb_set_current(prev);
     free_temps(&c);
@@ -439,15 +450,22 @@ static bool has_part_child(lvb_state_t *st, lv_obj_t *parent) {
     return false;
 }
 
-// Widgets find their parts by child index: the guest may reorder only
-// among children that are all its own.
+// Widgets find their parts by child index (a tab view its bar and pages):
+// among the children of a widget, or of one of its parts, that have parts
+// among them, the guest may not reorder. Plain containers and screens
+// holding some other widget's part (an open dropdown's list) are fine.
 void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj) {
     lvb_entry_t *e = lvb_obj_entry(c->st, obj);
     if (e->flags & (LVB_PART | LVB_ROOT)) {
         lvb_trap(c, "the object is %s: it cannot be moved", (e->flags & LVB_ROOT) ? "the app's root"
             : "a part of a widget");
     }
-    if (obj->parent != NULL && has_part_child(c->st, obj->parent)) {
+    lv_obj_t *parent = obj->parent;
+    if (parent == NULL || !has_part_child(c->st, parent)) {
+        return;
+    }
+    lvb_entry_t *pe = lvb_obj_entry(c->st, parent);
+    if (parent->class_p != &lv_obj_class || pe == NULL || (pe->flags & LVB_PART)) {
         lvb_trap(c, "the object's parent has parts made by LVGL: its children cannot be reordered");
     }
 }

@@ -428,6 +428,8 @@ void mp_wasm_lvgl_release(mp_obj_wasm_instance_t *inst) {
         return;   // LVGL is busy under us: hooks_before_timers() finishes it
     }
     mp_display_enter();
+    mp_display_state_t lvgl_state;
+    mp_display_save(&lvgl_state);
     lvb_state_t *saved = current;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
@@ -435,7 +437,7 @@ void mp_wasm_lvgl_release(mp_obj_wasm_instance_t *inst) {
         nlr_pop();
     } else {
         unlink_state(st);
-        mp_display_recover();
+        mp_display_restore(&lvgl_state);
         mp_printf(&mp_plat_print, "lvgl: closing an instance: ");
         mp_obj_print_exception(&mp_plat_print, MP_OBJ_FROM_PTR(nlr.ret_val));
     }

@@ -83,8 +83,10 @@ def main(argv=None):
         if args.guest_out:
             gout = Path(args.guest_out)
             types_h, api_h = emit_guest.emit(decisions, api, pods, mirrors)
-            for name, text in (("lvgl/lvgl_gen_types.h", types_h), ("lvgl/lvgl_gen_api.h", api_h),
-                               ("lvgl_calls.c", emit_calls.emit(decisions, api))):
+            outputs = [("lvgl/lvgl_gen_types.h", types_h), ("lvgl/lvgl_gen_api.h", api_h)]
+            outputs += [(f"lvgl_calls_{i}.c", emit_calls.emit(decisions, api, i))
+                        for i in range(emit_calls.PARTS)]
+            for name, text in outputs:
                 if _write(gout / name, text):
                     written.append(gout / name)
     except cparse.GenError as exc:

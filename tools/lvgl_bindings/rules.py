@@ -220,6 +220,7 @@ EXCLUDED = {
     "lv_obj_set_style_grid_row_dsc_array": RETAINS + ": use lv_obj_set_grid_dsc_array",
     # Animations.
     "lv_anim_get_timer": "LVGL's animation timer belongs to the firmware",
+    "lv_obj_delete_anim_completed_cb": "an animation callback for C code (deletes the animated variable)",
     "lv_anim_custom_delete": "use lv_anim_delete(var, exec_cb)",
     "lv_anim_custom_get": "use lv_anim_get(var, exec_cb)",
     "lv_anim_resolve_speed": "LVGL-internal",
