@@ -66,3 +66,14 @@ __attribute__((export_name("app_ticks")))
 int app_ticks(void) {
     return ticks;
 }
+
+/* Runs LVGL itself for `ms` milliseconds: the timer's callbacks then run
+   nested in this call (an app with its own main loop). */
+__attribute__((export_name("app_run")))
+int app_run(int ms) {
+    uint32_t start = lv_tick_get();
+    while (lv_tick_elaps(start) < (uint32_t)ms) {
+        lv_timer_handler();
+    }
+    return ticks;
+}

@@ -27,17 +27,18 @@ static void counter_clicked(lv_event_t *e) {
 
 __attribute__((export_name("app_start")))
 void app_start(void) {
+    /* A column that fits any screen or area the app is given. */
     lv_obj_t *scr = lv_screen_active();
     lv_obj_set_style_bg_color(scr, lv_color_hex(0xf0f4f8), 0);
+    lv_obj_set_flex_flow(scr, LV_FLEX_FLOW_COLUMN);
+    lv_obj_set_flex_align(scr, LV_FLEX_ALIGN_SPACE_EVENLY, LV_FLEX_ALIGN_CENTER, LV_FLEX_ALIGN_CENTER);
 
     lv_obj_t *title = lv_label_create(scr);
     lv_label_set_text(title, "Counter");
     lv_obj_set_style_text_font(title, &lv_font_montserrat_24, 0);
-    lv_obj_align(title, LV_ALIGN_TOP_MID, 0, 30);
 
     lv_obj_t *button = lv_button_create(scr);
-    lv_obj_set_size(button, 140, 60);
-    lv_obj_center(button);
+    lv_obj_set_size(button, 140, 50);
     lv_obj_add_event_cb(button, counter_clicked, LV_EVENT_CLICKED, NULL);
 
     lv_obj_t *button_label = lv_label_create(button);
@@ -47,7 +48,6 @@ void app_start(void) {
     label = lv_label_create(scr);
     lv_label_set_text(label, "Clicks: 0");
     lv_obj_set_style_text_font(label, &lv_font_montserrat_20, 0);
-    lv_obj_align(label, LV_ALIGN_BOTTOM_MID, 0, -60);
 }
 
 __attribute__((export_name("app_count")))

@@ -44,6 +44,8 @@ static mp_obj_t show_in_lvgl(void *arg) {
     } else {
         lv_screen_load(root);
     }
+    // Its objects get their places now, so a touch right after finds them.
+    lv_obj_update_layout(lv_screen_active());
     return mp_const_none;
 }
 
