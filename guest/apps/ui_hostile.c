@@ -79,10 +79,6 @@ EXPORT("h_out_ptr") void h_out_ptr(int ptr) {
     lv_obj_get_coords(label, (lv_area_t *)(intptr_t)ptr);
 }
 
-static void counted(lv_event_t *e) {
-    (void)e;
-    clicks++;
-}
 
 EXPORT("h_bad_cb") void h_bad_cb(int index) {
     lv_obj_add_event_cb(button, (lv_event_cb_t)(intptr_t)index, LV_EVENT_CLICKED, NULL);

@@ -217,6 +217,10 @@ void lvb_ret_str(lvb_call_t *c, const char *s, int buf_slot);
 // Guards of calls that change the object tree.
 void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj);
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj);
+// Nothing may be deleted or moved while a guest handles an LV_EVENT_DELETE:
+// LVGL is in the middle of deleting that object and its ancestors' lists.
+void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused);
+extern uint16_t lvb_delete_events;   // LV_EVENT_DELETE callbacks running
 
 // --- State and handles (lvgl_bindings_state.c) ---------------------------------------
 

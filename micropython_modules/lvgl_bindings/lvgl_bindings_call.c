@@ -172,6 +172,10 @@ static const char *const kind_names[LVB_KIND_COUNT] = {
     "chart cursor", "span", "scale section",
 };
 
+static const char *article(lvb_kind_t kind) {
+    return kind == LVB_OBJ || kind == LVB_ANIM || kind == LVB_EVENT ? "an" : "a";
+}
+
 // The entry of a handle argument, or a trap saying what is wrong with it.
 static lvb_entry_t *entry_arg(lvb_call_t *c, int slot, lvb_kind_t kind, uint32_t h) {
     lvb_state_t *st = c->st;
@@ -180,7 +184,8 @@ static lvb_entry_t *entry_arg(lvb_call_t *c, int slot, lvb_kind_t kind, uint32_t
             lvb_trap(c, "argument %d: %s handle 0x%08x belongs to another instance", slot + 1,
                 kind_names[kind], (unsigned)h);
         }
-        lvb_trap(c, "argument %d: 0x%08x is not a %s handle", slot + 1, (unsigned)h, kind_names[kind]);
+        lvb_trap(c, "argument %d: 0x%08x is not %s %s handle", slot + 1, (unsigned)h, article(kind),
+            kind_names[kind]);
     }
     lvb_entry_t *e = lvb_entry_of_handle(st, h);
     if (e == NULL) {
@@ -189,11 +194,12 @@ static lvb_entry_t *entry_arg(lvb_call_t *c, int slot, lvb_kind_t kind, uint32_t
             lvb_trap(c, "argument %d: stale %s handle 0x%08x (it was deleted)", slot + 1,
                 kind_names[kind], (unsigned)h);
         }
-        lvb_trap(c, "argument %d: 0x%08x is not a %s handle", slot + 1, (unsigned)h, kind_names[kind]);
+        lvb_trap(c, "argument %d: 0x%08x is not %s %s handle", slot + 1, (unsigned)h, article(kind),
+            kind_names[kind]);
     }
     if (e->kind != kind) {
-        lvb_trap(c, "argument %d: handle 0x%08x is a %s, not a %s", slot + 1, (unsigned)h,
-            kind_names[e->kind], kind_names[kind]);
+        lvb_trap(c, "argument %d: handle 0x%08x is %s %s, not %s %s", slot + 1, (unsigned)h,
+            article(e->kind), kind_names[e->kind], article(kind), kind_names[kind]);
     }
     return e;
 }
@@ -215,8 +221,8 @@ lv_obj_t *lvb_obj(lvb_call_t *c, int slot, unsigned flags, const lv_obj_class_t 
     }
     lv_obj_t *obj = entry_arg(c, slot, LVB_OBJ, h)->ptr;
     if (cls != NULL && !lv_obj_has_class(obj, cls)) {
-        lvb_trap(c, "argument %d: the object is a %s, not a %s", slot + 1,
-            obj->class_p->name ? obj->class_p->name : "widget", cls->name ? cls->name : "widget");
+        lvb_trap(c, "argument %d: the object's class is %s, not %s", slot + 1,
+            obj->class_p->name ? obj->class_p->name : "?", cls->name ? cls->name : "?");
     }
     return obj;
 }
@@ -455,6 +461,7 @@ static bool has_part_child(lvb_state_t *st, lv_obj_t *parent) {
 // among them, the guest may not reorder. Plain containers and screens
 // holding some other widget's part (an open dropdown's list) are fine.
 void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj) {
+    lvb_guard_tree(c, obj);
     lvb_entry_t *e = lvb_obj_entry(c->st, obj);
     if (e->flags & (LVB_PART | LVB_ROOT)) {
         lvb_trap(c, "the object is %s: it cannot be moved", (e->flags & LVB_ROOT) ? "the app's root"
@@ -470,7 +477,17 @@ void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj) {
     }
 }
 
+uint16_t lvb_delete_events;
+
+void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused) {
+    (void)unused;
+    if (lvb_delete_events > 0) {
+        lvb_trap(c, "objects cannot be deleted or moved inside an LV_EVENT_DELETE callback");
+    }
+}
+
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj) {
+    lvb_guard_tree(c, obj);
     lvb_entry_t *e = lvb_obj_entry(c->st, obj);
     if (e->flags & LVB_PART) {
         lvb_trap(c, "the object is a part of a widget (made by LVGL): delete the widget instead");

@@ -172,7 +172,10 @@ void lvb_event_trampoline(lv_event_t *e) {
     }
     st->entries[i].user_data = rec->user_data;
     uint32_t h = lvb_handle_of(st, i);
+    bool deleting = lv_event_get_code(e) == LV_EVENT_DELETE;
+    lvb_delete_events += deleting;
     lvb_call_guest(st, func, "(i)", 1, &h, NULL);
+    lvb_delete_events -= deleting;
     lvb_entry_t *entry = lvb_entry_of_handle(st, h);
     if (entry != NULL && entry->ptr == e) {
         lvb_entry_free(st, i);

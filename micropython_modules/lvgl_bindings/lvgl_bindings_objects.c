@@ -89,6 +89,7 @@ void lvb_i_lv_obj_clean(lvb_call_t *c) {
     if (obj->is_deleting) {
         lvb_trap(c, "the object is being deleted");
     }
+    lvb_guard_tree(c, obj);
     lv_obj_clean(obj);
 }
 
@@ -108,6 +109,7 @@ void lvb_i_lv_obj_set_parent(lvb_call_t *c) {
             lvb_trap(c, "argument 2: the new parent is inside the object");
         }
     }
+    lvb_guard_tree(c, obj);
     lv_obj_set_parent(obj, parent);
 }
 

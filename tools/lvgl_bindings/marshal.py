@@ -71,22 +71,25 @@ _COUNT_NAME = re.compile(r"(^|_)(cnt|num|count|len|size|n|number)$|_cnt$|_num$")
 
 
 def _enum_range(t, api):
-    """(min, max) of the enumerators of a plain enum type; None for flag
-    enums (every value a power of two or a union of others), where LVGL
-    takes any combination."""
+    """(min, max) of the enumerators of an enum type, or None for flag
+    enums (values that are bits and unions of bits, as lv_dir_t or
+    lv_state_t), where LVGL takes any combination. LVGL indexes arrays with
+    some enums (the keyboard's modes): values outside are refused."""
     values = api.enum_members.get(t.name)
     if not values:
         return None
-    vals = [v for n, v in values if not n.endswith(("_LAST", "_NUM", "_COUNT", "_MAX")) and not n.startswith("_")]
+    vals = sorted({v for n, v in values if not n.endswith(("_LAST", "_NUM", "_COUNT")) and not n.startswith("_")})
     if not vals:
         return None
-    bits = 0
-    for v in vals:
-        if v > 0 and v & (v - 1) == 0:
-            bits |= v
-    if bits and all(v == 0 or (v & ~bits) == 0 for v in vals) and len([v for v in vals if v and v & (v - 1) == 0]) > 1:
-        return None
-    return (min(vals), max(vals))
+    dense = vals[-1] - vals[0] + 1 == len(vals)
+    if not dense:
+        bits = [v for v in vals if v > 0 and v & (v - 1) == 0]
+        mask = 0
+        for v in bits:
+            mask |= v
+        if len(bits) >= 2 and all(v >= 0 and (v & ~mask) == 0 for v in vals):
+            return None
+    return (vals[0], vals[-1])
 
 
 def _scalar(t, name, api=None):

@@ -492,6 +492,8 @@ GUARDS = {
     "lv_obj_swap": "lvb_guard_reorder",
     "lv_obj_move_foreground": "lvb_guard_reorder",
     "lv_obj_move_background": "lvb_guard_reorder",
+    "lv_msgbox_close": "lvb_guard_delete",
+    "lv_dropdown_close": "lvb_guard_tree",
 }
 
 
