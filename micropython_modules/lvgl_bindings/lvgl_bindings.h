@@ -143,7 +143,16 @@ typedef struct _lvb_call_t {
 typedef struct {
     void (*impl)(lvb_call_t *c);
     const char *name;
+    bool allocates;     // may take LVGL memory (checked against the reserve)
 } lvb_fn_t;
+
+// LVGL must never run out of memory inside a guest's call (its code would
+// stop half-way, leaving a widget inconsistent): calls that may allocate
+// are refused while less than this is free, and no single request of a
+// guest (sizes, counts, copies) may be near it. Rendering needs its layer
+// buffers from the same pool too.
+size_t lvb_reserve(void);
+size_t lvb_lvgl_free(void);
 extern const lvb_fn_t lvb_fns[];
 extern const size_t lvb_fns_len;
 #if MICROPY_WASM_LVGL_STATS

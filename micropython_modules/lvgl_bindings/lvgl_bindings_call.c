@@ -10,7 +10,7 @@
 #include "lvgl_private.h"
 
 // Longest string a guest may pass (label texts, options, ...).
-#define MAX_STR (64 * 1024)
+#define MAX_STR (16 * 1024)
 // LVGL writes at most this much into a guest's char buffer.
 #define MAX_OUTBUF (1024)
 
@@ -26,6 +26,16 @@ static void free_temps(lvb_call_t *c) {
             c->temps[i] = NULL;
         }
     }
+}
+
+size_t lvb_reserve(void) {
+    size_t r = MICROPY_DISPLAY_LVGL_POOL_SIZE / 8;
+    return r < 32 * 1024 ? 32 * 1024 : r > 64 * 1024 ? 64 * 1024 : r;
+}
+
+size_t lvb_lvgl_free(void) {
+    size_t used = LV_GLOBAL_DEFAULT()->tlsf_state.cur_used;
+    return used < MICROPY_DISPLAY_LVGL_POOL_SIZE ? MICROPY_DISPLAY_LVGL_POOL_SIZE - used : 0;
 }
 
 int32_t lvb_run(wasm_exec_env_t env, uint64_t *args, uint16_t fn) {
@@ -49,6 +59,11 @@ int32_t lvb_run(wasm_exec_env_t env, uint64_t *args, uint16_t fn) {
     if (nlr_push(&nlr) == 0) {
         c.st = lvb_state_of(mp_wasm_native_instance(env));
         lvb_set_current(c.st);
+        if (lvb_fns[fn].allocates && lvb_lvgl_free() < lvb_reserve()) {
+            mp_display_raise_fmt(&mp_type_MemoryError, "lvgl: %s(): LVGL's memory is used up "
+                "(%u bytes free, the last %u are kept for drawing): delete objects first", c.name,
+                (unsigned)lvb_lvgl_free(), (unsigned)lvb_reserve());
+        }
         lvb_fns[fn].impl(&c);
         nlr_pop();
     } else {

@@ -197,6 +197,10 @@ void lvb_side_add(lvb_state_t *st, uint16_t index, lvb_side_t *side) {
 }
 
 lvb_blob_t *lvb_blob_new(size_t size) {
+    if (size + sizeof(lvb_blob_t) + lvb_reserve() > lvb_lvgl_free()) {
+        mp_display_raise_fmt(&mp_type_MemoryError, "lvgl: no room for %u bytes in LVGL's memory "
+            "(%u free, %u kept for drawing)", (unsigned)size, (unsigned)lvb_lvgl_free(), (unsigned)lvb_reserve());
+    }
     lvb_blob_t *b = lv_malloc(sizeof(lvb_blob_t) + size);
     LV_ASSERT_MALLOC(b);
     b->side.next = NULL;

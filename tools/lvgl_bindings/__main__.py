@@ -86,6 +86,8 @@ def main(argv=None):
             outputs = [("lvgl/lvgl_gen_types.h", types_h), ("lvgl/lvgl_gen_api.h", api_h)]
             outputs += [(f"lvgl_calls_{i}.c", emit_calls.emit(decisions, api, i))
                         for i in range(emit_calls.PARTS)]
+            outputs += [(f"lvgl_fuzz_{i}.c", emit_calls.emit_fuzz(decisions, api, i))
+                        for i in range(emit_calls.PARTS)]
             for name, text in outputs:
                 if _write(gout / name, text):
                     written.append(gout / name)

@@ -150,8 +150,12 @@ def _obj_for(arg, fname):
     return "o_obj"
 
 
-def _arg_expr(d, i, arg, pre):
+def _arg_expr(d, i, arg, pre, fuzz=False):
     fname = d.name
+    if fuzz and arg.kind in ("i32", "i64", "f32", "f64"):
+        if arg.ctype.kind == "bool":
+            return "(fuzz_v != 0)"
+        return f"({arg.ctype.spelled})fuzz_v"
     if arg.kind == "i32" or arg.kind == "i64":
         if (fname, arg.name) in INT_ARGS:
             return INT_ARGS[(fname, arg.name)]
@@ -198,9 +202,9 @@ def _arg_expr(d, i, arg, pre):
     raise AssertionError(f"{fname}: no test value for {arg.kind}")
 
 
-def _call(d):
+def _call(d, fuzz=False):
     pre = []
-    args = [_arg_expr(d, i, a, pre) for i, a in enumerate(d.args)]
+    args = [_arg_expr(d, i, a, pre, fuzz) for i, a in enumerate(d.args)]
     # Count parameters of arrays/buffers: the element count / buffer size.
     for i, a in enumerate(d.args):
         if a.kind == "outbuf":
@@ -303,3 +307,60 @@ def emit(decisions, api, part=0, parts=PARTS):
         "",
     ]
     return "\n".join(lines)
+
+
+FUZZ_VALUES = (0, 1, -1, 2, 255, 256, 65535, 65536, 0x7FFFFFFF, -0x80000000, 1000000)
+
+
+def emit_fuzz(decisions, api, part=0, parts=PARTS):
+    """A guest that calls every generated host function taking numbers with
+    extreme values (host_tests/unix/test_lvgl_fuzz.py): fuzz(i, v) calls
+    function i with every number argument v, on fresh objects."""
+    base = emit(decisions, api, part, parts)
+    head = base[:base.index("__attribute__((export_name(\"calls_bound\")))")]
+    bound = sorted((d for d in decisions.values() if d.how == "host"
+                    and any(a.kind in ("i32", "i64", "f32", "f64") for a in d.args)), key=lambda d: d.name)
+    mine = [d for i, d in enumerate(bound) if i % parts == part]
+    cases = []
+    for i, d in enumerate(mine):
+        cases.append(f"        case {i}: {_call(d, fuzz=True)} return 0;")
+    setup = base[base.index("int calls_run(void) {"):]
+    setup = setup[setup.index("{") + 1:setup.index("    lv_obj_add_event_cb(o_obj, calls_event_cb")]
+    return "\n".join([
+        head.replace("calls every bound host function", "calls host functions with extreme numbers"),
+        "static int32_t fuzz_v;",
+        "",
+        "__attribute__((export_name(\"fuzz_count\"))) int fuzz_count(void) { return %d; }" % len(mine),
+        "",
+        "__attribute__((export_name(\"fuzz_name\"))) const char *fuzz_name(int i) {",
+        "    static const char *const names[] = {" + ", ".join(f'"{d.name}"' for d in mine) + "};",
+        "    return names[i];",
+        "}",
+        "",
+        "static lv_obj_t *o_box;",
+        "__attribute__((export_name(\"fuzz_setup\")))",
+        "void fuzz_setup(void) {",
+        "    lv_anim_delete_all();",
+        "    if (o_box) lv_obj_delete(o_box);",
+        "    if (o_timer) lv_timer_delete(o_timer);",
+        "    if (o_group) lv_group_delete(o_group);",
+        "    o_box = lv_obj_create(lv_screen_active());",
+        setup.rstrip().replace("lv_screen_active()", "o_box").replace("lv_msgbox_create(NULL)", "lv_msgbox_create(o_box)"),
+        "}",
+        "",
+        "__attribute__((export_name(\"fuzz\")))",
+        "int fuzz(int i, int v) {",
+        "    fuzz_v = v;",
+        "    switch (i) {",
+        *cases,
+        "    }",
+        "    return -1;",
+        "}",
+        "",
+        "/* Draws what the call changed (rendering finds what a value broke). */",
+        "__attribute__((export_name(\"fuzz_draw\")))",
+        "void fuzz_draw(void) {",
+        "    lv_refr_now(NULL);",
+        "}",
+        "",
+    ])

@@ -139,6 +139,12 @@ def _emit_impl(d, api, out):
         for i, (arg, slot) in enumerate(zip(d.args, slots)):
             if arg.kind == "handle" and arg.handle in ("SERIES", "CURSOR", "SPAN", "SECTION"):
                 lines.append(f"    lvb_check_dependent(c, {slot}, a0, LVB_{arg.handle});")
+    for i, (arg, slot) in enumerate(zip(d.args, slots)):
+        limit = rules.LIMITS.get((d.name, arg.name))
+        if limit:
+            lines.append(f"    if (!({limit})) {{")
+            lines.append(f'        lvb_trap(c, "argument {slot + 1}: %u is out of range ({limit.replace(chr(34), "")})", (unsigned)a{i});')
+            lines.append("    }")
     guard = rules.GUARDS.get(d.name)
     if guard:
         lines.append(f"    {guard}(c, a0);")
@@ -217,7 +223,8 @@ def emit(decisions, api, pod_sizes, mirrors):
     out.append("")
     out.append(f"const lvb_fn_t lvb_fns[{len(bound)}] = {{")
     for d in bound:
-        out.append(f'    {{ lvb_i_{d.name}, "{d.name}" }},')
+        allocates = "false" if rules.frees_or_reads(d.name) else "true"
+        out.append(f'    {{ lvb_i_{d.name}, "{d.name}", {allocates} }},')
     out.append("};")
     out.append(f"const size_t lvb_fns_len = {len(bound)};")
     out.append("")

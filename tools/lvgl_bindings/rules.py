@@ -523,3 +523,25 @@ def area_of(file):
         if file.startswith(prefix):
             return None, reason
     return None, None
+
+
+# Sizes and indexes LVGL trusts: beyond these it overflows a count
+# (index + 1 == 0) or asks for more memory than the pool has, and an
+# allocation failure in the middle of a widget's update leaves it broken.
+# (function, parameter) -> C condition on the converted arguments a0, a1, ...
+LIMITS = {
+    ("lv_table_set_row_count", "row_cnt"): "a1 <= 4096 && (uint64_t)a1 * lv_table_get_column_count(a0) <= 4096",
+    ("lv_table_set_column_count", "col_cnt"): "a1 <= 256 && (uint64_t)a1 * lv_table_get_row_count(a0) <= 4096",
+    ("lv_table_set_column_width", "col_id"): "a1 < 256 && (uint64_t)(a1 + 1) * lv_table_get_row_count(a0) <= 4096",
+    ("lv_table_set_cell_value", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
+    ("lv_table_set_cell_ctrl", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
+    ("lv_table_clear_cell_ctrl", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
+    ("lv_chart_set_point_count", "cnt"): "a1 <= 4096",
+}
+
+
+def frees_or_reads(func):
+    """Functions that take no LVGL memory (getters, deleting): allowed
+    even when the pool is at its reserve, so an app can free memory."""
+    return any(w in func for w in ("_get_", "_is_", "_has_", "delete", "remove", "_clean", "_close",
+                                   "reset", "_count")) or func.startswith(("lv_obj_get", "lv_event_get"))
