@@ -10,11 +10,11 @@ POOL_KB ?= 256
 # `make unix DISPLAY=sdl`: the display in an SDL2 window (build/unix-sdl).
 # Only a DISPLAY given on the command line counts (the environment's is X11's).
 DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY))
-# `make emulated|emulate BOARD=QEMU_WAMR_LCD`: the emulated boards (QEMU_*);
-# BOARD otherwise names an ESP32 board (below).
+# `make emulated|emulate BOARD=QEMU_WAMR_LCD|QEMU_WAMR_RV32`: the emulated
+# boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulate test test-unix test-hil coverage mutate clean distclean display-bench
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulated-all emulate test test-unix test-hil coverage mutate clean distclean display-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -38,17 +38,25 @@ unix-sdl:
 guests:
 	$(PYTHON) -m scripts guests
 
-# build/emulated/firmware.elf: the emulated Cortex-M4F board (QEMU mps2-an386);
-# BOARD=QEMU_WAMR_LCD: the same with an LCD, build/emulated-lcd/firmware.elf.
+# The emulated boards (scripts/emulated_boards.py): QEMU_WAMR (Cortex-M4F,
+# build/emulated) by default, BOARD=QEMU_WAMR_LCD the same with an LCD
+# (build/emulated-lcd), BOARD=QEMU_WAMR_RV32 the ESP32-C3's rv32imc
+# (build/emulated-rv32).
+EMULATED_BOARDS := QEMU_WAMR QEMU_WAMR_LCD QEMU_WAMR_RV32
+
 emulated:
-	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board $(EMU_BOARD)
+	$(PYTHON) -m scripts emulated --board $(EMU_BOARD) --interp $(BOARD_INTERP)
+
+# Boot an emulated board and open its REPL (the serial pty is printed).
+emulate: emulated guests
+	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
+
+# Every emulated board, for the hardware-in-loop suite.
+emulated-all:
+	$(foreach b,$(EMULATED_BOARDS),$(PYTHON) -m scripts emulated --board $(b) --interp $(BOARD_INTERP) &&) true
 
 emulated-lcd:
 	$(PYTHON) -m scripts emulated --interp $(BOARD_INTERP) --board QEMU_WAMR_LCD
-
-# Boot the emulated board and open its REPL (the serial pty is printed).
-emulate: emulated guests
-	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
 # LVGL's render benchmark: fps on unix, instructions per frame on the
 # emulated LCD board (QEMU -icount), as JSON.
@@ -60,8 +68,11 @@ display-bench: unix emulated-lcd
 # floor for wasm_wasi*.c (scripts/coverage.py; about 45 s).
 WASI_TESTS := $(wildcard host_tests/unix/test_wasi*.py host_tests/unix/test_hostile_*.py)
 
-test: unix unix-classic unix-sdl guests emulated emulated-lcd
+# host_tests/ (with the HIL suite on QEMU_WAMR and QEMU_WAMR_LCD), the HIL
+# suite again on the RISC-V board, the WASI coverage floor.
+test: unix unix-classic unix-sdl guests emulated-all
 	$(VENV_PY) -m pytest host_tests -q
+	$(VENV_PY) -m pytest host_tests/hil -q --emulated-board QEMU_WAMR_RV32 --aot-target riscv32
 	$(VENV_PY) -m scripts coverage --check $(WASI_TESTS) -k "not classic"
 
 # Each mutant of host_tests/mutants.json (one-line bugs in the sandbox and
@@ -77,9 +88,12 @@ coverage: unix unix-classic guests
 test-unix: unix unix-classic unix-sdl guests
 	$(VENV_PY) -m pytest host_tests/unix host_tests/tools -q
 
-# The hardware-in-loop suite alone; PORT=/dev/ttyUSB0 runs it on a real board.
+# The hardware-in-loop suite alone, on an emulated board (BOARD=...; the
+# LCD board's tests run with the default one), or on a real one:
+# PORT=/dev/ttyUSB0 [AOT_TARGET=riscv32].
 test-hil: emulated emulated-lcd guests
-	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT))
+	$(VENV_PY) -m pytest host_tests/hil -q $(if $(PORT),--port $(PORT),--emulated-board $(EMU_BOARD)) \
+		$(if $(AOT_TARGET),--aot-target $(AOT_TARGET))
 
 clean:
 	rm -rf build

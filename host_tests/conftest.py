@@ -62,10 +62,13 @@ class Firmware:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--aot-target", default="thumbv7em",
-                     help="AOT target of the board under test in the HIL suite "
-                          "(thumbv7em for the emulated board; riscv32, xtensa or xtensa-esp32s3 "
-                          "for ESP32 boards)")
+    parser.addoption("--emulated-board", default=None,
+                     help="emulated board the HIL suite boots without --port (default QEMU_WAMR; "
+                          "QEMU_WAMR_RV32: the ESP32-C3's rv32imc)")
+    parser.addoption("--aot-target", default=None,
+                     help="AOT target of the board under test in the HIL suite (default: the "
+                          "emulated board's, thumbv7em or riscv32; riscv32, xtensa or "
+                          "xtensa-esp32s3 for ESP32 boards)")
     parser.addoption("--allow-skips", action="store_true",
                      help="let tests whose prerequisites are missing skip instead of failing")
     parser.addoption("--update-display-refs", action="store_true",

@@ -13,9 +13,12 @@ from .progress import ToolError, info, run, step
 
 def _config_stamp(obj_dir, make_args, inputs):
     """Start from a clean object directory when the build configuration
-    changed: MicroPython's makefiles do not track CFLAGS."""
+    changed: MicroPython's makefiles do not track CFLAGS. The dependencies'
+    stamps count too: a changed patch series re-extracts WAMR with the
+    archive's old file times, which make would not see."""
     digest = hashlib.sha256("\n".join(map(str, make_args)).encode())
-    for path in inputs:
+    stamps = [paths.CACHE / name for name in ("micropython.stamp", "crates.stamp")]
+    for path in [*inputs, *(stamp for stamp in stamps if stamp.exists())]:
         digest.update(Path(path).read_bytes())
     stamp = obj_dir / ".config-stamp"
     if obj_dir.exists() and (not stamp.exists() or stamp.read_text() != digest.hexdigest()):
@@ -190,7 +193,8 @@ def build_emulated(interp="classic", board=None):
     inputs = [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
               *(paths.MODULES / "display" / f for f in DISPLAY_MODULE_FILES),
               paths.MODULES / "lvgl_bindings" / "micropython.mk",
-              *sorted(board_dir.glob("*.mk")), *sorted(paths.ROOT.glob("boards/QEMU_WAMR/*.mk"))]
+              *sorted(board_dir.glob("*.mk")), *sorted(paths.ROOT.glob("boards/QEMU_WAMR/*.mk")),
+              *sorted(paths.ROOT.glob("boards/qemu_common/*.mk"))]
     _config_stamp(obj_dir, args, inputs)
     with contextlib.ExitStack() as stack:
         if board.panel:

@@ -32,8 +32,10 @@ def _cmd_emulate(args):
     if args.fresh:
         emulate.ensure_image(args.image, fresh=True, overwrite=args.overwrite, board=args.board)
     if args.run:
-        return emulate.run_script(args.run, image=args.image, apps=args.apps, board=args.board)
-    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps, board=args.board)
+        return emulate.run_script(args.run, image=args.image, apps=args.apps, board=args.board,
+                                  icount=args.icount)
+    return emulate.interactive(image=args.image, repl=not args.no_repl, apps=args.apps,
+                               board=args.board, icount=args.icount)
 
 
 def _cmd_screenshot(args):
@@ -157,6 +159,13 @@ def _cmd_aot(args):
          f"{', XIP' if ti['xip'] else ''}")
 
 
+def _add_board_option(parser):
+    boards = emulated_boards.BOARDS
+    parser.add_argument("--board", default=emulated_boards.DEFAULT, choices=sorted(boards),
+                        help=f"emulated board (default {emulated_boards.DEFAULT}): "
+                             + "; ".join(f"{b.name}: {b.description}" for b in boards.values()))
+
+
 def make_parser():
     parser = argparse.ArgumentParser(prog="python3 -m scripts", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,24 +187,25 @@ def make_parser():
     p = sub.add_parser("guests", help="build the C guest apps into build/guest")
     p.set_defaults(func=_cmd_guests)
 
-    p = sub.add_parser("emulated", help="build the emulated board (build/emulated/firmware.elf)")
+    p = sub.add_parser("emulated", help="build an emulated board (build/emulated*/firmware.elf)")
+    _add_board_option(p)
     p.add_argument("--interp", choices=["fast", "classic"], default="classic",
                    help="WAMR interpreter (default: classic, which needs far less RAM per module)")
-    p.add_argument("--board", choices=sorted(emulated_boards.BOARDS), default=emulated_boards.DEFAULT,
-                   help=f"emulated board (default {emulated_boards.DEFAULT})")
     p.set_defaults(func=_cmd_emulated)
 
-    p = sub.add_parser("emulate", help="boot the emulated board and open its REPL")
+    p = sub.add_parser("emulate", help="boot an emulated board and open its REPL")
+    _add_board_option(p)
     p.add_argument("--run", metavar="FILE.py", help="run a script on the board and exit with its status")
-    p.add_argument("--image", help="littlefs flash image (default build/emulated/flash.img)")
+    p.add_argument("--image", help="littlefs flash image (default flash.img in the board's build directory)")
     p.add_argument("--fresh", action="store_true",
                    help="recreate the flash image with the demo apps (a new --image: create it)")
     p.add_argument("--overwrite", action="store_true",
                    help="with --fresh and an existing --image: replace that image")
     p.add_argument("--no-repl", action="store_true", help="only print the serial port and keep running")
     p.add_argument("--apps", help="wasmapps XIP image to map into the board's flash (see xip-pack)")
-    p.add_argument("--board", choices=sorted(emulated_boards.BOARDS), default=emulated_boards.DEFAULT,
-                   help=f"emulated board (default {emulated_boards.DEFAULT}; QEMU_WAMR_LCD has the LCD)")
+    p.add_argument("--icount", action="store_true",
+                   help="QEMU -icount shift=0: one instruction per virtual nanosecond, so "
+                        "board.ticks_us() counts instructions (x1000), the same on every run")
     p.set_defaults(func=_cmd_emulate)
 
     p = sub.add_parser("screenshot", help="save what the emulated LCD board's panel shows as a PNG")

@@ -1,6 +1,7 @@
 """The emulated boards (scripts/emulated_boards.py): QEMU running a board's
-firmware.elf with its littlefs flash in a host file, its UART on a pty and,
-for boards with an LCD, the panel in another host file (scripts/panel.py)."""
+firmware.elf with its littlefs flash in a host file, the wasmapps XIP image
+mapped where the board expects it, its UART on a pty and, for boards with
+an LCD, the panel in another host file (scripts/panel.py)."""
 
 import re
 import signal
@@ -67,12 +68,10 @@ class Emulator:
     """One run of an emulated board. Use as a context manager.
 
     `panel`: the LCD panel file of a board that has one (created blank at
-    start; default build/<board>/panel.bin). `icount`: QEMU's -icount
-    shift=0, so that the board's clock counts instructions (1 ns each)."""
-
-    # Where the board's linker script reserves the wasmapps XIP region.
-    WASMAPPS_ADDR = 0x00300000
-    WASMAPPS_MAX = 1024 * 1024
+    start; default build/<board>/panel.bin). `icount`: run QEMU with
+    `-icount shift=0`, where virtual time advances one nanosecond per
+    instruction, so the board's clocks count instructions (see README,
+    "Counting instructions")."""
 
     def __init__(self, firmware=None, image=None, qemu=None, apps=None, board=None, panel=None,
                  icount=False):
@@ -93,15 +92,16 @@ class Emulator:
         if self.panel is not None:
             semihosting_args += f",arg={self.panel.resolve()}"
         cmd = [
-            self.qemu, "-machine", self.board.machine, "-nographic", "-monitor", "null",
+            self.qemu, *self.board.machine, "-nographic", "-monitor", "null",
             "-semihosting-config", f"enable=on,target=native,{semihosting_args}",
             "-serial", "pty", "-kernel", str(self.firmware),
         ]
         if self.icount:
             cmd += ["-icount", "shift=0"]
         if self.apps is not None:
-            # The wasmapps image appears in the board's flash, executable.
-            cmd += ["-device", f"loader,file={self.apps.resolve()},addr={self.WASMAPPS_ADDR:#x}"]
+            # The wasmapps image appears in the board's flash, in each of its views.
+            for addr in self.board.wasmapps_views:
+                cmd += ["-device", f"loader,file={self.apps.resolve()},addr={addr:#x}"]
         return cmd
 
     def start(self, timeout=20):
@@ -112,7 +112,7 @@ class Emulator:
         if self.apps is not None:
             if not self.apps.exists():
                 raise ToolError(f"wasmapps image {self.apps} is missing")
-            if self.apps.stat().st_size > self.WASMAPPS_MAX:
+            if self.apps.stat().st_size > emulated_boards.WASMAPPS_MAX:
                 raise ToolError(f"wasmapps image {self.apps} is larger than the board's 1 MB XIP region")
         if self.panel is not None:
             # A stale frame of an earlier run must never show.
@@ -207,11 +207,12 @@ class RawRepl:
         self.serial.write(b"\x02")
 
 
-def run_script(script, firmware=None, image=None, apps=None, board=None):
+def run_script(script, firmware=None, image=None, apps=None, board=None, icount=False):
     """Boots the board, runs `script` through the raw REPL, returns its status."""
     source = Path(script).read_text()
+    image = ensure_image(image, board=board)
     _stop_on_sigterm()
-    with Emulator(firmware, ensure_image(image, board=board), apps=apps, board=board) as emu:
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
         repl = RawRepl(emu.port)
         try:
             repl.enter()
@@ -223,10 +224,10 @@ def run_script(script, firmware=None, image=None, apps=None, board=None):
     return 1 if err else 0
 
 
-def interactive(firmware=None, image=None, repl=True, apps=None, board=None):
+def interactive(firmware=None, image=None, repl=True, apps=None, board=None, icount=False):
     image = ensure_image(image, board=board)
     _stop_on_sigterm()
-    with Emulator(firmware, image, apps=apps, board=board) as emu:
+    with Emulator(firmware, image, apps=apps, board=board, icount=icount) as emu:
         step(f"emulated board {emu.board.name} running: serial port {emu.port}")
         info(f"flash image: {image}")
         if emu.panel is not None:

@@ -23,18 +23,20 @@
 void board_set_irq_handler(int irq, void (*handler)(void));
 void board_uart_init(void);
 
-// ARM semihosting (board_flash.c): files on the emulator's host.
-#define SYS_OPEN (0x01)
-#define SYS_CLOSE (0x02)
-#define SYS_WRITE (0x05)
-#define SYS_READ (0x06)
-#define SYS_SEEK (0x0a)
-#define SYS_FLEN (0x0c)
-#define SYS_GET_CMDLINE (0x15)
-#define SEMIHOST_MODE_RPLUSB (3)
-uint32_t board_semihost_call(uint32_t op, const void *arg);
-// The command line is "firmware FLASH_IMAGE [PANEL_FILE]".
-bool board_semihost_arg(int index, char *out, size_t size);
+static inline uint32_t board_irq_save(void) {
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) :: "memory");
+    return primask;
+}
+
+static inline void board_irq_restore(uint32_t primask) {
+    __asm volatile ("msr primask, %0" :: "r" (primask) : "memory");
+}
+
+// Sleeps until an interrupt is pending (also with interrupts masked).
+static inline void board_wait_for_interrupt(void) {
+    __asm volatile ("wfi" ::: "memory");
+}
 
 // The XIP window's instruction-bus model (board_xip_bus.c).
 #define BOARD_XIP_WINDOW (0x00300000u)

@@ -1,14 +1,11 @@
-// Emulated Cortex-M4F board: boot and soft-reset hooks, the system clock,
-// and the RAM vector table that carries this board's interrupt handlers.
+// Emulated Cortex-M4F board: first-boot hardware set-up, the system clock,
+// the RAM vector table that carries this board's interrupt handlers, and
+// semihosting.
 
-#include <stdbool.h>
 #include <stdint.h>
 
-#include "py/runtime.h"
-#include "py/mphal.h"
-#include "shared/runtime/pyexec.h"
 #include "board.h"
-#include "modwasm.h"
+#include "qemu_board.h"
 #include "wasm_board.h"
 
 // The port's vector table in "flash" only has the system exceptions: copy
@@ -16,16 +13,11 @@
 #define VECTOR_COUNT (16 + BOARD_NUM_IRQS)
 static uint32_t ram_vectors[VECTOR_COUNT] __attribute__((aligned(256)));
 
-extern uint32_t _sstack;
-
 static volatile uint32_t systick_ms;
 
-// Wall-clock seconds at boot, from the emulator host (semihosting SYS_TIME).
-static uint64_t boot_epoch_s;
-
-static uint32_t semihost_time(void) {
-    register uint32_t r0 __asm__ ("r0") = 0x11;
-    register uint32_t r1 __asm__ ("r1") = 0;
+uint32_t board_semihost_call(uint32_t op, const void *arg) {
+    register uint32_t r0 __asm__ ("r0") = op;
+    register const void *r1 __asm__ ("r1") = arg;
     __asm volatile ("bkpt 0xab" : "+r" (r0) : "r" (r1) : "memory");
     return r0;
 }
@@ -40,7 +32,7 @@ void board_set_irq_handler(int irq, void (*handler)(void)) {
     NVIC_ISER0 = 1u << irq;
 }
 
-static void board_hw_init(void) {
+void board_hw_init(void) {
     const uint32_t *rom_vectors = (const uint32_t *)SCB_VTOR;
     for (int i = 0; i < 16; i++) {
         ram_vectors[i] = rom_vectors[i];
@@ -59,34 +51,28 @@ static void board_hw_init(void) {
     SYST_CSR = 7; // enable, interrupt, processor clock
 
     board_uart_init();
-    boot_epoch_s = semihost_time();
 }
 
-uint64_t mp_wasm_board_time_us(void) {
+// Processor clock cycles since boot, from the SysTick count (QEMU has no
+// DWT cycle counter). Under `-icount shift=0` one cycle is 40 instructions
+// (a 25 MHz clock in nanoseconds of virtual time).
+uint64_t board_ticks_cpu(void) {
     uint32_t ms, cvr;
     do {
         ms = systick_ms;
         cvr = SYST_CVR;
     } while (ms != systick_ms);
     uint32_t reload = SYST_RVR + 1u;
-    return (uint64_t)ms * 1000u + (uint64_t)(reload - 1u - cvr) * 1000u / reload;
+    return (uint64_t)ms * reload + (reload - 1u - cvr);
 }
 
-uint64_t mp_wasm_board_realtime_us(void) {
-    return boot_epoch_s * 1000000u + mp_wasm_board_time_us();
+uint64_t mp_wasm_board_time_us(void) {
+    return board_ticks_cpu() / (BOARD_SYSCLK_HZ / 1000000u);
 }
 
-// Used by littlefs for file timestamps.
-uint64_t mp_hal_time_ns(void) {
-    return mp_wasm_board_realtime_us() * 1000u;
-}
-
-void *mp_wasm_board_stack_limit(void) {
-    return &_sstack;
-}
-
+// The 1 kHz tick ends the wait at the latest a millisecond later.
 void mp_wasm_board_idle(void) {
-    __asm volatile ("wfi");
+    board_wait_for_interrupt();
 }
 
 // The port's startup code calls uart_init() first thing, before any
@@ -98,24 +84,6 @@ void __wrap_uart_init(void) {
     SCB_CPACR |= 0xfu << 20; // full access to CP10 and CP11
     __asm volatile ("dsb\n isb" ::: "memory");
     __real_uart_init();
-}
-
-// MICROPY_PORT_INIT_FUNC: the end of every mp_init(), at boot and after
-// each soft reset.
-void board_init(void) {
-    static bool hw_ready;
-    if (!hw_ready) {
-        board_hw_init();
-        hw_ready = true;
-    }
-    // Mounts the littlefs flash at /flash (frozen _boot.py).
-    pyexec_frozen_module("_boot.py", false);
-}
-
-// MICROPY_PORT_DEINIT_FUNC: after gc_sweep_all() ran every finaliser, so
-// no Python object refers to WAMR memory any more.
-void board_deinit(void) {
-    mp_wasm_runtime_deinit();
 }
 
 // The wasmapps XIP image: QEMU loads it into the board's "flash" at

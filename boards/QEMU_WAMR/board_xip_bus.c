@@ -15,15 +15,15 @@
 // - LDR/LDRD/LDM from a 4-byte-aligned address: performs the load from the
 //   mirror and steps over the instruction (like the chip's bus: it works);
 // - anything else (byte, halfword or unaligned loads, stores, VLDR): records
-//   the PC, the address and what it was (board.xip_bus()), and opens the
-//   window until the next millisecond tick so the program can go on.
+//   the PC, the address and what it was (board.xip_bus(), in
+//   qemu_common/board_xip_report.c), and opens the window until the next
+//   millisecond tick so the program can go on.
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
-#include "py/runtime.h"
 #include "board.h"
+#include "qemu_board.h"
 
 #define XIP_WINDOW (0x00300000u)
 #define XIP_WINDOW_SIZE (0x00100000u)
@@ -41,15 +41,6 @@
 #define MMFSR_DACCVIOL (1u << 1)
 #define MMFSR_MMARVALID (1u << 7)
 
-#define MAX_FAULTS (8)
-
-typedef struct {
-    uint32_t pc, addr;
-    const char *what;
-} xip_fault_t;
-
-static xip_fault_t faults[MAX_FAULTS];
-static volatile uint32_t fault_count, word_loads, fetch_redirects;
 static volatile bool window_open;
 
 static bool in_window(uint32_t addr) {
@@ -118,10 +109,7 @@ static void it_advance(uint32_t *xpsr) {
 }
 
 static void record(uint32_t pc, uint32_t addr, const char *what) {
-    if (fault_count < MAX_FAULTS) {
-        faults[fault_count] = (xip_fault_t){ pc, addr, what };
-    }
-    fault_count++;
+    board_xip_record(pc, addr, what);
     window_open = true;
     mpu_window(false);
 }
@@ -130,7 +118,7 @@ static void record(uint32_t pc, uint32_t addr, const char *what) {
 // access is not one the instruction bus takes.
 static bool load_words(regs_t *r, uint32_t addr, const uint8_t *dest, unsigned count, const char **why) {
     if (addr & 3u) {
-        *why = "unaligned 32-bit load";
+        *why = BOARD_XIP_UNALIGNED;
         return false;
     }
     for (unsigned i = 0; i < count; i++) {
@@ -143,7 +131,7 @@ static bool load_words(regs_t *r, uint32_t addr, const uint8_t *dest, unsigned c
         reg_set(r, dest[i], in_window(addr + 4 * i) ? mirror_word(addr + 4 * i)
                                                     : *(volatile uint32_t *)(addr + 4 * i));
     }
-    word_loads += count;
+    board_xip_word_loads += count;
     return true;
 }
 
@@ -166,7 +154,7 @@ static uint32_t shifted(uint32_t value, unsigned shift) {
 static unsigned emulate(regs_t *r, uint32_t pc, const char **why) {
     uint32_t hw1 = *(volatile uint16_t *)pc;
     uint8_t dest[16];
-    *why = "not a load the instruction bus takes (byte/halfword load or store)";
+    *why = BOARD_XIP_NOT_A_WORD_LOAD;
     if ((hw1 >> 11) < 0x1d) {   // 16-bit instructions
         unsigned rt = hw1 & 7u, rn = (hw1 >> 3) & 7u;
         if ((hw1 >> 11) == 0x0d) {                       // LDR Rt, [Rn, #imm5*4]
@@ -258,7 +246,7 @@ void board_xip_bus_fault(uint32_t *frame, uint32_t *high, uint32_t exc_return) {
     uint32_t pc = frame[6];
     if ((mmfsr & MMFSR_IACCVIOL) && in_window(pc)) {
         frame[6] = pc + XIP_MIRROR_OFFSET;
-        fetch_redirects++;
+        board_xip_fetch_redirects++;
         return;
     }
     if (!(mmfsr & MMFSR_DACCVIOL) || !(mmfsr & MMFSR_MMARVALID) || !in_window(addr)) {
@@ -294,49 +282,13 @@ __attribute__((naked)) void board_xip_bus_handler(void) {
         );
 }
 
-// board.xip_bus() -> (word_loads, fetch_redirects, [(pc, addr, what), ...])
-// since the last call, then starts counting again with the window checked.
-static mp_obj_t board_xip_bus(void) {
-    __asm volatile ("cpsid i" ::: "memory");
-    uint32_t n = fault_count, loads = word_loads, redirects = fetch_redirects;
-    xip_fault_t copy[MAX_FAULTS];
-    for (uint32_t i = 0; i < n && i < MAX_FAULTS; i++) {
-        copy[i] = faults[i];
-    }
-    fault_count = word_loads = fetch_redirects = 0;
+uint8_t *board_xip_window(size_t *size) {
+    *size = XIP_WINDOW_SIZE;
+    return (uint8_t *)XIP_WINDOW;
+}
+
+// board.xip_bus() read the records: check the window again.
+void board_xip_bus_reset(void) {
     window_open = false;
     mpu_window(true);
-    __asm volatile ("cpsie i" ::: "memory");
-    mp_obj_t list = mp_obj_new_list(0, NULL);
-    for (uint32_t i = 0; i < n && i < MAX_FAULTS; i++) {
-        mp_obj_t item[3] = {
-            mp_obj_new_int_from_uint(copy[i].pc), mp_obj_new_int_from_uint(copy[i].addr),
-            mp_obj_new_str(copy[i].what, strlen(copy[i].what)),
-        };
-        mp_obj_list_append(list, mp_obj_new_tuple(3, item));
-    }
-    mp_obj_t result[3] = { mp_obj_new_int_from_uint(loads), mp_obj_new_int_from_uint(redirects), list };
-    return mp_obj_new_tuple(3, result);
 }
-MP_DEFINE_CONST_FUN_OBJ_0(board_xip_bus_obj, board_xip_bus);
-
-// board.xip_read(offset, width): one load of 1, 2 or 4 bytes from the
-// window, as C code compiles it (LDRB/LDRH/LDR): the model's own check.
-static mp_obj_t board_xip_read(mp_obj_t offset_in, mp_obj_t width_in) {
-    mp_int_t offset = mp_obj_get_int(offset_in);
-    if (offset < 0 || offset > (mp_int_t)XIP_WINDOW_SIZE - 4) {
-        mp_raise_ValueError(MP_ERROR_TEXT("offset outside the XIP window"));
-    }
-    uint32_t addr = XIP_WINDOW + (uint32_t)offset;
-    switch (mp_obj_get_int(width_in)) {
-        case 1:
-            return MP_OBJ_NEW_SMALL_INT(*(volatile uint8_t *)addr);
-        case 2:
-            return MP_OBJ_NEW_SMALL_INT(*(volatile uint16_t *)addr);
-        case 4:
-            return mp_obj_new_int_from_uint(*(volatile uint32_t *)addr);
-        default:
-            mp_raise_ValueError(MP_ERROR_TEXT("width must be 1, 2 or 4"));
-    }
-}
-MP_DEFINE_CONST_FUN_OBJ_2(board_xip_read_obj, board_xip_read);

@@ -29,27 +29,18 @@ MPY_CROSS_FLAGS += -march=armv7emsp
 WAMR_TARGET = THUMB_VFP
 WAMR_BUILD_TARGET = THUMBV7EM
 WAMR_ARCH_CFLAGS = $(CPU_FLAGS) -ffreestanding
-WAMR_PLATFORM = baremetal
-# XIP apps are read through a model of the ESP32's word-only instruction bus
-# (board_xip_bus.c): WAMR reads the AOT file as on the ESP32 boards.
-WAMR_BOARD_DEFS = -DWASM_ENABLE_WORD_ALIGN_READ=1
 
-# littlefs at /flash, on a host file reached through semihosting.
-MICROPY_VFS_LFS2 = 1
-CFLAGS += -DMICROPY_VFS_LFS2=1
+# Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting, the
+# XIP window's model of the ESP32 instruction bus (WAMR reads the AOT file
+# as on the ESP32 boards).
+SRC_C += $(QEMU_WAMR_DIR)/board_init.c $(QEMU_WAMR_DIR)/board_uart.c $(QEMU_WAMR_DIR)/board_xip_bus.c
+# The FPU is switched on before the port's startup code goes on (board_init.c).
+LDFLAGS += -Wl,--wrap=uart_init
 
-# Board support: boot hooks, UART interrupts (Ctrl-C), clock, flash device.
-SRC_C += $(QEMU_WAMR_DIR)/board_init.c $(QEMU_WAMR_DIR)/board_uart.c $(QEMU_WAMR_DIR)/board_flash.c \
-	$(QEMU_WAMR_DIR)/board_xip_bus.c
-CFLAGS += -I$(QEMU_WAMR_DIR) -I$(abspath $(QEMU_WAMR_DIR)/../../micropython_modules/wasm/port/baremetal)
-CFLAGS += '-DMICROPY_PORT_INIT_FUNC=do { extern void board_init(void); board_init(); } while (0)'
-CFLAGS += '-DMICROPY_PORT_DEINIT_FUNC=do { extern void board_deinit(void); board_deinit(); } while (0)'
-
-# Console input comes from the UART interrupt's buffer (board_uart.c), and
-# the FPU is switched on before the port's startup code goes on (board_init.c).
-LDFLAGS += -Wl,--wrap=mp_hal_stdin_rx_chr -Wl,--wrap=uart_init
-
+CFLAGS += -I$(QEMU_WAMR_DIR)
 FROZEN_MANIFEST ?= $(QEMU_WAMR_DIR)/manifest.py
+
+include $(QEMU_WAMR_DIR)/../qemu_common/qemu_board.mk
 
 # WAMR (and a derived board's BOARD_LIBS) need newlib's libc and libm
 # (double maths, string functions); link them after the firmware's objects

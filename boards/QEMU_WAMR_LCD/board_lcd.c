@@ -20,6 +20,7 @@
 #include "py/mperrno.h"
 
 #include "board.h"
+#include "qemu_board.h"
 #include "display.h"
 #include "display_driver.h"
 #include "display_panel.h"
@@ -38,7 +39,7 @@ static void panel_write(uint32_t offset, const void *data, size_t len) {
     uint32_t seek_args[2] = { (uint32_t)panel_handle, offset };
     uint32_t write_args[3] = { (uint32_t)panel_handle, (uint32_t)data, len };
     // Both return 0 on success (SYS_WRITE: the number of bytes not written).
-    if (board_semihost_call(SYS_SEEK, seek_args) != 0 || board_semihost_call(SYS_WRITE, write_args) != 0) {
+    if (board_semihost_call(SEMIHOST_SYS_SEEK, seek_args) != 0 || board_semihost_call(SEMIHOST_SYS_WRITE, write_args) != 0) {
         // Inside LVGL's refresh: nothing may raise here. The host lost the
         // area; it shows on the next full redraw.
         return;
@@ -64,7 +65,7 @@ static void lcd_init(mp_display_panel_t *panel) {
         mp_display_raise(&mp_type_OSError, "no LCD panel: the emulator was started without a panel file");
     }
     uint32_t open_args[3] = { (uint32_t)path, SEMIHOST_MODE_RPLUSB, strlen(path) };
-    panel_handle = (int)board_semihost_call(SYS_OPEN, open_args);
+    panel_handle = (int)board_semihost_call(SEMIHOST_SYS_OPEN, open_args);
     if (panel_handle < 0) {
         mp_raise_OSError(MP_ENODEV);
     }
@@ -80,7 +81,7 @@ static void lcd_deinit(void) {
     if (panel_handle >= 0) {
         panel_write_header(false);
         uint32_t close_args[1] = { (uint32_t)panel_handle };
-        board_semihost_call(SYS_CLOSE, close_args);
+        board_semihost_call(SEMIHOST_SYS_CLOSE, close_args);
         panel_handle = -1;
     }
 }

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from scripts import emulate, paths
+from scripts import emulate, emulated_boards, paths
 
 GUEST_DIR = paths.BUILD / "guest"
 
@@ -55,12 +55,13 @@ class Board:
         self.config = config
         self.real_port = user_port(config)
         self.emulator = None
+        self.emulated_board = emulated_boards.get(config.getoption("emulated_board"))
         # Built for a real board too: the AOT tests compare with these files.
-        self.aot_target = config.getoption("aot_target")
+        self.aot_target = config.getoption("aot_target") or self.emulated_board.aot_target
         apps, self.xip_text_sizes, self.aot_files = build_aot_apps(tmp_dir, self.aot_target)
         if not self.real_port:
             image = emulate.ensure_image(tmp_dir / "flash.img", fresh=True)
-            self.emulator = emulate.Emulator(image=image, apps=apps)
+            self.emulator = emulate.Emulator(image=image, apps=apps, board=self.emulated_board.name)
             self.emulator.start()
         self._publish_port()
 
@@ -204,7 +205,28 @@ def repl(board, dut):
     return dut
 
 
-def pytest_collection_modifyitems(items):
+def pytest_configure(config):
+    config.addinivalue_line("markers", "emulated_board(name): a test of that emulated board's "
+                                       "own hardware, run only when the suite boots it")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests of one emulated board's hardware are left out (not skipped: a
+    # skip fails the suite) when the suite runs on another board; the LCD
+    # board, which the suite boots next to the main one, is tested in the
+    # run on the default board only.
+    board = emulated_boards.get(config.getoption("emulated_board")).name
+    emulating = not user_port(config)
+    kept, left_out = [], []
+    for item in items:
+        marker = item.get_closest_marker("emulated_board")
+        wanted = marker is None or (emulating and marker.args[0] == board)
+        if emulating and board != emulated_boards.DEFAULT and "lcd_board" in getattr(item, "fixturenames", ()):
+            wanted = False
+        (kept if wanted else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
     # The board must exist (and publish its port) before any dut fixture.
     for item in items:
         if "dut" in getattr(item, "fixturenames", ()) and "board" not in item.fixturenames:

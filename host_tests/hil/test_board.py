@@ -12,6 +12,21 @@ GUEST_DIR = BUILD / "guest"
 
 BANNER = re.compile(rb"MicroPython v1\.25\.0 on \S+; .+ with .+\r\n")
 
+# Free RAM for modules and instances: the WAMR pool, plus the arena the
+# emulated RISC-V board maps linear memory and AOT code and data from (the
+# ESP32-C3 takes them from its ESP-IDF heap).
+FREE_RAM = """
+import wasm
+def free_ram():
+    free = wasm.pool_info()[1]
+    try:
+        import board
+        free += board.arena_info()[1]
+    except (ImportError, AttributeError):
+        pass
+    return free
+"""
+
 
 def test_soft_reset_banner_and_version(repl):
     repl.write(b"\x04")  # Ctrl-D at the prompt: soft reset
@@ -79,11 +94,18 @@ print([name in os.listdir('/flash') for name in ('app.wasm', 'guest_out.txt', 'h
     assert out[1] == "[True, True, True]"
 
 
+@pytest.fixture
+def traps_aot(board):
+    """traps.aot in /flash, copied before the test's dut holds the port."""
+    board.mpremote("cp", str(board.aot_files["traps"]), ":/flash/traps.aot")
+
+
 @pytest.mark.parametrize("module", [
     "wasm.Module.load('/flash/traps.wasm')",        # interpreter
+    "wasm.Module.load('/flash/traps.aot')",         # AOT, code copied to RAM
     "wasm.Module.xip('traps')",                     # AOT, in place
-], ids=["interpreted", "xip"])
-def test_ctrl_c_stops_a_runaway_guest(repl, module):
+], ids=["interpreted", "aot", "xip"])
+def test_ctrl_c_stops_a_runaway_guest(traps_aot, repl, module):
     repl.write(f"import wasm; t = wasm.Instance({module}, heap=0)\r".encode())
     repl.expect_exact(">>> ", timeout=10)
     repl.write(b"t.exports.spin()\r")
@@ -96,20 +118,30 @@ def test_ctrl_c_stops_a_runaway_guest(repl, module):
     repl.expect_exact("closed True", timeout=10)
 
 
-def test_soft_reset_frees_all_wamr_memory(board):
-    measure = """
+def test_guest_sleep_wakes_up(board):
+    # mp.sleep_ms idles the CPU between clock reads: the board must wake it
+    # without any input arriving (the RISC-V board has no periodic tick).
+    out = board.run("""
 import wasm
+inst = wasm.Instance(wasm.Module.load('/flash/hostcalls.wasm'), heap=0)
+print([inst.exports.nap(ms) >= ms for ms in (1, 20, 120)])
+inst.close()
+""")
+    assert out == ["[True, True, True]"]
+
+
+def test_soft_reset_frees_all_wamr_memory(board):
+    measure = FREE_RAM + """
 print('keep' in globals())
 wasm.Module.load('/flash/traps.wasm').close()
-print(wasm.pool_info()[1])
+print(free_ram())
 """
     board.soft_reset()
     fresh = board.run(measure)
     # Leave instances and modules alive, unclosed, in globals.
-    busy = board.run("""
-import wasm
+    busy = board.run(FREE_RAM + """
 keep = [wasm.Instance(wasm.Module.load('/flash/traps.wasm'), heap=0) for i in range(2)]
-print(wasm.pool_info()[1])
+print(free_ram())
 """)
     assert int(busy[0]) < int(fresh[1]) - 20000
     board.soft_reset()
@@ -241,7 +273,7 @@ gc.collect()
 
 
 def test_xip_apps_run_in_place(board):
-    out = board.run(KERNELS + """
+    out = board.run(KERNELS + FREE_RAM + """
 print([(name, target) for name, target, size in wasm.apps()])
 interp = kernels(wasm.Instance(wasm.Module.load('/flash/kernels.wasm'), heap=0))
 x = wasm.Module.xip('kernels')
@@ -249,9 +281,9 @@ print(x.is_aot, kernels(wasm.Instance(x, heap=0)) == interp)
 print(interp)
 x.close()
 gc.collect()
-pool0 = wasm.pool_info()[1]
+ram0 = free_ram()
 big = wasm.Module.xip('bigcode')
-print(pool0 - wasm.pool_info()[1])
+print(ram0 - free_ram())
 inst = wasm.Instance(big, heap=0)
 churned = inst.exports.churn(12345) & 0xffffffff
 inst.close()
@@ -274,9 +306,10 @@ t.close()
     assert out[2] == KERNELS_RESULT
     text = board.xip_text_sizes["bigcode"]
     assert text >= 32 * 1024
-    # Only WAMR's metadata goes to the pool: with word-aligned reading (the
-    # ESP32 boards' and this board's build) that includes copies of the
-    # function and export names, about a tenth of this app's code.
+    # Only WAMR's metadata and the app's data sections go to RAM: with
+    # word-aligned reading (the ESP32 boards' and the emulated boards'
+    # build) that includes copies of the function and export names, about a
+    # tenth of this app's code.
     assert int(out[3]) < text // 8, (out[3], text)
     assert out[4] == "True True"  # XIP and the interpreter agree on the big app
     assert out[5:] == ["do_unreachable unreachable", "oob_read out of bounds memory access"]
@@ -291,7 +324,8 @@ def test_xip_reads_only_words(board):
     calling an app whose data segments have odd sizes (21 and 3 bytes) must
     read it no other way. A real ESP32 resets on a wrong load (LoadStoreError);
     the emulated board models that bus (boards/QEMU_WAMR/board_xip_bus.c) and
-    lists the loads it would not take."""
+    lists the loads it would not take (boards/QEMU_WAMR_RV32/board_xip.c
+    on the RISC-V board)."""
     emulated = board.is_emulated
     out = board.run(("import board\nboard.xip_bus()\n" if emulated else "") + """
 import wasm
@@ -306,8 +340,10 @@ m.close()
         loads, redirects, faults = ast.literal_eval(out[1])
         assert faults == []
         # The model was in the way: the loader's word reads were performed
-        # by it, and the code ran through the window.
-        assert loads > 100 and redirects > 0, (loads, redirects)
+        # by it, and the code ran through the window (on the Cortex-M board
+        # each entry into it is a fetch fault the model redirects).
+        assert loads > 100, loads
+        assert (redirects > 0) == board.emulated_board.xip_fetch_redirects, redirects
 
         # And the model itself: an aligned word passes (b"WAPP"), byte,
         # halfword and unaligned loads are reported.
@@ -319,5 +355,6 @@ for offset, width in ((1, 1), (2, 2), (2, 4)):
     print(board.xip_bus()[2][0][1:])
 """)
         byte = "'not a load the instruction bus takes (byte/halfword load or store)'"
-        assert out == ["0x50504157 (1, 0, [])", f"(3145729, {byte})", f"(3145730, {byte})",
-                       "(3145730, 'unaligned 32-bit load')"]
+        window = board.emulated_board.xip_window
+        assert out == ["0x50504157 (1, 0, [])", f"({window + 1}, {byte})", f"({window + 2}, {byte})",
+                       f"({window + 2}, 'unaligned 32-bit load')"]

@@ -1,9 +1,10 @@
 """`python -m scripts emulate --run` and the flash image tools."""
 
+import re
 import subprocess
 import sys
 
-from scripts import flashfs, paths
+from scripts import aot, emulated_boards, esp32, flashfs, paths
 
 
 def _scripts(*args, **kw):
@@ -68,3 +69,53 @@ def test_bad_arguments_are_errors_not_tracebacks(tmp_path):
         proc = _scripts(*map(str, args))
         assert (proc.returncode, proc.stderr.strip().splitlines()[-1]) == (1, message), proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+# --- the emulated RISC-V board (QEMU_WAMR_RV32) ------------------------------------------------
+
+RV32 = emulated_boards.get("QEMU_WAMR_RV32")
+
+
+def test_rv32_board_has_the_esp32c3_boards_aot_target_and_isa():
+    # The ESP32-C3 board's apps are compiled exactly as this board's ...
+    assert esp32.load_board("ESP32C3_WAMR").aot_target == RV32.aot_target == "riscv32"
+    args = aot.compiler_args(RV32.aot_target)
+    assert args[:3] == ["--target=riscv32", "--target-abi=ilp32", "--cpu=generic-rv32"]
+    features = args[3].removeprefix("--cpu-features=").split(",")
+    # ... for the instruction set the board's firmware is built for and its
+    # QEMU CPU has: base integer + the features, nothing else.
+    assert "rv32i" + "".join(f.removeprefix("+") for f in features) == emulated_boards.RV32_ISA
+    mk = (RV32.dir / "mpconfigboard.mk").read_text()
+    assert re.search(r"^RV32_ARCH = (\w+)$", mk, re.M).group(1).split("_")[0] == emulated_boards.RV32_ISA
+    cpu = dict(opt.split("=") for opt in RV32.machine[RV32.machine.index("-cpu") + 1].split(",")[1:])
+    assert [ext for ext in "imafdcvh" if cpu[ext] == "on"] == list("imc")
+    assert cpu["g"] == "off"
+
+
+ICOUNT_SCRIPT = """
+import board, wasm
+inst = wasm.Instance(wasm.Module.load('kernels.wasm'), heap=0)
+fib = inst.exports.fib_rec
+fib(1)
+t0 = board.ticks_cpu()
+fib(15)
+t1 = board.ticks_cpu()
+fib(20)
+t2 = board.ticks_cpu()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def test_icount_counter_counts_the_same_instructions_on_every_run(tmp_path):
+    script = tmp_path / "count.py"
+    script.write_text(ICOUNT_SCRIPT)
+    runs = []
+    for fresh in (["--fresh"], []):
+        proc = _scripts("emulate", "--board", RV32.name, "--icount", "--run", str(script),
+                        "--image", str(tmp_path / "flash.img"), *fresh)
+        assert proc.returncode == 0, proc.stderr
+        runs.append([int(n) for n in proc.stdout.splitlines()[-1].split()])
+    assert runs[0] == runs[1]
+    fib15, fib20 = runs[0]
+    # fib(20) makes 21891 calls, fib(15) 1973: the count follows the work.
+    assert fib15 > 0 and 10 * fib15 < fib20 < 12 * fib15, runs

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from scripts import deploy, emulate, esp32, flash, flashfs, paths, xip
+from scripts import deploy, emulate, emulated_boards, esp32, flash, flashfs, paths, xip
 from scripts.progress import ToolError
 from esp_mock import MOCK, MockFlash
 from test_esp32_flash import make_images, wasmapps_image
 
 GUEST = paths.BUILD / "guest"
-FIRMWARE = paths.BUILD / "emulated" / "firmware.elf"
+EMULATED = emulated_boards.get()
+FIRMWARE = EMULATED.build_dir / "firmware.elf"
 
 
 def run_cli(*args, timeout=300):
@@ -150,7 +151,7 @@ def test_deploy_xip_that_cannot_compile_writes_nothing(tmp_path, apps, monkeypat
 
 # --- deploy to the emulated board ---------------------------------------------------------------
 
-@pytest.mark.skipif(not FIRMWARE.exists() or shutil.which(emulate.QEMU) is None,
+@pytest.mark.skipif(not FIRMWARE.exists() or shutil.which(EMULATED.qemu) is None,
                     reason="needs the emulated board (make emulated) and qemu-system-arm")
 def test_deploy_to_the_emulated_board(tmp_path):
     apps = sorted(GUEST.glob("*.wasm"))[:2] if GUEST.is_dir() else []

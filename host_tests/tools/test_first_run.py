@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import cli, flashfs, paths
+import pytest
+
+from scripts import cli, emulated_boards, flashfs, paths
 
 README = (paths.ROOT / "README.md").read_text()
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -160,9 +162,11 @@ import _boot
 """
 
 
-def test_board_refuses_to_format_an_unreadable_flash(tmp_path):
+@pytest.mark.parametrize("board", sorted(emulated_boards.BOARDS))
+def test_board_refuses_to_format_an_unreadable_flash(tmp_path, board):
     """A zeroed superblock, and a sound littlefs made with another block size:
-    /flash stays unmounted, the board explains, the image is unchanged."""
+    /flash stays unmounted, the board explains, the image is unchanged (every
+    emulated board freezes the same boot code)."""
     from littlefs import LittleFS
 
     zeroed = _image_with(tmp_path, "zeroed.img", {"/keep.txt": b"keep" * 100})
@@ -178,7 +182,7 @@ def test_board_refuses_to_format_an_unreadable_flash(tmp_path):
     script.write_text(BOOT_CHECK)
     for image in (zeroed, foreign):
         before = image.read_bytes()
-        proc = _scripts("emulate", "--image", image, "--run", script)
+        proc = _scripts("emulate", "--board", board, "--image", image, "--run", script)
         assert proc.returncode == 0, proc.stderr
         out = proc.stdout.splitlines()
         assert out[0] == "False"

@@ -80,7 +80,7 @@ def test_a_frame_being_written_is_waited_for(tmp_path):
 
 def test_emulated_boards_and_their_qemu_command(tmp_path):
     assert emulated_boards.get().name == "QEMU_WAMR"
-    with pytest.raises(ToolError, match="unknown emulated board 'NOPE' \\(boards: QEMU_WAMR, QEMU_WAMR_LCD\\)"):
+    with pytest.raises(ToolError, match="unknown emulated board 'NOPE' \\(boards: QEMU_WAMR, QEMU_WAMR_LCD, QEMU_WAMR_RV32\\)"):
         emulated_boards.get("NOPE")
     lcd = emulated_boards.get("QEMU_WAMR_LCD")
     assert lcd.panel == (240, 320) and lcd.build_dir == paths.BUILD / "emulated-lcd"

@@ -18,6 +18,12 @@ endif
 endif
 
 WAMR_EXTRA_CFLAGS += -DBH_VPRINTF=mp_wasm_vprintf
+# Boards may give the memory WAMR maps (linear memory, AOT code) an arena
+# of its own, apart from the pool, as ESP-IDF's heap is on the ESP32 boards.
+ifneq ($(MICROPY_WASM_MMAP_ARENA_SIZE),)
+WAMR_EXTRA_CFLAGS += -DMICROPY_WASM_MMAP_ARENA_SIZE=$(MICROPY_WASM_MMAP_ARENA_SIZE)
+CFLAGS_USERMOD += -DMICROPY_WASM_MMAP_ARENA_SIZE=$(MICROPY_WASM_MMAP_ARENA_SIZE)
+endif
 include $(WASM_MOD_DIR)/wamr.mk
 
 WASM_MOD_SRC := \
@@ -55,6 +61,13 @@ CFLAGS_USERMOD += -I$(WASM_MOD_DIR) $(WAMR_API_CFLAGS) \
 # boards put $(WAMR_LIB) into their link libraries themselves (before libc).
 ifeq ($(WAMR_PLATFORM),linux)
 LDFLAGS_USERMOD += $(WAMR_LIB)
+endif
+# The ports' link rules list only their objects: relink when libwamr.a
+# changed (a WAMR patch), or the firmware keeps the old WAMR.
+ifeq ($(WAMR_PLATFORM),linux)
+$(BUILD)/$(PROG): $(WAMR_LIB)
+else
+$(BUILD)/firmware.elf: $(WAMR_LIB)
 endif
 
 # Link after libwamr.a exists: the module's objects are part of every

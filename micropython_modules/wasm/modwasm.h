@@ -48,6 +48,16 @@ void mp_wasm_runtime_ensure(void);
 void mp_wasm_runtime_deinit(void);
 bool mp_wasm_runtime_active(void);
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free);
+#ifndef MICROPY_WASM_MMAP_ARENA_SIZE
+#define MICROPY_WASM_MMAP_ARENA_SIZE (0)
+#endif
+#if MICROPY_WASM_MMAP_ARENA_SIZE
+// The bare-metal platform's arena for linear memory and AOT code (boards
+// that set MICROPY_WASM_MMAP_ARENA_SIZE), measured as the pool is.
+void *mp_wasm_arena_malloc(unsigned int size);
+void mp_wasm_arena_free(void *ptr);
+void mp_wasm_arena_info(size_t *total, size_t *free_bytes, size_t *largest_free);
+#endif
 void *mp_wasm_pool_malloc(size_t size);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 

@@ -5,7 +5,7 @@
 # Inputs (set by the including micropython.mk or the port/board):
 #   WAMR_DIR          WAMR source tree (cache/wamr, from the lock file)
 #   WAMR_PLATFORM     linux | baremetal
-#   WAMR_TARGET       X86_64 | THUMB_VFP | THUMB
+#   WAMR_TARGET       X86_64 | THUMB_VFP | THUMB | RISCV32_ILP32
 #   WAMR_BUILD_TARGET string matched against AOT files (e.g. THUMBV7EM)
 #   WASM_INTERP       fast | classic
 #   WAMR_ARCH_CFLAGS  CPU flags that must match the rest of the firmware
@@ -87,6 +87,10 @@ else ifeq ($(WAMR_TARGET),THUMB)
 WAMR_TARGET_DEFS = -DBUILD_TARGET_THUMB -DBUILD_TARGET=\"$(WAMR_BUILD_TARGET)\"
 WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_thumb.s
 WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_thumb.c
+else ifeq ($(WAMR_TARGET),RISCV32_ILP32)
+WAMR_TARGET_DEFS = -DBUILD_TARGET_RISCV32_ILP32 -DBUILD_TARGET=\"$(WAMR_BUILD_TARGET)\"
+WAMR_INVOKE_NATIVE = iwasm/common/arch/invokeNative_riscv.S
+WAMR_AOT_RELOC = iwasm/aot/arch/aot_reloc_riscv.c
 else
 $(error unsupported WAMR_TARGET $(WAMR_TARGET))
 endif

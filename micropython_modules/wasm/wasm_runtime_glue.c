@@ -65,17 +65,22 @@ void mp_wasm_runtime_deinit(void) {
     }
 }
 
-// The largest block the pool can hand out right now. WAMR's free-byte
+typedef struct _heap_ops_t {
+    void *(*alloc)(unsigned int size);
+    void (*free)(void *ptr);
+    size_t capacity;
+} heap_ops_t;
+
+// The largest block the heap can hand out right now. WAMR's free-byte
 // counter drifts upwards after in-place reallocations (an accounting quirk
 // of its ems allocator), so leak checks rely on this probe instead.
-static size_t pool_largest_free(void) {
-    size_t lo = 0, hi;
-    mp_wasm_port_pool(&hi);
+static size_t heap_largest_free(const heap_ops_t *heap) {
+    size_t lo = 0, hi = heap->capacity;
     while (lo < hi) {
         size_t mid = lo + (hi - lo + 1) / 2;
-        void *p = wasm_runtime_malloc((unsigned int)mid);
+        void *p = heap->alloc((unsigned int)mid);
         if (p != NULL) {
-            wasm_runtime_free(p);
+            heap->free(p);
             lo = mid;
         } else {
             hi = mid - 1;
@@ -87,15 +92,15 @@ static size_t pool_largest_free(void) {
 // Free bytes, measured the same way: take the largest block again and
 // again until nothing is left, then give everything back. Allocator headers
 // are not counted, so this is what guests and modules can really get.
-static size_t pool_free_probe(void) {
+static size_t heap_free_probe(const heap_ops_t *heap) {
     void *head = NULL;
     size_t total = 0;
     for (;;) {
-        size_t size = pool_largest_free();
+        size_t size = heap_largest_free(heap);
         if (size < sizeof(void *)) {
             break;
         }
-        void *block = wasm_runtime_malloc((unsigned int)size);
+        void *block = heap->alloc((unsigned int)size);
         if (block == NULL) {
             break;
         }
@@ -105,23 +110,37 @@ static size_t pool_free_probe(void) {
     }
     while (head != NULL) {
         void *next = *(void **)head;
-        wasm_runtime_free(head);
+        heap->free(head);
         head = next;
     }
     return total;
 }
 
+#if MICROPY_WASM_MMAP_ARENA_SIZE
+// The arena the bare-metal platform layer maps memory from, while the
+// runtime is up (platform_baremetal.c).
+void mp_wasm_arena_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
+    static const heap_ops_t arena_ops = { mp_wasm_arena_malloc, mp_wasm_arena_free, MICROPY_WASM_MMAP_ARENA_SIZE };
+    *total = *free_bytes = *largest_free = MICROPY_WASM_MMAP_ARENA_SIZE;
+    if (mp_wasm_ready) {
+        *largest_free = heap_largest_free(&arena_ops);
+        *free_bytes = heap_free_probe(&arena_ops);
+    }
+}
+#endif
+
 void mp_wasm_pool_info(size_t *total, size_t *free_bytes, size_t *largest_free) {
     mp_wasm_port_pool(total);
     *free_bytes = *total;
     *largest_free = *total;
+    const heap_ops_t pool_ops = { wasm_runtime_malloc, wasm_runtime_free, *total };
     if (mp_wasm_ready) {
         mem_alloc_info_t stats;
         if (wasm_runtime_get_mem_alloc_info(&stats)) {
             *total = stats.total_size;
         }
-        *largest_free = pool_largest_free();
-        *free_bytes = pool_free_probe();
+        *largest_free = heap_largest_free(&pool_ops);
+        *free_bytes = heap_free_probe(&pool_ops);
     }
 }
 

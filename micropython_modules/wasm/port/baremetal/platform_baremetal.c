@@ -1,10 +1,13 @@
 // WAMR platform layer for bare-metal MicroPython ports. Compiled into
 // libwamr with WAMR's flags. Memory that WAMR "maps" (linear memory, AOT
-// code) comes from the WAMR pool, never from the GC heap.
+// code) comes from the WAMR pool, or from an arena of its own when the
+// board sets MICROPY_WASM_MMAP_ARENA_SIZE (as the ESP32 boards take it
+// from the ESP-IDF heap, apart from the pool); never from the GC heap.
 
 #include "platform_api_vmcore.h"
 #include "platform_api_extension.h"
 #include "wasm_export.h"
+#include "mem_alloc.h"
 
 // Provided by the module's port layer (wasm_port_baremetal.c).
 uint64_t mp_wasm_port_time_ns(bool realtime);
@@ -12,11 +15,48 @@ void mp_wasm_port_sleep_ns(uint64_t ns);
 void *mp_wasm_port_stack_limit(void);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 
+#if MICROPY_WASM_MMAP_ARENA_SIZE
+static uint8 mmap_arena_buf[MICROPY_WASM_MMAP_ARENA_SIZE] __attribute__((aligned(8)));
+static mem_allocator_t mmap_arena;
+
+void *mp_wasm_arena_malloc(unsigned int size) {
+    return mmap_arena != NULL ? mem_allocator_malloc(mmap_arena, size) : NULL;
+}
+
+void mp_wasm_arena_free(void *ptr) {
+    mem_allocator_free(mmap_arena, ptr);
+}
+
+static void *map_realloc(void *ptr, unsigned int size) {
+    return mem_allocator_realloc(mmap_arena, ptr, size);
+}
+
+#define map_alloc mp_wasm_arena_malloc
+#define map_free mp_wasm_arena_free
+#else
+#define map_alloc wasm_runtime_malloc
+#define map_realloc wasm_runtime_realloc
+#define map_free wasm_runtime_free
+#endif
+
+// Runs in wasm_runtime_full_init(); bh_platform_destroy() in
+// wasm_runtime_destroy(), after WAMR released everything: every soft reset
+// starts from an empty arena.
 int bh_platform_init(void) {
+    #if MICROPY_WASM_MMAP_ARENA_SIZE
+    mmap_arena = mem_allocator_create(mmap_arena_buf, sizeof(mmap_arena_buf));
+    if (mmap_arena == NULL) {
+        return -1;
+    }
+    #endif
     return 0;
 }
 
 void bh_platform_destroy(void) {
+    #if MICROPY_WASM_MMAP_ARENA_SIZE
+    mem_allocator_destroy(mmap_arena);
+    mmap_arena = NULL;
+    #endif
 }
 
 // No libc heap: WAMR is built with BH_MALLOC=wasm_runtime_malloc.
@@ -171,8 +211,8 @@ int os_usleep(uint32 usec) {
     return 0;
 }
 
-// Linear memory and AOT code live in the WAMR pool. RAM is executable on
-// the supported MCUs, and there is no MMU to set protections on.
+// Linear memory and AOT code. RAM is executable on the supported MCUs, and
+// there is no MMU to set protections on.
 void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file) {
     (void)hint;
     (void)prot;
@@ -181,7 +221,7 @@ void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file)
     if (size == 0 || size > UINT32_MAX) {
         return NULL;
     }
-    void *p = wasm_runtime_malloc((unsigned int)size);
+    void *p = map_alloc((unsigned int)size);
     if (p != NULL) {
         memset(p, 0, size);
     }
@@ -191,7 +231,7 @@ void *os_mmap(void *hint, size_t size, int prot, int flags, os_file_handle file)
 void os_munmap(void *addr, size_t size) {
     (void)size;
     if (addr != NULL) {
-        wasm_runtime_free(addr);
+        map_free(addr);
     }
 }
 
@@ -206,7 +246,7 @@ void *os_mremap(void *old_addr, size_t old_size, size_t new_size) {
     if (new_size > UINT32_MAX) {
         return NULL;
     }
-    void *p = wasm_runtime_realloc(old_addr, (unsigned int)new_size);
+    void *p = map_realloc(old_addr, (unsigned int)new_size);
     if (p != NULL && new_size > old_size) {
         memset((uint8 *)p + old_size, 0, new_size - old_size);
     }
@@ -219,6 +259,10 @@ void os_dcache_flush(void) {
 void os_icache_flush(void *start, size_t len) {
     (void)start;
     (void)len;
+    #if defined(__riscv_zifencei)
+    // Code the AOT loader just wrote must be visible to instruction fetch.
+    __asm volatile ("fence.i" ::: "memory");
+    #endif
 }
 
 int os_blocking_op_init(void) {

@@ -1,33 +1,29 @@
-// The board's flash: a block device backed by a file on the emulator's
-// host, reached through ARM semihosting. Writes land in the host file at
-// once, so the filesystem survives a reboot of the emulated board.
+// The emulated boards' flash: a block device backed by a file on the
+// emulator's host, reached through semihosting. Writes land in the host file
+// at once, so the filesystem survives a reboot of the emulated board.
+// Also the `board` module's table: ticks_us(), ticks_cpu(), cpu(),
+// arena_info() and the XIP bus model's xip_bus() and xip_read().
 //
 // The image path is the second semihosting argument
-// (-semihosting-config ...,arg=firmware,arg=/path/flash.img).
+// (-semihosting-config ...,arg=firmware,arg=/path/flash.img[,arg=PANEL]).
 
 #include <string.h>
 
 #include "py/runtime.h"
 #include "py/mperrno.h"
 #include "extmod/vfs.h"
+#include "qemu_board.h"
+#include "modwasm.h"
 #include "wasm_board.h"
-#include "board.h"
 
 #define FLASH_BLOCK_SIZE (4096)
-
-uint32_t board_semihost_call(uint32_t op, const void *arg) {
-    register uint32_t r0 __asm__ ("r0") = op;
-    register const void *r1 __asm__ ("r1") = arg;
-    __asm volatile ("bkpt 0xab" : "+r" (r0) : "r" (r1) : "memory");
-    return r0;
-}
 
 // Word `index` (0: the program name) of the semihosting command line into
 // `out`; false if there is none or it does not fit.
 bool board_semihost_arg(int index, char *out, size_t size) {
     char cmdline[256];
     uint32_t args[2] = { (uint32_t)cmdline, sizeof(cmdline) };
-    if (board_semihost_call(SYS_GET_CMDLINE, args) != 0) {
+    if (board_semihost_call(SEMIHOST_SYS_GET_CMDLINE, args) != 0) {
         return false;
     }
     cmdline[sizeof(cmdline) - 1] = '\0';
@@ -65,15 +61,15 @@ static mp_obj_t board_flash_make_new(const mp_obj_type_t *type, size_t n_args, s
         strcpy(path, "flash.img");
     }
     uint32_t open_args[3] = { (uint32_t)path, SEMIHOST_MODE_RPLUSB, strlen(path) };
-    int handle = (int)board_semihost_call(SYS_OPEN, open_args);
+    int handle = (int)board_semihost_call(SEMIHOST_SYS_OPEN, open_args);
     if (handle < 0) {
         mp_raise_OSError(MP_ENOENT);
     }
     uint32_t flen_args[1] = { (uint32_t)handle };
-    int len = (int)board_semihost_call(SYS_FLEN, flen_args);
+    int len = (int)board_semihost_call(SEMIHOST_SYS_FLEN, flen_args);
     if (len < 2 * FLASH_BLOCK_SIZE) {
         uint32_t close_args[1] = { (uint32_t)handle };
-        board_semihost_call(SYS_CLOSE, close_args);
+        board_semihost_call(SEMIHOST_SYS_CLOSE, close_args);
         mp_raise_OSError(MP_EINVAL);
     }
     board_flash_obj_t *self = mp_obj_malloc(board_flash_obj_t, type);
@@ -90,12 +86,12 @@ static void flash_transfer(board_flash_obj_t *self, uint32_t pos, mp_obj_t buf_i
         mp_raise_OSError(MP_EINVAL);
     }
     uint32_t seek_args[2] = { (uint32_t)self->handle, pos };
-    if (board_semihost_call(SYS_SEEK, seek_args) != 0) {
+    if (board_semihost_call(SEMIHOST_SYS_SEEK, seek_args) != 0) {
         mp_raise_OSError(MP_EIO);
     }
     uint32_t rw_args[3] = { (uint32_t)self->handle, (uint32_t)buf.buf, buf.len };
     // Both calls return the number of bytes NOT transferred.
-    if (board_semihost_call(write ? SYS_WRITE : SYS_READ, rw_args) != 0) {
+    if (board_semihost_call(write ? SEMIHOST_SYS_WRITE : SEMIHOST_SYS_READ, rw_args) != 0) {
         mp_raise_OSError(MP_EIO);
     }
 }
@@ -150,12 +146,50 @@ static mp_obj_t board_ticks_us(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(board_ticks_us_obj, board_ticks_us);
 
+// ticks_cpu(): the CPU's cycle counter; under `-icount shift=0` it counts
+// executed instructions (see README, "Counting instructions").
+static mp_obj_t board_ticks_cpu_fn(void) {
+    return mp_obj_new_int_from_ull(board_ticks_cpu());
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(board_ticks_cpu_obj, board_ticks_cpu_fn);
+
+// cpu(): the emulated CPU ("Cortex-M4F"; on RISC-V its ISA from misa, "rv32imc").
+static mp_obj_t board_cpu(void) {
+    char name[32];
+    board_cpu_name(name, sizeof(name));
+    return mp_obj_new_str(name, strlen(name));
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(board_cpu_obj, board_cpu);
+
+#if MICROPY_WASM_MMAP_ARENA_SIZE
+// arena_info() -> (total, free, largest_free): the arena WAMR maps linear
+// memory, AOT code and AOT data sections from on boards that keep them out
+// of the pool (as the ESP32 boards' ESP-IDF heap does), measured as
+// wasm.pool_info() measures the pool.
+static mp_obj_t board_arena_info(void) {
+    size_t info[3];
+    mp_wasm_arena_info(&info[0], &info[1], &info[2]);
+    mp_obj_t items[3];
+    for (size_t i = 0; i < 3; i++) {
+        items[i] = mp_obj_new_int_from_uint(info[i]);
+    }
+    return mp_obj_new_tuple(3, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(board_arena_info_obj, board_arena_info);
+#endif
+
+// xip_bus() and xip_read(): the XIP window's bus model (board_xip_report.c).
 MP_DECLARE_CONST_FUN_OBJ_0(board_xip_bus_obj);
 MP_DECLARE_CONST_FUN_OBJ_2(board_xip_read_obj);
 
 static const mp_rom_map_elem_t board_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_board) },
     { MP_ROM_QSTR(MP_QSTR_ticks_us), MP_ROM_PTR(&board_ticks_us_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ticks_cpu), MP_ROM_PTR(&board_ticks_cpu_obj) },
+    { MP_ROM_QSTR(MP_QSTR_cpu), MP_ROM_PTR(&board_cpu_obj) },
+    #if MICROPY_WASM_MMAP_ARENA_SIZE
+    { MP_ROM_QSTR(MP_QSTR_arena_info), MP_ROM_PTR(&board_arena_info_obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_Flash), MP_ROM_PTR(&board_flash_type) },
     { MP_ROM_QSTR(MP_QSTR_xip_bus), MP_ROM_PTR(&board_xip_bus_obj) },
     { MP_ROM_QSTR(MP_QSTR_xip_read), MP_ROM_PTR(&board_xip_read_obj) },
