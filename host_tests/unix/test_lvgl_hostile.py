@@ -216,3 +216,80 @@ print(display.app_info(g)['animations'], g.exports.h_anim_running())
     assert out[0] == "3 0"
     assert out[1].startswith("Trap lvgl: lv_timer_delete(): argument 1: stale timer handle")
     assert out[2:] == ["1 1", "0 0"]
+
+
+CLOSER = """
+import wasm, display, gc, time
+display.init()
+mod = wasm.Module.load(GUEST + '/ui_closer.wasm')
+app = None
+closing = True
+def on_event(what):
+    if closing:
+        try:
+            app.close()
+        except RuntimeError as e:
+            print('in callback', what, e)
+            raise
+    return 0
+def new_app(with_timer):
+    return wasm.Instance(mod, {'env': {'on_event': (on_event, '(i)i')}}, heap=0)
+# A first app draws once: LVGL's caches and layer buffers stay allocated.
+warm = new_app(0)
+warm.exports.app_start(0)
+display.task_handler()
+warm.close()
+gc.collect()
+display.task_handler()
+base = display.mem_info()[1]
+def click():
+    time.sleep_ms(100)       # LVGL takes a press only after its read period
+    display.touch(120, 160)
+    display.release()
+    try:
+        display.task_handler()
+        print('ok')
+    except Exception as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_close_from_an_event_callback_is_refused(fw):
+    # Python, called by the guest's click callback, closes the instance:
+    # refused while the guest is on the stack; the callback's call fails
+    # with that error, LVGL and the app keep working, close() afterwards
+    # frees everything.
+    out = fw.lines(CLOSER + """
+app = new_app(0)
+app.exports.app_start(0)
+display.task_handler()
+click()
+print(app.exports.app_after())
+closing = False
+click()
+print(app.exports.app_after())
+app.close()
+gc.collect()
+display.task_handler()
+print(display.mem_info()[1] == base)
+""")
+    assert out == ["in callback 1 instance is running", "RuntimeError instance is running", "0",
+                   "ok", "1", "True"]
+
+
+def test_close_from_a_timer_callback_is_refused(fw):
+    out = fw.lines(CLOSER + """
+app = new_app(1)
+app.exports.app_start(1)
+time.sleep_ms(50)
+try:
+    display.task_handler()
+except Exception as e:
+    print(type(e).__name__, e)
+print(app.exports.app_after(), display.app_info(app)['timers'])
+app.close()
+gc.collect()
+display.task_handler()
+print(display.mem_info()[1] == base)
+""")
+    assert out == ["in callback 2 instance is running", "RuntimeError instance is running", "0 1", "True"]
