@@ -14,7 +14,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulated-all emulate test test-unix test-hil coverage mutate clean distclean display-bench
+.PHONY: setup deps unix unix-classic unix-sdl guests emulated emulated-lcd emulated-all emulate test test-unix test-hil coverage mutate clean distclean display-bench lvgl-bench bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -62,6 +62,14 @@ emulated-lcd:
 # emulated LCD board (QEMU -icount), as JSON.
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
+
+# The cost of a guest's call into LVGL (guest/apps/ui_bench.c): ns per call on
+# unix, instructions per call on the emulated LCD board, as JSON.
+lvgl-bench: unix emulated-lcd guests
+	$(VENV_PY) -m scripts lvgl-bench
+
+# Every benchmark: LVGL's rendering and the bindings' call cost.
+bench: display-bench lvgl-bench
 
 # The WASI tests (and the hostile-guest tests, which reach the WASI layer's
 # defences) again on a gcov build (build/unix-coverage), with the branch

@@ -53,6 +53,11 @@ def _cmd_display_bench(args):
     display_bench.main(targets, args.frames)
 
 
+def _cmd_lvgl_bench(args):
+    from . import lvgl_bench
+    lvgl_bench.main(("unix", "emulated") if args.target == "all" else (args.target,))
+
+
 def _cmd_coverage(args):
     from . import coverage
     return coverage.main(args.tests or ["host_tests/unix"], keyword=args.k, check=args.check)
@@ -221,6 +226,12 @@ def make_parser():
     p.add_argument("--target", choices=["unix", "emulated", "all"], default="all")
     p.add_argument("--frames", type=int, default=10, help="frames per render scene (default 10)")
     p.set_defaults(func=_cmd_display_bench)
+
+    p = sub.add_parser("lvgl-bench",
+                       help="the cost of a guest's call into LVGL as JSON: ns per call on unix, "
+                            "instructions per call on the emulated LCD board (QEMU -icount)")
+    p.add_argument("--target", choices=["unix", "emulated", "all"], default="all")
+    p.set_defaults(func=_cmd_lvgl_bench)
 
     p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
                                         "print the wasm module's line and branch coverage")

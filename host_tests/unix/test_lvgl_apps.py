@@ -184,3 +184,20 @@ except TypeError as e:
 """)
     assert out[0].split(" ", 1)[1] == message
     assert out[1] == "TypeError expected a wasm.Instance"
+
+
+def test_lvgl_bench_cli_prints_call_costs(fw):
+    # `make bench`'s call cost: positive per-call times for a getter and a
+    # setter (the setter does more work in LVGL than the getter).
+    import json
+    import subprocess
+    import sys
+    from scripts import paths
+    proc = subprocess.run([sys.executable, "-m", "scripts", "lvgl-bench", "--target", "unix"],
+                          capture_output=True, text=True, cwd=paths.ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["unix"]
+    assert result["calls"] == 2000
+    assert sorted(result["ns_per_call"]) == ["get", "set"]
+    assert 0 < result["ns_per_call"]["get"]
+    assert 0 < result["ns_per_call"]["set"]
