@@ -103,3 +103,26 @@ print(info['objects'] > 60, info['styles'] >= 2)
     assert out == [str(mode == "xip"), "True True"]
     wait_for_panel(lcd_apps, tmp_path, display_refs, "app_gallery_basics")
     assert finish(lcd_apps) == ["pool back True"]
+
+
+def test_soft_reset_with_a_live_app_frees_everything(lcd_apps, display_refs, tmp_path):
+    # Fresh LVGL and WAMR pools, then an app that draws and keeps its
+    # objects and callback; after a soft reset both pools are as fresh.
+    fresh = lcd_apps.run("""
+import wasm, display, gc
+display.init()
+gc.collect()
+print(display.mem_info()[1], wasm.pool_info()[1])
+display.deinit()
+""")
+    start(lcd_apps, "interpreted", "ui_counter", "")
+    wait_for_panel(lcd_apps, tmp_path, display_refs, "app_counter")
+    lcd_apps.soft_reset()
+    after = lcd_apps.run("""
+import wasm, display, gc
+display.init()
+gc.collect()
+print(display.mem_info()[1], wasm.pool_info()[1])
+display.deinit()
+""")
+    assert after == fresh
