@@ -106,8 +106,10 @@ print(info['objects'] > 60, info['styles'] >= 2)
 
 
 def test_soft_reset_with_a_live_app_frees_everything(lcd_apps, display_refs, tmp_path):
-    # Fresh LVGL and WAMR pools, then an app that draws and keeps its
-    # objects and callback; after a soft reset both pools are as fresh.
+    # Fresh LVGL and WAMR pools (the REPL's globals of other tests go with
+    # a first reset), then an app that draws and keeps its objects and
+    # callback; after a soft reset both pools are as fresh.
+    lcd_apps.soft_reset()
     fresh = lcd_apps.run("""
 import wasm, display, gc
 display.init()
