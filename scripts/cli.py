@@ -289,7 +289,9 @@ def make_parser():
     p.add_argument("--board", required=True, help="board name, e.g. ESP32_WAMR")
     p.add_argument("-o", "--output", help="output directory (default build/esp32/BOARD)")
     p.add_argument("--no-xip", action="store_true", help="only the littlefs image")
-    p.add_argument("apps", nargs="*", help="apps to put in both images (default build/guest/*.wasm)")
+    p.add_argument("apps", nargs="*", help="apps to put in both images (default: build/guest/*.wasm "
+                                           "without the test-only guests; the LVGL apps ui_* only on "
+                                           "a board with the display)")
     p.set_defaults(func=_cmd_esp32_images)
 
     p = sub.add_parser("flash", help="write a board's firmware and data images with esptool, then verify")

@@ -153,14 +153,24 @@ def make_fs_image(board, apps, output):
     return Path(output)
 
 
-def default_apps():
+# Guests that only the test suites use (the generated every-function and
+# extreme-value LVGL guests, the hostile LVGL guests, the call benchmark):
+# hundreds of KB of AOT code no board image needs.
+TEST_ONLY_GUESTS = ("lvgl_calls_", "lvgl_fuzz_", "ui_hostile", "ui_closer", "ui_bench")
+
+
+def default_apps(board=None):
+    """The built guests for a board's images: no test-only guests, and the
+    LVGL apps (ui_*) only on a board with the display module."""
     guest_dir = paths.BUILD / "guest"
-    return sorted(guest_dir.glob("*.wasm"))
+    with_display = board is None or "WAMR_DISPLAY_MODULE" in board.variables
+    return [p for p in sorted(guest_dir.glob("*.wasm"))
+            if not p.name.startswith(TEST_ONLY_GUESTS) and (with_display or not p.name.startswith("ui_"))]
 
 
 def make_images(board_name, apps=None, output_dir=None, xip=True):
     board = esp32.load_board(board_name)
-    apps = [Path(a) for a in apps] if apps else default_apps()
+    apps = [Path(a) for a in apps] if apps else default_apps(board)
     if apps:
         check_apps(apps)
     out = Path(output_dir) if output_dir else board.default_build_dir()

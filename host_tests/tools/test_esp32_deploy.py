@@ -219,3 +219,15 @@ def test_vfs_image_mounts_in_micropython_and_boots_into_flash(tmp_path, apps):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ["/flash", "['a.wasm', 'b.aot']", "108"]
+
+
+def test_default_apps_leave_out_test_guests_and_lvgl_apps_without_a_display(tmp_path, monkeypatch):
+    guests = tmp_path / "guest"
+    guests.mkdir()
+    for name in ("hello", "ui_counter", "ui_hostile", "ui_bench", "lvgl_calls_0", "lvgl_fuzz_3"):
+        (guests / f"{name}.wasm").write_bytes(b"\0asm\x01\0\0\0")
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    names = {b: [p.name for p in deploy.default_apps(esp32.load_board(b))]
+             for b in ("ESP32S3_WAMR_LCD", "ESP32C3_WAMR", "ESP32_WAMR")}
+    assert names == {"ESP32S3_WAMR_LCD": ["hello.wasm", "ui_counter.wasm"],
+                     "ESP32C3_WAMR": ["hello.wasm"], "ESP32_WAMR": ["hello.wasm"]}
