@@ -259,3 +259,35 @@ EXPORT("h_anim") int h_anim(int bad_path) {
 EXPORT("h_anim_values") int h_anim_values(void) { return anim_values; }
 EXPORT("h_anim_running") int h_anim_running(void) { return lv_anim_count_running(); }
 EXPORT("h_delete_label") void h_delete_label(void) { lv_obj_delete(label); }
+
+/* --- Sizes and memory ------------------------------------------------------------ */
+
+EXPORT("h_table_rows") void h_table_rows(int rows) {
+    lv_obj_t *t = lv_table_create(lv_screen_active());
+    lv_table_set_row_count(t, (uint32_t)rows);
+}
+
+static lv_obj_t *big_table;
+static char long_text[1000];
+
+/* Fills cells of a 64-column table with 1000-byte texts: 4 MB for all
+ * 4096, more than LVGL's pool. Returns how many cells were filled. */
+EXPORT("h_fill") int h_fill(int cells) {
+    if (big_table == NULL) {
+        big_table = lv_table_create(lv_screen_active());
+        lv_table_set_column_count(big_table, 64);
+        for (int i = 0; i < (int)sizeof(long_text) - 1; i++) {
+            long_text[i] = 'x';
+        }
+    }
+    int i;
+    for (i = 0; i < cells; i++) {
+        lv_table_set_cell_value(big_table, (uint32_t)i / 64, (uint32_t)i % 64, long_text);
+    }
+    return i;
+}
+
+EXPORT("h_fill_free") void h_fill_free(void) {
+    lv_obj_delete(big_table);
+    big_table = NULL;
+}

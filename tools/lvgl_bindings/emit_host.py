@@ -140,10 +140,10 @@ def _emit_impl(d, api, out):
             if arg.kind == "handle" and arg.handle in ("SERIES", "CURSOR", "SPAN", "SECTION"):
                 lines.append(f"    lvb_check_dependent(c, {slot}, a0, LVB_{arg.handle});")
     for i, (arg, slot) in enumerate(zip(d.args, slots)):
-        limit = rules.LIMITS.get((d.name, arg.name))
-        if limit:
-            lines.append(f"    if (!({limit})) {{")
-            lines.append(f'        lvb_trap(c, "argument {slot + 1}: %u is out of range ({limit.replace(chr(34), "")})", (unsigned)a{i});')
+        if (d.name, arg.name) in rules.LIMITS:
+            cond, text = rules.LIMITS[(d.name, arg.name)]
+            lines.append(f"    if (!({cond})) {{")
+            lines.append(f'        lvb_trap(c, "argument {slot + 1}: %u is out of range ({text})", (unsigned)a{i});')
             lines.append("    }")
     guard = rules.GUARDS.get(d.name)
     if guard:

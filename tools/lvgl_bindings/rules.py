@@ -528,15 +528,23 @@ def area_of(file):
 # Sizes and indexes LVGL trusts: beyond these it overflows a count
 # (index + 1 == 0) or asks for more memory than the pool has, and an
 # allocation failure in the middle of a widget's update leaves it broken.
-# (function, parameter) -> C condition on the converted arguments a0, a1, ...
+# (function, parameter) -> (C condition on the converted arguments a0, a1,
+# ..., what the guest is told).
+_CELLS = "at most 4096 rows, 256 columns and 4096 cells"
 LIMITS = {
-    ("lv_table_set_row_count", "row_cnt"): "a1 <= 4096 && (uint64_t)a1 * lv_table_get_column_count(a0) <= 4096",
-    ("lv_table_set_column_count", "col_cnt"): "a1 <= 256 && (uint64_t)a1 * lv_table_get_row_count(a0) <= 4096",
-    ("lv_table_set_column_width", "col_id"): "a1 < 256 && (uint64_t)(a1 + 1) * lv_table_get_row_count(a0) <= 4096",
-    ("lv_table_set_cell_value", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
-    ("lv_table_set_cell_ctrl", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
-    ("lv_table_clear_cell_ctrl", "row"): "a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096",
-    ("lv_chart_set_point_count", "cnt"): "a1 <= 4096",
+    ("lv_table_set_row_count", "row_cnt"):
+        ("a1 <= 4096 && (uint64_t)a1 * lv_table_get_column_count(a0) <= 4096", _CELLS),
+    ("lv_table_set_column_count", "col_cnt"):
+        ("a1 <= 256 && (uint64_t)a1 * lv_table_get_row_count(a0) <= 4096", _CELLS),
+    ("lv_table_set_column_width", "col_id"):
+        ("a1 < 256 && (uint64_t)(a1 + 1) * lv_table_get_row_count(a0) <= 4096", _CELLS),
+    ("lv_table_set_cell_value", "row"):
+        ("a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096", _CELLS),
+    ("lv_table_set_cell_ctrl", "row"):
+        ("a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096", _CELLS),
+    ("lv_table_clear_cell_ctrl", "row"):
+        ("a1 < 4096 && a2 < 256 && (uint64_t)(a1 + 1) * (a2 + 1) <= 4096", _CELLS),
+    ("lv_chart_set_point_count", "cnt"): ("a1 <= 4096", "at most 4096 points"),
 }
 
 
