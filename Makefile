@@ -16,7 +16,7 @@ DISPLAY_ARG = $(if $(filter command line,$(origin DISPLAY)),--display $(DISPLAY)
 # boards (QEMU_*); BOARD otherwise names an ESP32 board (below).
 EMU_BOARD = $(if $(filter QEMU_%,$(BOARD)),$(BOARD),QEMU_WAMR)
 
-.PHONY: bench setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean display-bench
+.PHONY: bench setup deps unix unix-classic unix-sdl asan guests emulated emulated-lcd emulated-all emulate test test-unix test-hil test-asan fuzz spec coverage mutate clean distclean  display-bench lvgl-bench
 
 # Debian packages, pinned sources and Python packages (firmware/deps.lock.json).
 setup:
@@ -75,11 +75,17 @@ emulated-lcd:
 display-bench: unix emulated-lcd
 	$(VENV_PY) -m scripts display-bench
 
+# The cost of a guest's call into LVGL (guest/apps/ui_bench.c): ns per call on
+# unix, instructions per call on the emulated LCD board, as JSON.
+lvgl-bench: unix emulated-lcd guests
+	$(VENV_PY) -m scripts lvgl-bench
+
 # The benchmark suite (README "Performance"): the kernels in every mode on
 # unix (wall clock) and on the emulated Cortex-M and RISC-V boards
 # (instructions), call overheads, load times, pool and flash use, with the
-# targets; writes build/bench/results.json, results.md and chart.png.
-bench: unix unix-classic guests
+# targets; writes build/bench/results.json, results.md and chart.png. Then
+# LVGL's rendering and the bindings' call cost.
+bench: unix unix-classic guests display-bench lvgl-bench
 	$(VENV_PY) -m scripts bench
 
 # The WASI tests (and the hostile-guest tests, which reach the WASI layer's

@@ -158,14 +158,15 @@ def build_unix(interp="fast", pool_kb=None, display="headless", sanitize=False, 
             "STRIP=",
         ]
     _config_stamp(obj_dir, args, [modules / "wasm" / "wamr.mk", modules / "wasm" / "micropython.mk",
-                                  *(modules / "display" / f for f in DISPLAY_MODULE_FILES)])
+                                  *(modules / "display" / f for f in DISPLAY_MODULE_FILES),
+                                  modules / "lvgl_bindings" / "micropython.mk"])
     if seed is not None:
         _seed_objects(seed, obj_dir)
     elif display == "sdl":
         # The rest of MicroPython is the same as in the headless build (SDL's
         # flags reach just the backend): start from its objects, compiling
         # the two modules again (their flags may differ, e.g. the pool size).
-        _seed_objects(unix_build_dir(interp) / "obj", obj_dir, rebuild=("wasm", "display"))
+        _seed_objects(unix_build_dir(interp) / "obj", obj_dir, rebuild=("wasm", "display", "lvgl_bindings"))
     # LVGL's objects are shared by the unix builds (instrumented ones too:
     # their flags do not reach LVGL), except those of another module tree,
     # whose lv_conf path differs.
@@ -237,6 +238,7 @@ def build_emulated(interp="classic", board=None, out_dir=None):
     ]
     inputs = [paths.MODULES / "wasm" / "wamr.mk", paths.MODULES / "wasm" / "micropython.mk",
               *(paths.MODULES / "display" / f for f in DISPLAY_MODULE_FILES),
+              paths.MODULES / "lvgl_bindings" / "micropython.mk",
               *sorted(board_dir.glob("*.mk")), *sorted(paths.ROOT.glob("boards/QEMU_WAMR/*.mk")),
               *sorted(paths.ROOT.glob("boards/qemu_common/*.mk"))]
     _config_stamp(obj_dir, args, inputs)

@@ -65,6 +65,11 @@ def _cmd_bench(args):
                valgrind=not args.no_valgrind, display=args.display)
 
 
+def _cmd_lvgl_bench(args):
+    from . import lvgl_bench
+    lvgl_bench.main(("unix", "emulated") if args.target == "all" else (args.target,))
+
+
 def _cmd_coverage(args):
     from . import coverage
     return coverage.main(args.tests or ["host_tests/unix"], keyword=args.k, check=args.check)
@@ -267,6 +272,12 @@ def make_parser():
                    help="also run the LVGL render benchmark (display-bench) and report it")
     p.set_defaults(func=_cmd_bench)
 
+    p = sub.add_parser("lvgl-bench",
+                       help="the cost of a guest's call into LVGL as JSON: ns per call on unix, "
+                            "instructions per call on the emulated LCD board (QEMU -icount)")
+    p.add_argument("--target", choices=["unix", "emulated", "all"], default="all")
+    p.set_defaults(func=_cmd_lvgl_bench)
+
     p = sub.add_parser("coverage", help="gcov build of the unix firmware, run tests on it, "
                                         "print the wasm module's line and branch coverage")
     p.add_argument("tests", nargs="*", help="pytest paths (default host_tests/unix)")
@@ -341,7 +352,9 @@ def make_parser():
     p.add_argument("--board", required=True, help="board name, e.g. ESP32_WAMR")
     p.add_argument("-o", "--output", help="output directory (default build/esp32/BOARD)")
     p.add_argument("--no-xip", action="store_true", help="only the littlefs image")
-    p.add_argument("apps", nargs="*", help="apps to put in both images (default build/guest/*.wasm)")
+    p.add_argument("apps", nargs="*", help="apps to put in both images (default: build/guest/*.wasm "
+                                           "without the test-only guests; the LVGL apps ui_* only on "
+                                           "a board with the display)")
     p.set_defaults(func=_cmd_esp32_images)
 
     p = sub.add_parser("flash", help="write a board's firmware and data images with esptool, then verify")

@@ -153,16 +153,26 @@ def make_fs_image(board, apps, output):
     return Path(output)
 
 
-def default_apps(board=None):
-    """The demo apps of build/guest, plus the real programs (Lua, minigzip)
-    for a board whose WAMR pool can run them interpreted."""
+# Guests that only the test suites use (the generated every-function and
+# extreme-value LVGL guests, the hostile LVGL guests, the call benchmark):
+# hundreds of KB of AOT code no board image needs.
+TEST_ONLY_GUESTS = ("lvgl_calls_", "lvgl_fuzz_", "ui_hostile", "ui_closer", "ui_bench")
+
+
+def default_apps(board=None, programs=True):
+    """The built guests for a board's images: no test-only guests, the LVGL
+    apps (ui_*) only on a board with the display module, and the real
+    programs (Lua, minigzip) only if `programs` and the board's WAMR pool
+    runs them interpreted (never for board None: the demo apps)."""
     from . import real_programs
 
-    apps = sorted((paths.BUILD / "guest").glob("*.wasm"))
-    programs = {f"{p}.wasm" for p in real_programs.PROGRAMS}
-    if board is not None and board.pool_size >= real_programs.POOL_NEEDED:
-        return apps
-    return [a for a in apps if a.name not in programs]
+    program_files = {f"{p}.wasm" for p in real_programs.PROGRAMS}
+    with_display = board is None or "WAMR_DISPLAY_MODULE" in board.variables
+    with_programs = programs and board is not None and board.pool_size >= real_programs.POOL_NEEDED
+    return [p for p in sorted((paths.BUILD / "guest").glob("*.wasm"))
+            if not p.name.startswith(TEST_ONLY_GUESTS)
+            and (with_display or not p.name.startswith("ui_"))
+            and (with_programs or p.name not in program_files)]
 
 
 def make_images(board_name, apps=None, output_dir=None, xip=True):
@@ -170,7 +180,7 @@ def make_images(board_name, apps=None, output_dir=None, xip=True):
     fs_apps = [Path(a) for a in apps] if apps else default_apps(board)
     # XIP images hold the demo apps by default: the real programs' code does
     # not fit a wasmapps partition next to them (Lua is 0.7-1.1 MB of it).
-    xip_apps = [Path(a) for a in apps] if apps else default_apps()
+    xip_apps = [Path(a) for a in apps] if apps else default_apps(board, programs=False)
     if fs_apps:
         check_apps(fs_apps)
     out = Path(output_dir) if output_dir else board.default_build_dir()

@@ -18,9 +18,11 @@ GUEST_DIR = paths.BUILD / "guest"
 
 XIP_APPS = ("kernels", "traps", "bigcode", "xipdata")
 AOT_APPS = ("kernels", "traps")
+# The LVGL apps, in place on the LCD board (host_tests/hil/test_lcd_apps.py).
+LCD_XIP_APPS = ("ui_counter", "ui_clock", "ui_gallery")
 
 
-def build_aot_apps(tmp_dir, target):
+def build_aot_apps(tmp_dir, target, xip_apps=XIP_APPS, aot_apps=AOT_APPS):
     """The apps compiled for the board: the wasmapps image it boots with (a
     real board gets the same with `python -m scripts deploy --xip`) and
     relocatable AOT files to copy to its filesystem. Returns the image,
@@ -28,7 +30,7 @@ def build_aot_apps(tmp_dir, target):
     from scripts import aot, xip
 
     blobs = []
-    for name in XIP_APPS:
+    for name in xip_apps:
         out = aot.compile_wasm(GUEST_DIR / f"{name}.wasm", target, xip=True,
                                output=tmp_dir / f"{name}.xip.aot", quiet=True)
         blobs.append((name, out.read_bytes()))
@@ -36,7 +38,7 @@ def build_aot_apps(tmp_dir, target):
     image.write_bytes(xip.pack(blobs))
     files = {name: aot.compile_wasm(GUEST_DIR / f"{name}.wasm", target,
                                     output=tmp_dir / f"{name}.aot", quiet=True)
-             for name in AOT_APPS}
+             for name in aot_apps}
     return image, {name: xip.aot_text_size(blob) for name, blob in blobs}, files
 
 
@@ -154,7 +156,10 @@ class LcdBoard(Board):
 
             image = tmp_dir / "flash.img"
             flashfs.write_image(image, {}, flashfs.DEFAULT_SIZE)
-            self.emulator = emulate.Emulator(image=image, board="QEMU_WAMR_LCD", panel=tmp_dir / "panel.bin")
+            target = emulated_boards.get("QEMU_WAMR_LCD").aot_target
+            apps, _, _ = build_aot_apps(tmp_dir, target, LCD_XIP_APPS, ())
+            self.emulator = emulate.Emulator(image=image, apps=apps, board="QEMU_WAMR_LCD",
+                                             panel=tmp_dir / "panel.bin")
             self.emulator.start()
             self.panel = self.emulator.panel
 

@@ -228,5 +228,17 @@ def test_default_apps_put_real_programs_only_where_they_run(guest_dir):
              for b in ("ESP32_WAMR", "ESP32C3_WAMR", "ESP32S3_WAMR_LCD")}
     demos = [a.name for a in deploy.default_apps()]
     assert "lua.wasm" not in demos and "minigzip.wasm" not in demos and "kernels.wasm" in demos
-    assert names["ESP32_WAMR"] == names["ESP32C3_WAMR"] == demos
+    assert names["ESP32_WAMR"] == names["ESP32C3_WAMR"] == [d for d in demos if not d.startswith("ui_")]
     assert names["ESP32S3_WAMR_LCD"] == sorted(demos + ["lua.wasm", "minigzip.wasm"])
+
+
+def test_default_apps_leave_out_test_guests_and_lvgl_apps_without_a_display(tmp_path, monkeypatch):
+    guests = tmp_path / "guest"
+    guests.mkdir()
+    for name in ("hello", "ui_counter", "ui_hostile", "ui_bench", "lvgl_calls_0", "lvgl_fuzz_3"):
+        (guests / f"{name}.wasm").write_bytes(b"\0asm\x01\0\0\0")
+    monkeypatch.setattr(paths, "BUILD", tmp_path)
+    names = {b: [p.name for p in deploy.default_apps(esp32.load_board(b))]
+             for b in ("ESP32S3_WAMR_LCD", "ESP32C3_WAMR", "ESP32_WAMR")}
+    assert names == {"ESP32S3_WAMR_LCD": ["hello.wasm", "ui_counter.wasm"],
+                     "ESP32C3_WAMR": ["hello.wasm"], "ESP32_WAMR": ["hello.wasm"]}

@@ -46,11 +46,33 @@ void mp_display_enter(void);
 void mp_display_exit(void);
 // Whether any thread (including this one) is inside LVGL now.
 bool mp_display_busy(void);
+// Whether the calling thread is inside LVGL (holds the lock).
+bool mp_display_inside(void);
+// Whether the lock is held more than once (LVGL code is on the stack below
+// the current entry: a callback called into LVGL again).
+bool mp_display_nested(void);
 // Runs fn(arg) inside LVGL (raises RuntimeError when inactive). A Python
 // exception from fn, or from an LVGL assertion (MemoryError when LVGL's
 // pool is exhausted), leaves LVGL consistent, releases the lock and is
 // re-raised to the caller.
 mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg);
+// For code with its own exception boundary inside the lock (the guest
+// bindings, which may run nested in LVGL's own processing): LVGL's global
+// in-progress state at the boundary, and its restoration after an
+// exception unwound the LVGL code entered since (its events, a timer or
+// render run, a layout update, style refreshes off). Lock held; never raises.
+typedef struct _mp_display_state_t {
+    void *event_header;
+    void *disp_refresh;
+    void *indev_active;
+    void *indev_obj_active;
+    bool style_refresh;
+    bool layout_update_mutex;
+    bool timers_running;
+    bool rendering;
+} mp_display_state_t;
+void mp_display_save(mp_display_state_t *s);
+void mp_display_restore(const mp_display_state_t *s);
 
 // --- LVGL's timers --------------------------------------------------------------
 
@@ -78,6 +100,12 @@ typedef struct _mp_display_obj_hooks_t {
     // Called before LVGL is deinitialised, and after it was initialised.
     void (*before_deinit)(void);
     void (*after_init)(void);
+    // Called inside LVGL at the start of every task-handler run, when the
+    // lock is not held by anything else (work deferred while LVGL was busy).
+    void (*before_timers)(void);
+    // Called by display.task_handler() after LVGL's timers ran, outside
+    // LVGL: may raise (what callbacks run by the timers left to report).
+    void (*after_timers)(void);
     struct _mp_display_obj_hooks_t *next;
 } mp_display_obj_hooks_t;
 void mp_display_add_hooks(mp_display_obj_hooks_t *hooks);

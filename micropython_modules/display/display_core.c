@@ -113,7 +113,9 @@ void mp_display_render_rows(mp_display_rows_fn_t rows, void *ctx) {
     wait_flush_done();
     state.capture_rows = rows;
     state.capture_ctx = ctx;
-    lv_obj_invalidate(lv_display_get_screen_active(disp));
+    if (lv_display_get_screen_active(disp) != NULL) {
+        lv_obj_invalidate(lv_display_get_screen_active(disp));
+    }
     lv_obj_invalidate(lv_display_get_layer_top(disp));
     lv_obj_invalidate(lv_display_get_layer_sys(disp));
     lv_refr_now(disp);
@@ -207,6 +209,7 @@ void mp_display_mem_info(size_t *total, size_t *free_bytes, size_t *largest) {
 
 static mp_obj_t task_handler_in_lvgl(void *arg) {
     (void)arg;
+    mp_display_hooks_before_timers();
     if (mp_display_driver.poll != NULL) {
         mp_display_driver.poll();
     }
@@ -311,7 +314,16 @@ static void stop_lvgl(void) {
     state.rot_buf = NULL;
 }
 
+// Code running inside LVGL (a guest's event callback calling Python) must
+// not pull LVGL away from under the caller.
+static void check_not_inside(const char *what) {
+    if (mp_display_inside()) {
+        mp_display_raise_fmt(&mp_type_RuntimeError, "display.%s() inside an LVGL callback", what);
+    }
+}
+
 void mp_display_init(int width, int height, int rotation) {
+    check_not_inside("init");
     const mp_display_driver_t *drv = &mp_display_driver;
     if (width == 0 && height == 0) {
         width = drv->width;
@@ -351,6 +363,7 @@ void mp_display_deinit(void) {
     if (!state.active) {
         return;
     }
+    check_not_inside("deinit");
     mp_display_port_stop();
     mp_display_enter();
     // The panel and the lock are released whatever LVGL does (this also

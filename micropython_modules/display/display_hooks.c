@@ -42,6 +42,22 @@ void mp_display_hooks_after_init(void) {
     }
 }
 
+void mp_display_hooks_before_timers(void) {
+    for (mp_display_obj_hooks_t *h = hooks_head; h != NULL; h = h->next) {
+        if (h->before_timers != NULL) {
+            h->before_timers();
+        }
+    }
+}
+
+void mp_display_hooks_after_timers(void) {
+    for (mp_display_obj_hooks_t *h = hooks_head; h != NULL; h = h->next) {
+        if (h->after_timers != NULL) {
+            h->after_timers();
+        }
+    }
+}
+
 void mp_display_hooks_before_deinit(void) {
     for (mp_display_obj_hooks_t *h = hooks_head; h != NULL; h = h->next) {
         if (h->before_deinit != NULL) {

@@ -15,6 +15,8 @@ void mp_display_log_init(void);
 // display_hooks.c
 void mp_display_hooks_after_init(void);
 void mp_display_hooks_before_deinit(void);
+void mp_display_hooks_before_timers(void);
+void mp_display_hooks_after_timers(void);
 
 // display_pool.c
 size_t mp_display_pool_size(void);

@@ -61,16 +61,55 @@ bool mp_display_busy(void) {
     return lock_depth > 0;
 }
 
+bool mp_display_nested(void) {
+    return lock_depth > 1;
+}
+
+bool mp_display_inside(void) {
+    #if MICROPY_PY_THREAD
+    return lock_depth > 0 && lock_owner == mp_thread_get_state();
+    #else
+    return lock_depth > 0;
+    #endif
+}
+
 // An exception left LVGL half-way through something: clear the flags that
 // would otherwise block it for good, and redraw everything next time.
-static void recover_after_exception(void) {
-    LV_GLOBAL_DEFAULT()->timer_state.already_running = false;
+void mp_display_save(mp_display_state_t *s) {
+    lv_global_t *g = LV_GLOBAL_DEFAULT();
+    s->event_header = g->event_header;
+    s->disp_refresh = g->disp_refresh;
+    s->indev_active = g->indev_active;
+    s->indev_obj_active = g->indev_obj_active;
+    s->style_refresh = g->style_refresh;
+    s->layout_update_mutex = g->layout_update_mutex;
+    s->timers_running = g->timer_state.already_running;
     lv_display_t *disp = mp_display_lv_display();
-    if (disp != NULL) {
+    s->rendering = disp != NULL && disp->rendering_in_progress;
+}
+
+// An exception left LVGL half-way through something: what it was doing
+// since the save is abandoned (events it was sending from frames that are
+// gone, a timer or render run), and everything is redrawn next time.
+void mp_display_restore(const mp_display_state_t *s) {
+    lv_global_t *g = LV_GLOBAL_DEFAULT();
+    g->event_header = s->event_header;
+    g->disp_refresh = s->disp_refresh;
+    g->indev_active = s->indev_active;
+    g->indev_obj_active = s->indev_obj_active;
+    g->style_refresh = s->style_refresh;
+    g->layout_update_mutex = s->layout_update_mutex;
+    g->timer_state.already_running = s->timers_running;
+    lv_display_t *disp = mp_display_lv_display();
+    if (disp != NULL && !s->rendering) {
         disp->rendering_in_progress = false;
         disp->flushing = 0;
         disp->flushing_last = 0;
-        lv_obj_invalidate(lv_display_get_screen_active(disp));
+        // A guest may have deleted the active screen: none to redraw then.
+        lv_obj_t *scr = lv_display_get_screen_active(disp);
+        if (scr != NULL) {
+            lv_obj_invalidate(scr);
+        }
     }
 }
 
@@ -79,6 +118,8 @@ mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg) {
         mp_display_raise(&mp_type_RuntimeError, "display not initialised: call display.init() first");
     }
     mp_display_enter();
+    mp_display_state_t saved;
+    mp_display_save(&saved);
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_obj_t result = fn(arg);
@@ -89,7 +130,7 @@ mp_obj_t mp_display_call(mp_obj_t (*fn)(void *arg), void *arg) {
     if (mp_display_active()) {
         nlr_buf_t nlr2;
         if (nlr_push(&nlr2) == 0) {
-            recover_after_exception();
+            mp_display_restore(&saved);
             nlr_pop();
         }
     }

@@ -11,6 +11,7 @@
 #include "py/mphal.h"
 
 #include "display.h"
+#include "display_internal.h"
 
 // --- Soft reset --------------------------------------------------------------------
 
@@ -106,7 +107,10 @@ static mp_obj_t display_height(void) {
 static MP_DEFINE_CONST_FUN_OBJ_0(display_height_obj, display_height);
 
 static mp_obj_t display_task_handler(void) {
-    return mp_obj_new_int_from_uint(mp_display_task_handler());
+    uint32_t ms = mp_display_task_handler();
+    // What guest callbacks run by the timers left to report (wasm.Trap).
+    mp_display_hooks_after_timers();
+    return mp_obj_new_int_from_uint(ms);
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(display_task_handler_obj, display_task_handler);
 
@@ -157,6 +161,15 @@ static mp_obj_t display_demo(mp_obj_t name) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(display_demo_obj, display_demo);
 
+#if MICROPY_WASM_LVGL
+// Guest apps on the display (micropython_modules/lvgl_bindings).
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mp_wasm_lvgl_show_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(mp_wasm_lvgl_app_info_obj);
+#if MICROPY_WASM_LVGL_STATS
+MP_DECLARE_CONST_FUN_OBJ_0(mp_wasm_lvgl_binding_calls_obj);
+#endif
+#endif
+
 static const mp_rom_map_elem_t display_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_display) },
     { MP_ROM_QSTR(MP_QSTR_init), MP_ROM_PTR(&display_init_obj) },
@@ -170,6 +183,13 @@ static const mp_rom_map_elem_t display_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_backlight), MP_ROM_PTR(&display_backlight_obj) },
     { MP_ROM_QSTR(MP_QSTR_mem_info), MP_ROM_PTR(&display_mem_info_obj) },
     { MP_ROM_QSTR(MP_QSTR_demo), MP_ROM_PTR(&display_demo_obj) },
+    #if MICROPY_WASM_LVGL
+    { MP_ROM_QSTR(MP_QSTR_show), MP_ROM_PTR(&mp_wasm_lvgl_show_obj) },
+    { MP_ROM_QSTR(MP_QSTR_app_info), MP_ROM_PTR(&mp_wasm_lvgl_app_info_obj) },
+    #if MICROPY_WASM_LVGL_STATS
+    { MP_ROM_QSTR(MP_QSTR_binding_calls), MP_ROM_PTR(&mp_wasm_lvgl_binding_calls_obj) },
+    #endif
+    #endif
 };
 static MP_DEFINE_CONST_DICT(display_module_globals, display_module_globals_table);
 

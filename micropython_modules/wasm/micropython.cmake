@@ -170,6 +170,7 @@ set(WAMR_PLATFORM_SRC
 # The module's own code that needs WAMR internals (wamr.mk's WAMR_SHIM_SRC).
 set(WAMR_SHIM_SRC
     wamr_shim/wasm_interrupt.c
+    wamr_shim/wasm_table.c
 )
 
 set(WAMR_LIB_SRC)

@@ -7,6 +7,10 @@
 #include "py/obj.h"
 #include "wasm_export.h"
 
+#ifndef MICROPY_WASM_LVGL
+#define MICROPY_WASM_LVGL (0)
+#endif
+
 #ifndef MICROPY_WASM_POOL_SIZE
 #define MICROPY_WASM_POOL_SIZE (256 * 1024)
 #endif
@@ -111,6 +115,16 @@ typedef struct _mp_obj_wasm_instance_t {
     uint8_t grow_failure;        // MP_WASM_GROW_OK, _CAP or _POOL
     uint32_t grow_failed_pages;  // the size it asked for, in pages
     uint32_t grow_failed_largest; // largest free pool block then (bytes)
+    // An exception a callback of the guest ended with while the guest itself
+    // was not running (LVGL events from display.task_handler()): raised by
+    // the next call into the instance.
+    mp_obj_t deferred_exc;
+    #if MICROPY_WASM_LVGL
+    // The guest's LVGL objects and handles (micropython_modules/lvgl_bindings),
+    // valid while the display's generation equals lvgl_generation.
+    struct _lvb_state_t *lvgl;
+    uint32_t lvgl_generation;
+    #endif
 } mp_obj_wasm_instance_t;
 
 enum { MP_WASM_GROW_OK, MP_WASM_GROW_CAP, MP_WASM_GROW_POOL };
@@ -130,6 +144,15 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
     const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args);
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const char *name, size_t n_args, const mp_obj_t *args);
+// Calls a guest function from C (callbacks), nested in a running guest or
+// not, with the same bookkeeping as a call from Python. Never raises:
+// returns MP_OBJ_NULL on success, else the exception the call ended with
+// (wasm.Trap, KeyboardInterrupt, or what a host function raised).
+mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    uint32_t n_args, wasm_val_t *args, uint32_t n_results, wasm_val_t *results);
+// The function at `index` of the instance's function table (what a C
+// function pointer is in a guest), or NULL (wamr_shim/wasm_table.c).
+wasm_function_inst_t mp_wasm_table_function(wasm_module_inst_t inst, uint32_t index);
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     mp_int_t stack, mp_int_t heap, mp_int_t max_pages);
 // Why the last memory.grow failed (None if none did), and WAMR's hook for it.
@@ -165,6 +188,14 @@ extern const size_t mp_wasm_natives_mp_len;
 extern NativeSymbol mp_wasm_natives_try[];
 extern const size_t mp_wasm_natives_try_len;
 
+#if MICROPY_WASM_LVGL
+// The LVGL bindings (micropython_modules/lvgl_bindings): the import module
+// "lvgl", and what closing an instance deletes (never raises).
+extern NativeSymbol mp_wasm_natives_lvgl[];
+extern const size_t mp_wasm_natives_lvgl_len;
+void mp_wasm_lvgl_release(mp_obj_wasm_instance_t *self);
+#endif
+
 // Python host functions (wasm_host_imports.c): resolves the instance's
 // callables (and links its module once); frees a module's links.
 void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports);
@@ -177,6 +208,10 @@ bool mp_wasm_wasi_has(const char *name);
 struct _mp_wasm_wasi_ctx_t *mp_wasm_wasi_ctx_new(mp_obj_t wasi);
 void mp_wasm_wasi_ctx_free(struct _mp_wasm_wasi_ctx_t *ctx);
 mp_obj_t mp_wasm_wasi_default(void);
+// An absolute guest path resolved inside the guest's WASI preopens, with
+// the sandbox's checks: the VFS path in *vfs_path, or a WASI errno.
+int32_t mp_wasm_wasi_resolve_abs(mp_obj_wasm_instance_t *inst, const char *path, size_t len,
+    mp_obj_t *vfs_path);
 
 // Stopping a running guest (wamr_shim/wasm_interrupt.c, wasm_instance.c).
 void mp_wasm_exec_env_request_stop(wasm_exec_env_t exec_env);

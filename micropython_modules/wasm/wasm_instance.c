@@ -122,6 +122,11 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->running = 0;
     self->exited = false;
     self->grow_failure = MP_WASM_GROW_OK;
+    self->deferred_exc = MP_OBJ_NULL;
+    #if MICROPY_WASM_LVGL
+    self->lvgl = NULL;
+    self->lvgl_generation = 0;
+    #endif
 
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
@@ -401,6 +406,12 @@ static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_
 
 mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args) {
+    if (self->deferred_exc != MP_OBJ_NULL) {
+        // A callback of this guest failed while the guest was not running.
+        mp_obj_t exc = self->deferred_exc;
+        self->deferred_exc = MP_OBJ_NULL;
+        nlr_raise(exc);
+    }
     if (n_args != sig->n_params) {
         mp_raise_msg_varg(&mp_type_TypeError,
             MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
@@ -442,6 +453,59 @@ mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_
     return mp_wasm_instance_call_sig(self, func, &sig, name, n_args, args);
 }
 
+// The exception a failed guest call ended with, as raise_guest_exception()
+// would raise it (creating it may itself raise MemoryError: caught).
+static mp_obj_t guest_exception(mp_obj_wasm_instance_t *self) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        raise_guest_exception(self);
+    }
+    return MP_OBJ_FROM_PTR(nlr.ret_val);
+}
+
+// Ctrl-C stopped a callback: MicroPython's own pending KeyboardInterrupt
+// (raised by mp_handle_pending), or a new one.
+static mp_obj_t interrupt_exception(void) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_handle_pending(true);
+        mp_obj_t exc = mp_obj_new_exception(&mp_type_KeyboardInterrupt);
+        nlr_pop();
+        return exc;
+    }
+    return MP_OBJ_FROM_PTR(nlr.ret_val);
+}
+
+mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
+    uint32_t n_args, wasm_val_t *args, uint32_t n_results, wasm_val_t *results) {
+    // A guest called back while it runs keeps the state of its outer call.
+    mp_obj_t outer_pending = self->pending_exc;
+    bool outer_exited = self->exited;
+    self->pending_exc = MP_OBJ_NULL;
+    self->exited = false;
+    mp_wasm_sig_t sig = { .n_params = (uint8_t)n_args, .n_results = (uint8_t)n_results };
+    bool ok = call_guest(self, func, 0, NULL, &sig, args, results);
+    mp_obj_t exc = MP_OBJ_NULL;
+    if (self->running == 0 && running_exec_env == NULL) {
+        // Outermost, as mp_wasm_instance_call_func() does; nested, the
+        // outer call sees the stop request.
+        mp_wasm_exec_env_take_stop(self->exec_env);
+        if (interrupt_pending) {
+            interrupt_pending = false;
+            wasm_runtime_clear_exception(self->inst);
+            self->pending_exc = MP_OBJ_NULL;
+            ok = true;
+            exc = interrupt_exception();
+        }
+    }
+    if (!ok) {
+        exc = guest_exception(self);
+    }
+    self->pending_exc = outer_pending;
+    self->exited = outer_exited;
+    return exc;
+}
+
 // call(name, *args)
 static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args) {
     mp_obj_wasm_instance_t *self = mp_wasm_instance_open(args[0]);
@@ -481,6 +545,11 @@ static void release(mp_obj_wasm_instance_t *self) {
     if (self->mref == NULL) {
         return;
     }
+    #if MICROPY_WASM_LVGL
+    // First: deleting its objects must not call back into the guest.
+    mp_wasm_lvgl_release(self);
+    #endif
+    self->deferred_exc = MP_OBJ_NULL;
     if (mp_wasm_runtime_active()) {
         if (self->exec_env != NULL) {
             wasm_runtime_destroy_exec_env(self->exec_env);

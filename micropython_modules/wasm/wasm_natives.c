@@ -17,6 +17,9 @@ typedef struct _native_family_t {
 static const native_family_t native_families[] = {
     { "mp", mp_wasm_natives_mp, &mp_wasm_natives_mp_len },
     { "wasm_try", mp_wasm_natives_try, &mp_wasm_natives_try_len },
+    #if MICROPY_WASM_LVGL
+    { "lvgl", mp_wasm_natives_lvgl, &mp_wasm_natives_lvgl_len },
+    #endif
 };
 
 bool mp_wasm_natives_register(void) {

@@ -319,6 +319,49 @@ static int32_t guest_path(wasm_exec_env_t exec_env, int32_t dirfd, uint32_t path
     return err;
 }
 
+// For other host functions that take paths from a guest (the LVGL
+// bindings' images): an absolute guest path ("/data/img.bin"), resolved
+// below the preopen whose guest name is its longest prefix, with every
+// check of path_open. Returns the VFS path, or a WASI errno
+// (ENOTCAPABLE outside every preopen, and for guests without WASI).
+int32_t mp_wasm_wasi_resolve_abs(mp_obj_wasm_instance_t *inst, const char *path, size_t len,
+    mp_obj_t *vfs_path) {
+    if (inst->wasi_ctx == NULL || len == 0 || path[0] != '/') {
+        return WASI_ENOTCAPABLE;
+    }
+    int best = -1;
+    size_t best_len = 0;
+    for (int fd = 0; fd < WASI_MAX_FDS; fd++) {
+        wasi_fd_t *e = &inst->wasi_ctx->fds[fd];
+        if (e->kind != WASI_FD_DIR || !e->preopen) {
+            continue;
+        }
+        size_t n;
+        const char *name = (const char *)mp_obj_str_get_data(e->guest_name, &n);
+        while (n > 1 && name[n - 1] == '/') {
+            n--;
+        }
+        bool prefix = n == 1 && name[0] == '/' ? true
+            : n <= len && memcmp(name, path, n) == 0 && (n == len || path[n] == '/');
+        if (prefix && (best < 0 || n > best_len)) {
+            best = fd;
+            best_len = n;
+        }
+    }
+    if (best < 0) {
+        return WASI_ENOTCAPABLE;
+    }
+    const char *rest = path + best_len;
+    while (rest < path + len && *rest == '/') {
+        rest++;
+    }
+    if (rest == path + len) {
+        return WASI_EISDIR;
+    }
+    mp_obj_t root, rel;
+    return resolve(inst, best, rest, (size_t)(path + len - rest), &root, &rel, vfs_path);
+}
+
 // --- Path functions ---------------------------------------------------------
 
 static const char *open_mode(bool exists, int32_t oflags, int64_t rights, int32_t fdflags, uint8_t *access) {

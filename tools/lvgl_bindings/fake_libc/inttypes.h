@@ -1,0 +1,10 @@
+/* Parser-only stand-in, see _types.h. */
+#include "_types.h"
+#define PRId32 "d"
+#define PRIu32 "u"
+#define PRIx32 "x"
+#define PRIX32 "X"
+#define PRId64 "lld"
+#define PRIu64 "llu"
+#define PRIx64 "llx"
+#define PRIX64 "llX"

@@ -1,0 +1,2 @@
+/* Parser-only stand-in, see _types.h. */
+#include "_types.h"
