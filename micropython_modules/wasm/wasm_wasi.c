@@ -341,7 +341,7 @@ static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint64_t *args) {
     }
     // Shortest clock timeout among the subscriptions; fds are always ready.
     uint64_t sleep_ns = UINT64_MAX;
-    bool any_fd = false;
+    bool any_clock = false, any_fd = false;
     for (uint32_t i = 0; i < nsubs; i++) {
         uint8_t sub[WASI_SUBSCRIPTION_SIZE];
         mp_wasm_guest_read(exec_env, in_off + i * WASI_SUBSCRIPTION_SIZE, sub, sizeof(sub));
@@ -356,16 +356,19 @@ static int32_t wasi_poll_oneoff(wasm_exec_env_t exec_env, uint64_t *args) {
                 uint64_t now = mp_wasm_port_time_ns(clock_id == WASI_CLOCK_REALTIME);
                 timeout = timeout > now ? timeout - now : 0;
             }
-            if (timeout < sleep_ns) {
+            if (!any_clock || timeout < sleep_ns) {
                 sleep_ns = timeout;
             }
+            any_clock = true;
         } else {
             any_fd = true;
         }
     }
-    if (!any_fd && sleep_ns != UINT64_MAX) {
-        // Sleep in slices so that Ctrl-C stays responsive.
-        uint64_t deadline = mp_wasm_port_time_ns(false) + sleep_ns;
+    if (!any_fd && any_clock) {
+        // Sleep in slices so that Ctrl-C stays responsive. The deadline
+        // saturates: a timeout of 2**64-1 ns blocks until interrupted.
+        uint64_t start = mp_wasm_port_time_ns(false);
+        uint64_t deadline = sleep_ns > UINT64_MAX - start ? UINT64_MAX : start + sleep_ns;
         for (;;) {
             if (!mp_wasm_native_handle_pending(exec_env)) {
                 return WASI_EINTR;
