@@ -8,11 +8,11 @@ import pytest
 from scripts import aot
 
 
-def wat_module(tmp_path, name, text):
+def wat_module(tmp_path, name, text, *wat2wasm_flags):
     wat = tmp_path / f"{name}.wat"
     wat.write_text(text)
     out = tmp_path / f"{name}.wasm"
-    subprocess.run(["wat2wasm", str(wat), "-o", str(out)], check=True)
+    subprocess.run(["wat2wasm", *wat2wasm_flags, str(wat), "-o", str(out)], check=True)
     return out
 
 
@@ -106,3 +106,30 @@ except wasm.LoadError as e:
                            str(path)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "invalid WebAssembly module" in proc.stderr
+
+
+TAIL_CALL = """
+(module
+  (func $f (param i32) (result i32) local.get 0)
+  (func (export "g") (param i32) (result i32) local.get 0 return_call $f))
+"""
+
+
+def test_tail_call_modules_are_refused_in_every_mode(any_fw, aotc, tmp_path):
+    """WAMR issue #4916 (a heap overflow in the fast interpreter's tail-call
+    path, 2.4.4 and earlier) is in code this firmware does not compile
+    (WASM_ENABLE_TAIL_CALL=0): return_call is refused at load, and by the
+    AOT compiler."""
+    path = wat_module(tmp_path, "tail_call", TAIL_CALL, "--enable-tail-call")
+    out = any_fw.lines(f"""
+import wasm
+try:
+    wasm.Module.load({str(path)!r})
+except wasm.LoadError as e:
+    print('LoadError:', e)
+""")
+    assert out == ["LoadError: unsupported opcode 12"]
+    proc = subprocess.run([str(aotc), "--target=x86_64", "-o", str(tmp_path / "tail_call.aot"),
+                           str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "unsupported opcode 12" in proc.stderr
