@@ -114,8 +114,10 @@ def summarise(samples, unit_scale, unit):
         kernels[name] = row
     ratios = {}
     for mode in modes:
+        # Tiny runs can take less than a clock tick: such kernels have no ratio.
         per_kernel = [kernels[k][mode]["median"] / kernels[k]["native"]["median"]
-                      for k in KERNELS if mode in kernels[k] and "native" in kernels[k]]
+                      for k in KERNELS if mode in kernels[k] and "native" in kernels[k]
+                      and kernels[k]["native"]["median"] > 0 and kernels[k][mode]["median"] > 0]
         if per_kernel:
             ratios[mode] = geomean(per_kernel)
     calls = {f"{mode}/{what}": statistics.median(v) * unit_scale for (mode, what), v in samples.calls.items()}

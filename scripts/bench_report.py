@@ -38,15 +38,19 @@ def _fmt(value, unit):
 def kernel_table(summary, title):
     unit = summary["unit"]
     kernels = summary["kernels"]
-    modes = list(summary["geomean_vs_native"])
     names = list(kernels)
+    # Every mode that ran; a mode whose kernels all took less than a clock
+    # tick (tiny runs) has no ratio.
+    modes = list(summary["geomean_vs_native"])
+    modes += [m for k in names for m in kernels[k] if m not in modes]
+    modes = list(dict.fromkeys(modes))
     lines = [f"#### {title}", "",
              f"| mode | {' | '.join(names)} | geomean vs native |",
              "|---|" + "---|" * (len(names) + 1)]
     for mode in modes:
         cells = [_fmt(kernels[k][mode]["median"], unit) if mode in kernels[k] else "-" for k in names]
-        ratio = summary["geomean_vs_native"][mode]
-        lines.append(f"| {label(mode)} | {' | '.join(cells)} | {ratio:.2f}x |")
+        ratio = summary["geomean_vs_native"].get(mode)
+        lines.append(f"| {label(mode)} | {' | '.join(cells)} | {f'{ratio:.2f}x' if ratio else '-'} |")
     checks = {k: next(iter(v.values()))["checksum"][0] for k, v in kernels.items() if v}
     lines += ["", f"Cells: median {unit} per kernel call. Checksums (equal in every mode): "
               + ", ".join(f"{k} {c:#010x}" for k, c in checks.items()) + ".", ""]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import build, emulated_boards, flashfs, panel, paths
+from .deploy import TEST_ONLY_GUESTS
 from .progress import ToolError, info, step
 
 # The default board's emulator (tests check that it is installed).
@@ -31,7 +32,9 @@ def demo_files():
     guest_dir = paths.BUILD / "guest"
     if not guest_dir.is_dir():
         build.build_guests(guest_dir)
-    return {f"/{p.name}": p.read_bytes() for p in sorted(guest_dir.glob("*.wasm"))}
+    # Not the guests only the test suites use (hundreds of KB on a 1 MB flash).
+    return {f"/{p.name}": p.read_bytes() for p in sorted(guest_dir.glob("*.wasm"))
+            if not p.name.startswith(TEST_ONLY_GUESTS)}
 
 
 def ensure_image(image=None, fresh=False, overwrite=False, size=flashfs.DEFAULT_SIZE, board=None):

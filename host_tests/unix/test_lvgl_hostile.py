@@ -320,3 +320,56 @@ still_fine()
     assert out[0] == "MemoryError LVGL's memory pool is exhausted"
     assert out[1] == "pool back True"
     assert out[-1] == "alive True"
+
+
+ATAN2_WAT = """
+(module
+  (import "lvgl" "lv_atan2" (func $atan2 (param i32 i32) (result i32)))
+  (func (export "atan2") (param i32 i32) (result i32) (call $atan2 (local.get 0) (local.get 1))))
+"""
+
+
+def test_lv_atan2_of_the_origin_and_extremes(fw, tmp_path):
+    # LVGL patch 0010: lv_atan2(0, 0) divided by zero (SIGFPE on x86-64, a
+    # reboot on Xtensa); INT_MIN was negated as a signed int.
+    import subprocess
+
+    (tmp_path / "atan2.wat").write_text(ATAN2_WAT)
+    subprocess.run(["wat2wasm", str(tmp_path / "atan2.wat"), "-o", str(tmp_path / "atan2.wasm")],
+                   check=True, capture_output=True)
+    out = fw.lines(f"""
+import wasm, display
+display.init()
+e = wasm.Instance(wasm.Module.load({str(tmp_path / 'atan2.wasm')!r})).exports
+print(e.atan2(1, 0), e.atan2(0, 1), e.atan2(-1, 0), e.atan2(0, -1), e.atan2(1, 1))
+print(e.atan2(0, 0), e.atan2(-2**31, 0), e.atan2(0, -2**31))
+display.task_handler()
+print('alive')
+""")
+    assert out == ["90 0 270 180 45", "0 270 180", "alive"]
+
+
+ANIM_SPEED_WAT = """
+(module
+  (import "lvgl" "lv_anim_speed_to_time" (func $to_time (param i32 i32 i32) (result i32)))
+  (func (export "to_time") (param i32 i32 i32) (result i32)
+    (call $to_time (local.get 0) (local.get 1) (local.get 2))))
+"""
+
+
+def test_anim_speed_zero(fw, tmp_path):
+    # LVGL patch 0011: a speed of 0 divided by zero (SIGFPE); it is now the
+    # slowest speed, 1. The extreme-value fuzz guests start animations
+    # whose duration has the speed flag and a zero speed (test_lvgl_fuzz.py).
+    import subprocess
+
+    (tmp_path / "speed.wat").write_text(ANIM_SPEED_WAT)
+    subprocess.run(["wat2wasm", str(tmp_path / "speed.wat"), "-o", str(tmp_path / "speed.wasm")],
+                   check=True, capture_output=True)
+    out = fw.lines(f"""
+import wasm, display
+display.init()
+e = wasm.Instance(wasm.Module.load({str(tmp_path / 'speed.wasm')!r})).exports
+print(e.to_time(100, 0, 50), e.to_time(0, 0, 50), e.to_time(1, 0, 50), e.to_time(0, 7, 7))
+""")
+    assert out == ["500 50000 50000 1"]

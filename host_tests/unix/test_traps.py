@@ -167,7 +167,11 @@ def test_traps_do_not_leak_pool_or_heap(any_fw):
             gc.collect()
             heap1 = gc.mem_free()
             pool1 = wasm.pool_info()
-            print(n, pool1 == pool0, heap1 == heap0, inst.exports.ok())
+            # The GC is conservative: a stale word on the C stack can keep
+            # one small block alive, depending on the memory layout (the
+            # path of the test's directory was enough). A leak per trap
+            # would be at least 16 bytes x 500 traps.
+            print(n, pool1 == pool0, heap0 - heap1 <= 64, inst.exports.ok())
         measure()
     """)
     assert out == ["500 True True 1"]
