@@ -322,6 +322,22 @@ still_fine()
     assert out[-1] == "alive True"
 
 
+
+def lvgl_import_exports(tmp_path, name, wat):
+    """A script prelude: display up, `e` the exports of a WAT module that
+    calls LVGL's host functions directly (no SDK in between)."""
+    import subprocess
+
+    (tmp_path / f"{name}.wat").write_text(wat)
+    subprocess.run(["wat2wasm", str(tmp_path / f"{name}.wat"), "-o", str(tmp_path / f"{name}.wasm")],
+                   check=True, capture_output=True)
+    return f"""
+import wasm, display
+display.init()
+e = wasm.Instance(wasm.Module.load({str(tmp_path / f'{name}.wasm')!r})).exports
+"""
+
+
 ATAN2_WAT = """
 (module
   (import "lvgl" "lv_atan2" (func $atan2 (param i32 i32) (result i32)))
@@ -332,15 +348,7 @@ ATAN2_WAT = """
 def test_lv_atan2_of_the_origin_and_extremes(fw, tmp_path):
     # LVGL patch 0010: lv_atan2(0, 0) divided by zero (SIGFPE on x86-64, a
     # reboot on Xtensa); INT_MIN was negated as a signed int.
-    import subprocess
-
-    (tmp_path / "atan2.wat").write_text(ATAN2_WAT)
-    subprocess.run(["wat2wasm", str(tmp_path / "atan2.wat"), "-o", str(tmp_path / "atan2.wasm")],
-                   check=True, capture_output=True)
-    out = fw.lines(f"""
-import wasm, display
-display.init()
-e = wasm.Instance(wasm.Module.load({str(tmp_path / 'atan2.wasm')!r})).exports
+    out = fw.lines(lvgl_import_exports(tmp_path, "atan2", ATAN2_WAT) + """
 print(e.atan2(1, 0), e.atan2(0, 1), e.atan2(-1, 0), e.atan2(0, -1), e.atan2(1, 1))
 print(e.atan2(0, 0), e.atan2(-2**31, 0), e.atan2(0, -2**31))
 display.task_handler()
@@ -361,15 +369,7 @@ def test_anim_speed_zero(fw, tmp_path):
     # LVGL patch 0011: a speed of 0 divided by zero (SIGFPE); it is now the
     # slowest speed, 1. The extreme-value fuzz guests start animations
     # whose duration has the speed flag and a zero speed (test_lvgl_fuzz.py).
-    import subprocess
-
-    (tmp_path / "speed.wat").write_text(ANIM_SPEED_WAT)
-    subprocess.run(["wat2wasm", str(tmp_path / "speed.wat"), "-o", str(tmp_path / "speed.wasm")],
-                   check=True, capture_output=True)
-    out = fw.lines(f"""
-import wasm, display
-display.init()
-e = wasm.Instance(wasm.Module.load({str(tmp_path / 'speed.wasm')!r})).exports
+    out = fw.lines(lvgl_import_exports(tmp_path, "speed", ANIM_SPEED_WAT) + """
 print(e.to_time(100, 0, 50), e.to_time(0, 0, 50), e.to_time(1, 0, 50), e.to_time(0, 7, 7))
 """)
     assert out == ["500 50000 50000 1"]
