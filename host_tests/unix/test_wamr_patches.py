@@ -133,3 +133,36 @@ except wasm.LoadError as e:
                            str(path)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "unsupported opcode 12" in proc.stderr
+
+
+ROUNDING = """
+(module
+""" + "".join(f"""
+  (func (export "{t}_{op}") (param {i}) (result {i})
+    local.get 0 {t}.reinterpret_{i} {t}.{op} {i}.reinterpret_{t})"""
+               for t, i in (("f32", "i32"), ("f64", "i64"))
+               for op in ("ceil", "floor", "trunc", "nearest")) + ")\n"
+
+ROUNDING_SCRIPT = """
+import wasm
+e = wasm.Instance(wasm.Module.load(PATH)).exports
+for t, nans in (('f32', (0x7fa00001, 0xffa00000, 0x7fc00000)),
+                ('f64', (0x7ff4000000000001, 0xfff4000000000000, 0x7ff8000000000000))):
+    for op in ('ceil', 'floor', 'trunc', 'nearest'):
+        print(t, op, ' '.join(hex(getattr(e, t + '_' + op)(n) & (2**(32 if t == 'f32' else 64) - 1))
+                              for n in nans))
+"""
+
+
+def test_rounding_a_signalling_nan_quiets_it(any_fw, aotc, tmp_path):
+    """0032: ceil, floor, trunc and nearest of a signalling NaN give it back
+    with the quiet bit set (payload and sign kept); quiet NaNs pass as they
+    are; the interpreters and AOT code agree."""
+    path = wat_module(tmp_path, "rounding", ROUNDING)
+    paths = [path, aot.compile_wasm(path, "x86_64", output=tmp_path / "rounding.aot", quiet=True)]
+    expected = []
+    for t, quieted in (("f32", "0x7fe00001 0xffe00000 0x7fc00000"),
+                       ("f64", "0x7ffc000000000001 0xfffc000000000000 0x7ff8000000000000")):
+        expected += [f"{t} {op} {quieted}" for op in ("ceil", "floor", "trunc", "nearest")]
+    for p in paths:
+        assert any_fw.lines(f"PATH = {str(p)!r}\n" + ROUNDING_SCRIPT) == expected, p.name
