@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bench_build, bench_flash, bench_report, bench_run, bench_valgrind, build, paths
+from . import bench_build, bench_flash, bench_programs, bench_report, bench_run, bench_valgrind, build, paths
 from .progress import ToolError, info, step, warn
 
 KERNELS = ("fib", "crc32", "matmul", "mandel", "sieve", "qsort")
@@ -252,6 +252,10 @@ def main(boards=BOARDS, profile_name="full", output=None, build_missing=True, va
         results["boards"][board] = run_board_target(board, profile, images,
                                                     board_firmwares(board, build_missing))
     results["flash"] = bench_flash.measure(boards)
+    program_problems = []
+    if profile_name == "full":
+        step("real programs on unix (Lua, minigzip)")
+        results["programs"], program_problems = bench_programs.run()
     if display:
         from . import display_bench
         step("LVGL render benchmark (display-bench)")
@@ -263,6 +267,7 @@ def main(boards=BOARDS, profile_name="full", output=None, build_missing=True, va
     for board, summary in results["boards"].items():
         errors += [f"{board}: {e}" for e in summary["errors"]]
     results["targets"] = evaluate_targets(results)
+    errors += program_problems
     results["problems"] = problems + errors
     (out / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     markdown = bench_report.markdown(results)

@@ -1,6 +1,8 @@
 """The benchmark results (scripts/bench.py) as a Markdown report and a PNG
 chart (matplotlib)."""
 
+from . import bench_programs
+
 LABELS = {
     "native": "native C (gcc -O2)",
     "aot": "WAMR AOT",
@@ -128,6 +130,8 @@ def markdown(results):
         lines += kernel_table(summary, f"{board}: instructions per call (QEMU -icount)")
         lines += [f"#### {board}: call overheads", ""] + calls_table(summary)
         lines += [f"#### {board}: load + instantiate `bench_big`", ""] + load_table(summary)
+    if results.get("programs"):
+        lines += bench_programs.table(results["programs"])
     if results.get("flash"):
         lines += ["#### Flash cost (linker map)", "",
                   "| firmware | WAMR | `wasm` module | total |", "|---|---|---|---|"]

@@ -127,3 +127,18 @@ def test_mismatching_checksums_are_reported():
     summary = {"kernels": {"sieve": {"native": {"checksum": [1028]}, "fast": {"checksum": [1027]}}}}
     assert bench.check_checksums(summary, "unix") == [
         "unix: sieve: checksums differ: native=1028, fast=1027"]
+
+
+def test_real_programs_are_timed_with_the_native_output():
+    # make bench's real-program part, on the test-size workloads: every mode
+    # gives the native build's output, and the table shows the ratios.
+    from scripts import bench_programs
+
+    programs, problems = bench_programs.run(size="test", reps=1, modes=("native", "fast", "classic"))
+    assert problems == []
+    assert sorted(programs) == ["lua-checks", "lua-small", "minigzip-compress", "minigzip-decompress"]
+    for row in programs.values():
+        assert set(row) == {"native", "fast", "classic"}
+        assert all(v["median"] > 0 and v["runs"] == 1 for v in row.values())
+    lines = bench_programs.table({"lua-small": {"native": {"median": 0.5}, "fast": {"median": 2.0}}})
+    assert lines[4] == "| lua-small | 0.50 | - | 2.00 (4.0x) | - |"
