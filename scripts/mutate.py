@@ -51,7 +51,10 @@ def _copy_sources():
 
 
 def _build(copy):
+    # The copy lives under build/: the LVGL bindings' generator still runs
+    # from the project's tools/ and venv.
     return build.build_unix("fast", out_dir=MUTATE_DIR, modules=copy,
+                            extra_args=[f"LVB_ROOT={paths.ROOT}"],
                             seed=build.unix_build_dir("fast") / "obj")
 
 
