@@ -83,7 +83,8 @@ def main(argv=None):
         if args.guest_out:
             gout = Path(args.guest_out)
             types_h, api_h = emit_guest.emit(decisions, api, pods, mirrors)
-            outputs = [("lvgl/lvgl_gen_types.h", types_h), ("lvgl/lvgl_gen_api.h", api_h)]
+            outputs = [("lvgl/lvgl_gen_types.h", types_h), ("lvgl/lvgl_gen_api.h", api_h),
+                       ("lvgl.h", emit_guest.UMBRELLA)]
             outputs += [(f"lvgl_calls_{i}.c", emit_calls.emit(decisions, api, i))
                         for i in range(emit_calls.PARTS)]
             outputs += [(f"lvgl_fuzz_{i}.c", emit_calls.emit_fuzz(decisions, api, i))
