@@ -49,6 +49,23 @@ class Firmware:
         self.workdir = workdir
         self.slowdown = slowdown   # sanitized builds run a few times slower
 
+    @staticmethod
+    def check_sanitizer(returncode, stderr):
+        # Whatever the test expects, a sanitizer report is a failure.
+        if returncode == SANITIZER_EXIT or "Sanitizer" in stderr or "runtime error:" in stderr:
+            raise AssertionError(f"sanitizer report (exit {returncode}):\n{stderr}")
+
+    def start(self, script):
+        """Starts the firmware on `script` in the background (for tests that
+        signal it); `proc.firmware` is this object."""
+        path = self.workdir / "background.py"
+        path.write_text(script)
+        proc = subprocess.Popen([str(self.binary), str(path)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=self.workdir,
+                                env=dict(os.environ, **SANITIZER_ENV))
+        proc.firmware = self
+        return proc
+
     def run(self, script, *, stdin=b"", timeout=120, env=None, check=True):
         source = textwrap.dedent(script)
         prelude = f"GUEST = {str(self.guest_dir)!r}\n"
@@ -65,10 +82,7 @@ class Firmware:
         )
         result = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                         proc.stderr.decode("utf-8", "replace"))
-        if proc.returncode == SANITIZER_EXIT or "Sanitizer" in result.stderr \
-                or "runtime error:" in result.stderr:
-            # Whatever the test expects, a sanitizer report is a failure.
-            raise AssertionError(f"sanitizer report (exit {proc.returncode}):\n{result.stderr}")
+        self.check_sanitizer(proc.returncode, result.stderr)
         if check and proc.returncode != 0:
             raise AssertionError(
                 f"script failed (exit {proc.returncode}):\n--- stdout\n{result.stdout}"
@@ -192,10 +206,12 @@ class DisplayRefs:
     target runs the same LVGL software renderer on the same RGB565 pipeline.
     The check compares the RGB565 values (the top 5/6/5 bits of each
     channel), so PNG writers that expand 565 to 888 differently still agree.
-    `--update-display-refs` rewrites the references from the screenshots."""
+    `--update-display-refs` rewrites the references from the screenshots
+    and fails the session (nothing was compared): run again without it."""
 
     def __init__(self, update):
         self.update = update
+        self.updated = []
 
     @staticmethod
     def image(png, crop=None):
@@ -217,6 +233,8 @@ class DisplayRefs:
         ref = DISPLAY_REFS / f"{name}.png"
         if self.update:
             self.image(png, crop).save(ref, format="PNG", optimize=True)
+            self.updated.append(name)
+            return
         (w, h), got = self.pixels(png, crop)
         (rw, rh), want = self.pixels(ref)
         assert (w, h) == (rw, rh), f"{png}: {w}x{h}, reference {name} is {rw}x{rh}"
@@ -226,4 +244,14 @@ class DisplayRefs:
 
 @pytest.fixture(scope="session")
 def display_refs(request):
-    return DisplayRefs(request.config.getoption("update_display_refs"))
+    refs = DisplayRefs(request.config.getoption("update_display_refs"))
+    request.config.display_refs = refs
+    return refs
+
+
+def pytest_sessionfinish(session):
+    refs = getattr(session.config, "display_refs", None)
+    if refs is not None and refs.updated:
+        print(f"\nupdated {len(refs.updated)} display references, compared none: run again "
+              "without --update-display-refs")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

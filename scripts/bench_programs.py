@@ -50,7 +50,8 @@ def run(size="bench", reps=3, modes=MODES):
             stdin = w.stdin()
             stdin_path = tmp / f"{w.name}.in"
             stdin_path.write_bytes(stdin)
-            want_code, want_out = real_programs.expected(w)
+            native = real_programs.run_native(w.program, w.args, stdin)
+            want_code, want_out = native.returncode, native.stdout
             row = {}
             for mode in modes:
                 times = []

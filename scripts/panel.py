@@ -78,7 +78,8 @@ def read(path, timeout=10.0):
         size = 2 * width * height
         if len(data) < HEADER + size:
             raise ToolError(f"{path}: truncated panel file ({len(data)} bytes)")
-        again = _parse_header(path.read_bytes()[:HEADER], path)[4]
+        with open(path, "rb") as f:
+            again = _parse_header(f.read(HEADER), path)[4]
         if seq % 2 == 0 and again == seq:
             return Frame(width, height, backlight, powered, seq, data[HEADER:HEADER + size])
         if time.monotonic() > deadline:

@@ -159,7 +159,8 @@ def convert(wast, out_dir):
     proc = subprocess.run(["wast2json", src.name, "-o", json_path.name],
                           cwd=out_dir, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise ToolError(f"wast2json {wast.name}: {proc.stderr.strip().splitlines()[0]}")
+        first = (proc.stderr.strip().splitlines() or [f"exit status {proc.returncode}"])[0]
+        raise ToolError(f"wast2json {wast.name}: {first}")
     stamp.write_text(digest)
     return json_path
 

@@ -275,14 +275,6 @@ O_CREAT, O_DIRECTORY, O_EXCL, O_TRUNC = 1, 2, 4, 8
 RIGHT_READ, RIGHT_WRITE = 1 << 1, 1 << 6
 
 
-def start(fw, script):
-    """Starts the firmware on `script` in the background (for SIGINT tests)."""
-    path = fw.workdir / "background.py"
-    path.write_text(script)
-    return subprocess.Popen([str(fw.binary), str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=fw.workdir)
-
-
 def read_until(proc, expected, seen, timeout=30):
     """Reads stdout lines into `seen` until `expected` (raw reads under
     select(), so a guest that never prints cannot hang the test)."""
@@ -305,12 +297,13 @@ def interrupt_after(proc, marker, seen, times=1):
     """Sends SIGINT once `marker` was printed, `times` times; returns all output lines."""
     try:
         for _ in range(times):
-            read_until(proc, marker, seen)
+            read_until(proc, marker, seen, timeout=30 * proc.firmware.slowdown)
             time.sleep(0.3)
             proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=60 * proc.firmware.slowdown)
     finally:
         proc.kill()
         proc.wait()
+    proc.firmware.check_sanitizer(proc.returncode, err)
     assert proc.returncode == 0, err
     return seen + (getattr(proc, "partial", "") + out).splitlines()

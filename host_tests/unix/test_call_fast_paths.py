@@ -4,7 +4,7 @@ checked conversion, errors formatted only when raised, import callables
 resolved once per instance, Ctrl-C through loops that cross into Python or
 a native import. On unix, small ints cover -2**62 .. 2**62 - 1."""
 
-from hostile_support import hostile, interrupt_after, mode, start  # noqa: F401
+from hostile_support import hostile, interrupt_after, mode  # noqa: F401
 
 INSTANCE = """
 import gc
@@ -176,7 +176,7 @@ print('ok() ->', e.ok(), e.host32(2))
 
 
 def test_sigint_stops_loops_that_cross_into_imports(mode):
-    proc = start(mode.fw, mode.script(SPIN.format(path=mode.path("values"))))
+    proc = mode.fw.start(mode.script(SPIN.format(path=mode.path("values"))))
     assert interrupt_after(proc, "spinning", [], times=4) == [
         "spinning", "KeyboardInterrupt spin_py", "ok() -> 1 2",
         "spinning", "KeyboardInterrupt spin_native", "ok() -> 1 2",

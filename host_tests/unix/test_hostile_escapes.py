@@ -3,7 +3,7 @@ unwind through WAMR's frames (issue 10, item 4): they become a WASI errno
 or stop the guest and reach the Python caller, however often it happens
 and however deeply instances are nested."""
 
-from hostile_support import hostile, interrupt_after, mode, start  # noqa: F401
+from hostile_support import hostile, interrupt_after, mode  # noqa: F401
 
 SETUP = """
 import os
@@ -79,7 +79,7 @@ print(errnos, raised, e.grow(0), host.exports.ok(), wasm.pool_info()[1] - free)
 
 
 def test_nested_escapes_then_ctrl_c_still_stops_the_guest(mode):
-    proc = start(mode.fw, mode.script(SETUP + """
+    proc = mode.fw.start(mode.script(SETUP + """
 def inner_cb(x):
     raise ValueError('inner')
 inner = wasm.Instance(wasm.Module.load(PATH_CALLHOST), {'env': {'cb': inner_cb}})

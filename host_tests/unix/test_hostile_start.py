@@ -2,7 +2,7 @@
 running guest code, sets the instance up, then runs the start function on
 the instance's own exec env, on every engine."""
 
-from hostile_support import hostile, interrupt_after, mode, start  # noqa: F401
+from hostile_support import hostile, interrupt_after, mode  # noqa: F401
 
 
 def test_start_function_calls_wasi_and_python_imports(mode):
@@ -78,7 +78,7 @@ print(inst.exports.get())
 
 
 def test_ctrl_c_stops_a_start_function_that_never_returns(mode):
-    proc = start(mode.fw, mode.script("""
+    proc = mode.fw.start(mode.script("""
 import gc
 m = wasm.Module.load(PATH_START_SPIN)
 gc.collect()

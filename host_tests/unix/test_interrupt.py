@@ -2,7 +2,7 @@
 
 from scripts import aot
 
-from hostile_support import interrupt_after, start
+from hostile_support import interrupt_after
 
 
 SPIN = """
@@ -21,7 +21,7 @@ print('closed', inst.closed)
 
 
 def _interrupt_twice(fw, path):
-    proc = start(fw, SPIN.format(path=str(path)))
+    proc = fw.start(SPIN.format(path=str(path)))
     assert interrupt_after(proc, "spinning", [], times=2) == [
         "spinning", "KeyboardInterrupt", "ok() -> 1",
         "spinning", "KeyboardInterrupt", "ok() -> 1",

@@ -594,11 +594,11 @@ print(r.call('poll_oneoff', BUF, PATH, 2, OUT), r.u32(OUT), r.u64(PATH), r.u64(P
 @pytest.mark.parametrize("timeout_ns", [600 * 10**9, 2**64 - 1])
 def test_sigint_while_a_guest_sleeps_in_poll_oneoff(raw, timeout_ns):
     # 2**64-1 ns is the longest timeout, not "no timeout": it blocks too.
-    from hostile_support import interrupt_after, start
+    from hostile_support import interrupt_after
     from wasi_raw_support import PRELUDE
 
     (raw.workdir / "data").mkdir(exist_ok=True)
-    proc = start(raw.fw, f"MODULE_PATH = {str(raw.module)!r}\n" + PRELUDE + rf"""
+    proc = raw.fw.start(f"MODULE_PATH = {str(raw.module)!r}\n" + PRELUDE + rf"""
 r = Raw()
 r.put(BUF, struct.pack('<QB7xI4xQQH6x', 1, 0, 1, {timeout_ns}, 0, 0))
 print('sleeping')
