@@ -164,3 +164,48 @@ while True:
 print(err, len(fds) + 5)
 """)
     assert out == ["0 b'abc' 8", "0 28 0", "33 32"]
+
+
+def test_a_file_closed_by_instance_close_cannot_reach_the_instance(mode):
+    # Instance.close() closes the guest's open files, which runs a Python
+    # VFS file's close(): that code sees a closed instance (it may not
+    # reach freed WAMR memory, nor close it, and so free it, twice).
+    out = mode.lines(OPEN + """
+import os, gc
+class Sneaky:
+    def write(self, data):
+        return len(data)
+    def close(self):
+        for what in ('exports', 'memory'):
+            try:
+                getattr(inst, what)
+                print(what, 'reachable')
+            except ValueError as exc:
+                print(what, exc)
+        inst.close()
+        mod.close()
+        print('nested close ok')
+class OneFileVFS(PythonVFS):
+    def file_stat(self, path):
+        return (0x8000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    def open(self, path, mode):
+        return Sneaky()
+os.mount(OneFileVFS(), '/one')
+warm = wasm.Module.load(PATH_WASI)   # what stays registered for the session
+wasm.Instance(warm, wasi=wasm.WASI()).close()
+warm.close()
+gc.collect()
+before = wasm.pool_info()
+mod = wasm.Module.load(PATH_WASI)
+inst = wasm.Instance(mod, wasi=wasm.WASI(preopens={'/d': '/one'}))
+mem, e = inst.memory, inst.exports
+print(open_file(b'f', W, CREAT))
+del mem, e
+inst.close()
+inst.close()
+mod.close()
+gc.collect()
+print(wasm.pool_info() == before)
+""")
+    assert out == ["4", "exports wasm instance is closed", "memory wasm instance is closed",
+                   "nested close ok", "True"]

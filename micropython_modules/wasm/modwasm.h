@@ -107,7 +107,7 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
     mp_obj_t pending_exc;        // exception raised by Python inside a host call
-    struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (pool)
+    struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (GC heap)
     int32_t exit_code;
     uint16_t running;            // guest calls of this instance on the C stack
     bool exited;

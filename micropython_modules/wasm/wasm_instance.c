@@ -549,24 +549,31 @@ static void release(mp_obj_wasm_instance_t *self) {
     // First: deleting its objects must not call back into the guest.
     mp_wasm_lvgl_release(self);
     #endif
-    self->deferred_exc = MP_OBJ_NULL;
-    if (mp_wasm_runtime_active()) {
-        if (self->exec_env != NULL) {
-            wasm_runtime_destroy_exec_env(self->exec_env);
-        }
-        if (self->inst != NULL) {
-            wasm_runtime_deinstantiate(self->inst);
-        }
-        if (self->wasi_ctx != NULL) {
-            mp_wasm_wasi_ctx_free(self->wasi_ctx);
-        }
-        mp_wasm_module_ref_release(self->mref);
-    }
+    // Detached before anything is freed: closing the guest's files runs
+    // Python (a user VFS), which must find a closed instance, not freed
+    // WAMR memory, and cannot release it a second time.
+    wasm_exec_env_t exec_env = self->exec_env;
+    wasm_module_inst_t inst = self->inst;
+    struct _mp_wasm_wasi_ctx_t *wasi_ctx = self->wasi_ctx;
+    mp_wasm_module_ref_t *mref = self->mref;
     self->exec_env = NULL;
     self->inst = NULL;
     self->wasi_ctx = NULL;
     self->mref = NULL;
     self->import_fns = NULL;
+    self->deferred_exc = MP_OBJ_NULL;
+    if (mp_wasm_runtime_active()) {
+        if (exec_env != NULL) {
+            wasm_runtime_destroy_exec_env(exec_env);
+        }
+        if (inst != NULL) {
+            wasm_runtime_deinstantiate(inst);
+        }
+        mp_wasm_module_ref_release(mref);
+        if (wasi_ctx != NULL) {
+            mp_wasm_wasi_ctx_free(wasi_ctx);
+        }
+    }
 }
 
 // close() while the guest is on the stack (from a host function it called,
