@@ -106,10 +106,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         mp_raise_TypeError(MP_ERROR_TEXT("wasi must be a wasm.WASI"));
     }
 
-    mp_wasm_module_ref_t *mref = mp_wasm_module_ref_get(module);
     mp_obj_wasm_instance_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_instance_t, &mp_type_wasm_instance);
     self->module_obj = module;
-    self->mref = mref;
+    self->mref = NULL;
     self->inst = NULL;
     self->exec_env = NULL;
     self->import_fns = NULL;
@@ -127,6 +126,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->lvgl = NULL;
     self->lvgl_generation = 0;
     #endif
+    // Taken once the object exists: a MemoryError allocating it kept the
+    // module's reference (and its pool memory) until soft reset.
+    self->mref = mp_wasm_module_ref_get(module);
 
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
