@@ -324,7 +324,7 @@ still_fine()
 
 
 def lvgl_import_exports(tmp_path, name, wat):
-    """A script prelude: display up, `e` the exports of a WAT module that
+    """A script prelude: display up, `inst` (and `e`, its exports) of a WAT module that
     calls LVGL's host functions directly (no SDK in between)."""
     import subprocess
 
@@ -334,7 +334,8 @@ def lvgl_import_exports(tmp_path, name, wat):
     return f"""
 import wasm, display
 display.init()
-e = wasm.Instance(wasm.Module.load({str(tmp_path / f'{name}.wasm')!r})).exports
+inst = wasm.Instance(wasm.Module.load({str(tmp_path / f'{name}.wasm')!r}))
+e = inst.exports
 """
 
 
@@ -373,3 +374,4 @@ def test_anim_speed_zero(fw, tmp_path):
 print(e.to_time(100, 0, 50), e.to_time(0, 0, 50), e.to_time(1, 0, 50), e.to_time(0, 7, 7))
 """)
     assert out == ["500 50000 50000 1"]
+

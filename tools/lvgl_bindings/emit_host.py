@@ -122,6 +122,8 @@ def _emit_impl(d, api, out):
             n = values[arg.count]
             lines.append(f"    {n} = lvb_outbuf_size(c, {slot}, {n});")
             lines.append(f"    char *{v} = lvb_scratch(c, {n});")
+            # Empty if LVGL writes nothing (an invalid option): never stale host bytes.
+            lines.append(f"    {v}[0] = '\\0';")
             post.append(f"    lvb_outbuf_done(c, {slot}, {v}, {n});")
         elif arg.kind in ("pod_in", "pod_inout"):
             lines.append(f"    {arg.pod} {v}_v;")
