@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 from . import patches, paths
@@ -77,6 +78,37 @@ def installed_debian_version(name):
     return result.stdout.split("\t", 1)[1]
 
 
+# Messages apt and dpkg print when another apt-get, dpkg or unattended-upgrades
+# holds the package manager's lock.
+APT_LOCK_MESSAGES = ("Could not get lock", "Unable to acquire the dpkg frontend lock",
+                     "Unable to lock directory")
+APT_LOCK_WAIT_S = 900
+
+
+def apt_get(sudo, args, *, what, env, wait_s=APT_LOCK_WAIT_S, poll_s=10):
+    """apt-get that waits for the package manager's lock instead of failing
+    (a fresh machine often runs unattended-upgrades, and two set-ups may run at
+    once). apt's own DPkg::Lock::Timeout covers the dpkg lock; the retry loop
+    covers the lists lock of `apt-get update`, which that option does not."""
+    cmd = sudo + ["apt-get", "-o", f"DPkg::Lock::Timeout={wait_s}"] + args
+    deadline = time.monotonic() + wait_s
+    said = False
+    while True:
+        try:
+            return run(cmd, what=what, env=env, quiet=True)
+        except ToolError as exc:
+            if not any(m in str(exc) for m in APT_LOCK_MESSAGES):
+                raise
+            if time.monotonic() >= deadline:
+                raise ToolError(f"{what}: the package manager stayed locked by another apt-get or "
+                                f"dpkg for {wait_s} s; let it finish (ps -C apt-get,dpkg) and run "
+                                f"make setup again") from exc
+            if not said:
+                info(f"{what}: another apt-get or dpkg holds the package manager's lock; waiting")
+                said = True
+            time.sleep(poll_s)
+
+
 def ensure_debian_packages(lock):
     step("Debian packages")
     wanted = lock["debian_packages"]
@@ -85,9 +117,9 @@ def ensure_debian_packages(lock):
         info(f"installing: {' '.join(missing)}")
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        run(sudo + ["apt-get", "update", "-q"], what="apt-get update", env=env, quiet=True)
-        run(sudo + ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + missing,
-            what="apt-get install", env=env, quiet=True)
+        apt_get(sudo, ["update", "-q"], what="apt-get update", env=env)
+        apt_get(sudo, ["install", "-y", "-q", "--no-install-recommends"] + missing,
+                what="apt-get install", env=env)
     for name, pinned in wanted.items():
         have = installed_debian_version(name)
         if have is None:

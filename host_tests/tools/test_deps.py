@@ -129,3 +129,51 @@ def test_spec_tests_source_is_pinned(lock):
     assert len(src["files"]) == 3 and all(len(h) == 64 for h in src["files"].values())
     assert sorted(p.name for p in paths.SPEC_TESTS.glob("*.wast"))[:2] == [
         "address-offset-range.fail.wast", "address.wast"]
+
+
+def _lock_error(what):
+    return ToolError(f"{what} failed (exit 100): apt-get ...\n"
+                     "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 7 "
+                     "(apt-get)")
+
+
+def test_apt_get_waits_for_the_package_manager_lock(monkeypatch, capsys):
+    calls = []
+
+    def fake_run(cmd, *, what, env, quiet):
+        calls.append(cmd)
+        if len(calls) < 3:
+            raise _lock_error(what)
+        return "ok"
+
+    monkeypatch.setattr(deps, "run", fake_run)
+    monkeypatch.setattr(deps.time, "sleep", lambda s: None)
+    assert deps.apt_get([], ["install", "-y", "wabt"], what="apt-get install", env={}) == "ok"
+    assert len(calls) == 3
+    assert calls[0] == ["apt-get", "-o", "DPkg::Lock::Timeout=900", "install", "-y", "wabt"]
+    out = capsys.readouterr().out
+    assert out.count("holds the package manager's lock; waiting") == 1
+
+
+def test_apt_get_gives_up_on_a_lock_with_a_clear_error(monkeypatch):
+    def fake_run(cmd, *, what, env, quiet):
+        raise _lock_error(what)
+
+    monkeypatch.setattr(deps, "run", fake_run)
+    monkeypatch.setattr(deps.time, "sleep", lambda s: None)
+    with pytest.raises(ToolError, match=r"apt-get update: the package manager stayed locked by "
+                                        r"another apt-get or dpkg for 0 s"):
+        deps.apt_get(["sudo"], ["update"], what="apt-get update", env={}, wait_s=0)
+
+
+def test_apt_get_does_not_retry_other_failures(monkeypatch):
+    calls = []
+
+    def fake_run(cmd, *, what, env, quiet):
+        calls.append(cmd)
+        raise ToolError("apt-get install failed (exit 100): E: Unable to locate package nope")
+
+    monkeypatch.setattr(deps, "run", fake_run)
+    with pytest.raises(ToolError, match="Unable to locate package nope"):
+        deps.apt_get([], ["install", "nope"], what="apt-get install", env={})
+    assert len(calls) == 1
