@@ -227,6 +227,9 @@ static void timer_trampoline(lv_timer_t *t) {
     }
 }
 
+// Until lv_timer_create() returns (no timer callback can run before).
+#define TIMER_PENDING ((void *)1)
+
 static uint16_t timer_index(lvb_call_t *c, int slot) {
     lv_timer_t *t = lvb_handle(c, slot, LVB_TIMER, 0);
     return (uint16_t)((uintptr_t)lv_timer_get_user_data(t) & (LVB_MAX_ENTRIES - 1));
@@ -249,7 +252,7 @@ void lvb_i_lv_timer_create(lvb_call_t *c) {
     nlr_buf_t nlr;
     uint16_t i;
     if (nlr_push(&nlr) == 0) {
-        i = lvb_entry_new(c->st, LVB_TIMER, (void *)1, 0);
+        i = lvb_entry_new(c->st, LVB_TIMER, TIMER_PENDING, 0);
         nlr_pop();
     } else {
         lv_free(rec);
@@ -257,7 +260,14 @@ void lvb_i_lv_timer_create(lvb_call_t *c) {
     }
     lvb_side_add(c->st, i, &rec->side);
     uint32_t h = lvb_handle_of(c->st, i);
-    lv_timer_t *t = lv_timer_create(timer_trampoline, lvb_u32(c, 1), (void *)(uintptr_t)h);
+    lv_timer_t *t = NULL;
+    if (nlr_push(&nlr) == 0) {
+        t = lv_timer_create(timer_trampoline, lvb_u32(c, 1), (void *)(uintptr_t)h);
+        nlr_pop();
+    } else {
+        lvb_entry_free(c->st, i);   // with its record
+        nlr_jump(nlr.ret_val);
+    }
     if (t == NULL) {
         lvb_entry_free(c->st, i);
         mp_display_raise(&mp_type_MemoryError, "LVGL's memory pool is exhausted");
@@ -299,7 +309,8 @@ void lvb_i_lv_timer_set_auto_delete(lvb_call_t *c) {
 
 void lvb_timers_delete_all(lvb_state_t *st) {
     for (uint16_t i = 1; i < st->cap; i++) {
-        if (st->entries[i].kind == LVB_TIMER && st->entries[i].ptr != NULL) {
+        if (st->entries[i].kind == LVB_TIMER && st->entries[i].ptr != NULL
+            && st->entries[i].ptr != TIMER_PENDING) {
             lv_timer_t *t = st->entries[i].ptr;
             lvb_entry_free(st, i);
             lv_timer_delete(t);
