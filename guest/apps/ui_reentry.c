@@ -104,7 +104,8 @@ static lv_event_code_t wanted;
 static int events, what;
 static lv_group_t *group;
 
-/* Deletes (what 0), cleans (1) or moves (2) on the first event `wanted`. */
+/* Deletes (what 0), cleans (1), moves (2) or deletes later (3) on the
+ * first event `wanted`. */
 static void tree_cb(lv_event_t *e) {
     if (lv_event_get_code(e) != wanted || events++ > 0) {
         return;
@@ -114,8 +115,10 @@ static void tree_cb(lv_event_t *e) {
         lv_obj_delete(victim);
     } else if (what == 1) {
         lv_obj_clean(victim);
-    } else {
+    } else if (what == 2) {
         lv_obj_set_parent(victim, lv_screen_active());
+    } else {
+        lv_obj_delete_async(victim);
     }
 }
 
@@ -150,6 +153,12 @@ EXPORT("tree_attack") int tree_attack(int code, int on, int victim, int act, int
         lv_obj_set_style_pad_all(parent, 3, 0);
     }
     return events;
+}
+
+/* The other child's `code` callback deletes the parent with
+ * lv_obj_delete_async while the focused child is deleted. */
+EXPORT("tree_async") int tree_async(int code) {
+    return tree_attack(code, 2, 0, 3, 0);
 }
 
 /* The app still works: a new object on its screen. */

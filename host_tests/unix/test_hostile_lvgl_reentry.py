@@ -58,3 +58,61 @@ still_fine()
     assert out[0] == f"ok {started}"
     assert out[1] == f"{deleted} {execs} {left} {left}"
     assert out[-1] == "alive 10"
+
+
+# A parent (flex column) with two buttons in one group, the first focused.
+# tree_attack(code, on, victim, act, action): a callback for event `code`
+# on `on` deletes / cleans / re-parents `victim` (0 the parent, 1 the
+# focused child, 2 the other child, 3 the screen) while the guest does
+# `action`: 0 delete the focused child (LVGL moves the focus from its
+# destructor: FOCUSED to the other; then CHILD_CHANGED, CHILD_DELETED to
+# the parent; the child's own DEFOCUSED reaches no callback: they are gone), 1 clean the parent, 2 resize the parent
+# and lay it out (SIZE_CHANGED, LAYOUT_CHANGED), 3 restyle the parent
+# (STYLE_CHANGED). LVGL goes on with the objects after sending each of
+# these: the guest's call traps, naming the event; LVGL's own work ends.
+PARENT, CHILD, OTHER, SCREEN = range(4)
+DELETE, CLEAN, SET_PARENT = range(3)
+EVENTS = {"FOCUSED": 19, "CHILD_CHANGED": 43, "CHILD_DELETED": 45,
+          "SIZE_CHANGED": 50, "STYLE_CHANGED": 51, "LAYOUT_CHANGED": 52}
+CALLS = ("lv_obj_delete", "lv_obj_clean", "lv_obj_set_parent")
+TREE_CASES = [
+    # event, on, victim, act, action
+    ("FOCUSED", OTHER, PARENT, DELETE, 0),       # before: endless loop (the child is deleting)
+    ("FOCUSED", OTHER, SCREEN, DELETE, 0),
+    ("FOCUSED", OTHER, PARENT, CLEAN, 0),
+    ("FOCUSED", OTHER, OTHER, SET_PARENT, 0),
+    ("CHILD_CHANGED", PARENT, PARENT, DELETE, 0),
+    ("CHILD_CHANGED", PARENT, PARENT, DELETE, 1),
+    ("CHILD_DELETED", PARENT, PARENT, DELETE, 0),
+    ("CHILD_DELETED", PARENT, SCREEN, DELETE, 1),
+    ("SIZE_CHANGED", PARENT, PARENT, DELETE, 2),
+    ("SIZE_CHANGED", PARENT, CHILD, SET_PARENT, 2),
+    ("LAYOUT_CHANGED", PARENT, PARENT, DELETE, 2),
+    ("LAYOUT_CHANGED", PARENT, PARENT, CLEAN, 2),
+    ("STYLE_CHANGED", PARENT, PARENT, DELETE, 3),
+    ("STYLE_CHANGED", PARENT, OTHER, SET_PARENT, 3),
+]
+
+
+@pytest.mark.parametrize("event, on, victim, act, action", TREE_CASES,
+                         ids=[f"{c[0]}-{CALLS[c[3]]}-{('parent', 'child', 'other', 'screen')[c[2]]}-{c[4]}"
+                              for c in TREE_CASES])
+def test_tree_changes_inside_events_lvgl_sends_while_it_works(fw, event, on, victim, act, action):
+    out = fw.lines(PRELUDE + f"""
+attempt(e.tree_attack, {EVENTS[event]}, {on}, {victim}, {act}, {action})
+still_fine()
+""", timeout=20)
+    assert out[0] == (f"Trap lvgl: {CALLS[act]}(): objects cannot be deleted or moved inside an "
+                      f"LV_EVENT_{event} callback (LVGL is changing the object tree): use lv_obj_delete_async")
+    assert out[-1] == "alive 10"
+
+
+def test_delete_async_inside_such_an_event(fw):
+    # lv_obj_delete_async is the way: the parent goes at the next timer run.
+    out = fw.lines(PRELUDE + f"""
+e.tree_async({EVENTS['FOCUSED']})
+print(display.app_info(g)['objects'])
+still_fine()
+print(display.app_info(g)['objects'])
+""")
+    assert out == ["3", "alive 10", "1"]

@@ -226,10 +226,12 @@ void lvb_ret_str(lvb_call_t *c, const char *s, int buf_slot);
 // Guards of calls that change the object tree.
 void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj);
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj);
-// Nothing may be deleted or moved while a guest handles an LV_EVENT_DELETE:
-// LVGL is in the middle of deleting that object and its ancestors' lists.
+// lv_obj_delete_async/_delayed: the deletion runs later, from LVGL's timers.
+void lvb_guard_delete_later(lvb_call_t *c, lv_obj_t *obj);
+// Nothing may be deleted or moved while a guest handles an event LVGL sends
+// in the middle of changing the tree (deleting, laying out objects, ...).
 void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused);
-extern uint16_t lvb_delete_events;   // LV_EVENT_DELETE callbacks running
+extern const char *lvb_tree_busy;   // that event's name (LV_EVENT_...), or NULL
 
 // --- State and handles (lvgl_bindings_state.c) ---------------------------------------
 

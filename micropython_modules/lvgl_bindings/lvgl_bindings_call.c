@@ -492,17 +492,22 @@ void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj) {
     }
 }
 
-uint16_t lvb_delete_events;
+const char *lvb_tree_busy;
 
 void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused) {
     (void)unused;
-    if (lvb_delete_events > 0) {
-        lvb_trap(c, "objects cannot be deleted or moved inside an LV_EVENT_DELETE callback");
+    if (lvb_tree_busy != NULL) {
+        lvb_trap(c, "objects cannot be deleted or moved inside an LV_EVENT_%s callback (LVGL is "
+            "changing the object tree): use lv_obj_delete_async", lvb_tree_busy);
     }
 }
 
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj) {
     lvb_guard_tree(c, obj);
+    lvb_guard_delete_later(c, obj);
+}
+
+void lvb_guard_delete_later(lvb_call_t *c, lv_obj_t *obj) {
     lvb_entry_t *e = lvb_obj_entry(c->st, obj);
     if (e->flags & LVB_PART) {
         lvb_trap(c, "the object is a part of a widget (made by LVGL): delete the widget instead");

@@ -153,6 +153,30 @@ static bool deliverable(lv_event_code_t code) {
     }
 }
 
+// Events LVGL sends in the middle of its own work on the object tree:
+// deleting (DELETE; FOCUSED from the group of an object being destructed;
+// CHILD_* to the parent, then more of them), creating, laying out and
+// restyling objects. LVGL goes on with the objects after each, so a
+// deletion or move in the callback would leave it with freed or shifted
+// pointers (or loop forever on a child that is being deleted).
+static const char *tree_event_name(lv_event_code_t code) {
+    switch (code) {
+        case LV_EVENT_FOCUSED: return "FOCUSED";
+        case LV_EVENT_DEFOCUSED: return "DEFOCUSED";
+        case LV_EVENT_LEAVE: return "LEAVE";
+        case LV_EVENT_INDEV_RESET: return "INDEV_RESET";
+        case LV_EVENT_CREATE: return "CREATE";
+        case LV_EVENT_DELETE: return "DELETE";
+        case LV_EVENT_CHILD_CHANGED: return "CHILD_CHANGED";
+        case LV_EVENT_CHILD_CREATED: return "CHILD_CREATED";
+        case LV_EVENT_CHILD_DELETED: return "CHILD_DELETED";
+        case LV_EVENT_SIZE_CHANGED: return "SIZE_CHANGED";
+        case LV_EVENT_STYLE_CHANGED: return "STYLE_CHANGED";
+        case LV_EVENT_LAYOUT_CHANGED: return "LAYOUT_CHANGED";
+        default: return NULL;
+    }
+}
+
 void lvb_event_trampoline(lv_event_t *e) {
     lvb_event_rec_t *rec = lv_event_get_user_data(e);
     lvb_state_t *st = rec->st;
@@ -172,10 +196,13 @@ void lvb_event_trampoline(lv_event_t *e) {
     }
     st->entries[i].user_data = rec->user_data;
     uint32_t h = lvb_handle_of(st, i);
-    bool deleting = lv_event_get_code(e) == LV_EVENT_DELETE;
-    lvb_delete_events += deleting;
+    const char *busy = lvb_tree_busy;
+    const char *name = tree_event_name(lv_event_get_code(e));
+    if (name != NULL) {
+        lvb_tree_busy = name;
+    }
     lvb_call_guest(st, func, "(i)", 1, &h, NULL);
-    lvb_delete_events -= deleting;
+    lvb_tree_busy = busy;
     lvb_entry_t *entry = lvb_entry_of_handle(st, h);
     if (entry != NULL && entry->ptr == e) {
         lvb_entry_free(st, i);

@@ -61,7 +61,7 @@ void lvb_i_lv_obj_delete(lvb_call_t *c) {
 
 void lvb_i_lv_obj_delete_delayed(lvb_call_t *c) {
     lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
-    lvb_guard_delete(c, obj);
+    lvb_guard_delete_later(c, obj);
     if (obj->parent == NULL) {
         lvb_trap(c, "argument 1: delete screens with lv_obj_delete");
     }
@@ -70,7 +70,7 @@ void lvb_i_lv_obj_delete_delayed(lvb_call_t *c) {
 
 void lvb_i_lv_obj_delete_async(lvb_call_t *c) {
     lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
-    lvb_guard_delete(c, obj);
+    lvb_guard_delete_later(c, obj);
     if (obj->parent == NULL) {
         lvb_trap(c, "argument 1: delete screens with lv_obj_delete");
     }
