@@ -170,3 +170,25 @@ EXPORT("tree_alive") int tree_alive(void) {
     lv_obj_delete(o);
     return w;
 }
+
+/* --- Image paths: Python (a user VFS) runs inside the call ----------------------- */
+
+static lv_obj_t *img, *list;
+static char path_buf[64];
+
+EXPORT("img_setup") int img_setup(void) {
+    img = lv_image_create(lv_screen_active());
+    list = lv_list_create(lv_screen_active());
+    return (int)(intptr_t)path_buf;
+}
+
+EXPORT("img_set") void img_set(void) { lv_image_set_src(img, path_buf); }
+EXPORT("img_style") void img_style(void) { lv_obj_set_style_bg_image_src(img, path_buf, 0); }
+EXPORT("img_list") int img_list(void) { return lv_list_add_button(list, path_buf, "x") != NULL; }
+EXPORT("img_delete") void img_delete(void) { lv_obj_delete(img); lv_obj_delete(list); }
+
+/* lv_list_add_button with an icon (a symbol) and a text outside memory:
+ * the call traps after the icon was copied. */
+EXPORT("list_bad_text") void list_bad_text(void) {
+    lv_list_add_button(list, LV_SYMBOL_OK, (const char *)0x7ffffff0);
+}

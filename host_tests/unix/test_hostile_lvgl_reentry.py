@@ -116,3 +116,44 @@ still_fine()
 print(display.app_info(g)['objects'])
 """)
     assert out == ["3", "alive 10", "1"]
+
+
+IMAGE_VFS = """
+import os, struct
+HEADER = struct.pack("<BBHHHHH", 0x19, 0x12, 0, 3, 2, 6, 0)   # RGB565, 3x2, stride 6
+class Vfs:
+    # A user VFS whose stat() deletes the image and list through the guest.
+    def mount(self, readonly, mkfs): pass
+    def umount(self): pass
+    def stat(self, path):
+        if path == '/':
+            return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        print('stat', path)
+        attempt(e.img_delete)
+        return (0x8000, 0, 0, 0, 0, 0, len(HEADER) + 12, 0, 0, 0)
+    def open(self, path, mode):
+        import io
+        return io.BytesIO(HEADER + bytes(12))
+os.mount(Vfs(), '/vfs')
+g.close()
+g = wasm.Instance(wasm.Module.load(GUEST + '/ui_reentry.wasm'), heap=0,
+                  wasi=wasm.WASI(preopens={'/data': '/vfs'}))
+e = g.exports
+buf = e.img_setup()
+g.memory[buf:buf + 14] = b'/data/img.bin\\0'
+"""
+
+
+@pytest.mark.parametrize("call", ["img_set", "img_style", "img_list"])
+def test_image_path_whose_vfs_deletes_the_object(fw, call):
+    # Loading the image runs Python (the VFS), which may delete the object
+    # the call was given: handles are resolved after the load.
+    out = fw.lines(PRELUDE + IMAGE_VFS + f"""
+attempt(e.{call})
+print(display.app_info(g)['objects'])
+still_fine()
+""")
+    assert out[0] == "stat /img.bin"
+    assert out[1] == "ok None"
+    assert out[2].startswith(f"Trap lvgl: {dict(img_set='lv_image_set_src', img_style='lv_obj_set_style_bg_image_src', img_list='lv_list_add_button')[call]}(): argument 1: stale object handle")
+    assert out[-1] == "alive 10"

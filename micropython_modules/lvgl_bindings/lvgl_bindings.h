@@ -127,14 +127,14 @@ struct _lvb_state_t {
 // --- A call from the guest ---------------------------------------------------------
 
 #define LVB_SCRATCH (256)
-#define LVB_MAX_TEMPS (4)
+#define LVB_MAX_TEMPS (6)
 
 typedef struct _lvb_call_t {
     wasm_exec_env_t env;
     uint64_t *args;
     lvb_state_t *st;
     const char *name;
-    void *temps[LVB_MAX_TEMPS];     // larger copies (lv_malloc), freed after the call
+    void *temps[LVB_MAX_TEMPS];     // larger copies and held blobs (lv_malloc), freed after the call
     size_t scratch_used;
     uint8_t scratch[LVB_SCRATCH] __attribute__((aligned(8)));
 } lvb_call_t;
@@ -254,6 +254,11 @@ void lvb_side_add(lvb_state_t *st, uint16_t index, lvb_side_t *side);
 // Replaces the entry's blob of `tag` by `blob` (NULL: drops it).
 void lvb_blob_set(lvb_state_t *st, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 lvb_blob_t *lvb_blob_new(size_t size);
+// A blob the call holds until it is attached (lvb_blob_attach, _attach_keep):
+// freed by lvb_run when the call traps or raises first.
+lvb_blob_t *lvb_blob_held(lvb_call_t *c, size_t size);
+void lvb_blob_attach(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob);
+lvb_blob_t *lvb_blob_attach_keep(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 // Keeps `blob` with the entry unless an equal one is there: returns the one kept.
 lvb_blob_t *lvb_blob_keep(lvb_state_t *st, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 void lvb_instance_delete_all(lvb_state_t *st);
@@ -278,8 +283,10 @@ void lvb_timers_delete_all(lvb_state_t *st);
 
 // An image source argument: a guest lv_image_dsc_t, a symbol, or a path in
 // the guest's WASI preopens (LVGL's binary image format), copied into a new
-// blob (NULL for a NULL source when allowed). Attach it to the entry that
-// uses it (lvb_blob_set after LVGL took it, or lvb_blob_keep).
+// blob the call holds (NULL for a NULL source when allowed). Attach it to
+// the entry that uses it (lvb_blob_attach after LVGL took it, or
+// lvb_blob_attach_keep). A path runs Python (a user VFS may delete
+// objects): resolve handle arguments after this.
 lvb_blob_t *lvb_image_blob(lvb_call_t *c, int slot, bool nullable);
 // What LVGL gets for an image blob: its descriptor, or the symbol's text.
 const void *lvb_image_src_of(lvb_blob_t *b);

@@ -127,6 +127,38 @@ void *lvb_scratch(lvb_call_t *c, size_t size) {
     lvb_trap(c, "too many temporary copies");
 }
 
+// --- Blobs the call holds ------------------------------------------------------------------
+
+lvb_blob_t *lvb_blob_held(lvb_call_t *c, size_t size) {
+    int i = 0;
+    while (i < LVB_MAX_TEMPS && c->temps[i] != NULL) {
+        i++;
+    }
+    if (i == LVB_MAX_TEMPS) {
+        lvb_trap(c, "too many temporary copies");
+    }
+    c->temps[i] = lvb_blob_new(size);
+    return c->temps[i];
+}
+
+static void unhold(lvb_call_t *c, lvb_blob_t *blob) {
+    for (int i = 0; i < LVB_MAX_TEMPS; i++) {
+        if (c->temps[i] == blob) {
+            c->temps[i] = NULL;
+        }
+    }
+}
+
+void lvb_blob_attach(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob) {
+    unhold(c, blob);
+    lvb_blob_set(c->st, index, tag, blob);
+}
+
+lvb_blob_t *lvb_blob_attach_keep(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob) {
+    unhold(c, blob);
+    return lvb_blob_keep(c->st, index, tag, blob);
+}
+
 // --- Numbers and colours ------------------------------------------------------------------
 
 float lvb_f32(lvb_call_t *c, int slot) {

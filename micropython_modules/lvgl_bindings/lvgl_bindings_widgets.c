@@ -21,21 +21,24 @@ static uint16_t obj_index(const lv_obj_t *obj) {
 
 // --- Images ---------------------------------------------------------------------------
 
+// Each loads the image first: a path runs Python (a user VFS), which may
+// delete objects or styles; the handles are resolved after it.
+
 void lvb_i_lv_image_set_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_image_class);
     lvb_blob_t *b = lvb_image_blob(c, 1, false);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_image_class);
     lv_image_set_src(obj, lvb_image_src_of(b));
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_IMAGE, b);   // the old one goes now
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_IMAGE, b);   // the old one goes now
 }
 
 static void style_image(lvb_call_t *c, uint16_t index, lvb_blob_t **b) {
-    *b = lvb_blob_keep(c->st, index, LVB_BLOB_STYLE_IMAGE, *b);
+    *b = lvb_blob_attach_keep(c, index, LVB_BLOB_STYLE_IMAGE, *b);
 }
 
 // void lv_obj_set_style_bg_image_src(lv_obj_t *obj, const void *value, lv_style_selector_t selector)
 void lvb_i_lv_obj_set_style_bg_image_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     if (b != NULL) {
         style_image(c, obj_index(obj), &b);
     }
@@ -43,8 +46,8 @@ void lvb_i_lv_obj_set_style_bg_image_src(lvb_call_t *c) {
 }
 
 void lvb_i_lv_obj_set_style_arc_image_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     if (b != NULL) {
         style_image(c, obj_index(obj), &b);
     }
@@ -56,8 +59,8 @@ static uint16_t style_index(lvb_call_t *c, lv_style_t *style) {
 }
 
 void lvb_i_lv_style_set_bg_image_src(lvb_call_t *c) {
-    lv_style_t *style = lvb_style(c, 0, 0);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_style_t *style = lvb_style(c, 0, 0);
     if (b != NULL) {
         style_image(c, style_index(c, style), &b);
     }
@@ -65,8 +68,8 @@ void lvb_i_lv_style_set_bg_image_src(lvb_call_t *c) {
 }
 
 void lvb_i_lv_style_set_arc_image_src(lvb_call_t *c) {
-    lv_style_t *style = lvb_style(c, 0, 0);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_style_t *style = lvb_style(c, 0, 0);
     if (b != NULL) {
         style_image(c, style_index(c, style), &b);
     }
@@ -75,27 +78,26 @@ void lvb_i_lv_style_set_arc_image_src(lvb_call_t *c) {
 
 // lv_obj_t *lv_list_add_button(lv_obj_t *list, const void *icon, const char *txt)
 void lvb_i_lv_list_add_button(lvb_call_t *c) {
-    lv_obj_t *list = lvb_obj(c, 0, 0, &lv_list_class);
     lvb_blob_t *icon = lvb_image_blob(c, 1, true);
+    lv_obj_t *list = lvb_obj(c, 0, 0, &lv_list_class);
     const char *txt = lvb_str(c, 2, LVB_NULLABLE);
     lv_obj_t *btn = lv_list_add_button(list, icon ? lvb_image_src_of(icon) : NULL, txt);
     lvb_entry_t *e = lvb_obj_entry(c->st, btn);
     if (icon != NULL) {
         if (e == NULL) {
             lv_obj_delete(btn);
-            lv_free(icon);
             mp_display_raise(&mp_type_MemoryError, "lvgl: no room for another handle");
         }
-        lvb_blob_set(c->st, obj_index(btn), LVB_BLOB_IMAGE, icon);
+        lvb_blob_attach(c, obj_index(btn), LVB_BLOB_IMAGE, icon);
     }
     lvb_ret_obj(c, btn, true);
 }
 
 void lvb_i_lv_dropdown_set_symbol(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_dropdown_class);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_dropdown_class);
     lv_dropdown_set_symbol(obj, b ? lvb_image_src_of(b) : NULL);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_SYMBOL, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_SYMBOL, b);
 }
 
 // --- Arrays LVGL keeps --------------------------------------------------------------------
