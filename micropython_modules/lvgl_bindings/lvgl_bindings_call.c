@@ -363,8 +363,11 @@ size_t lvb_guest_strlen(lvb_call_t *c, int slot, uint32_t addr) {
     size_t n = avail > MAX_STR ? MAX_STR : (size_t)avail;
     const char *nul = memchr(p, 0, n);
     if (nul == NULL) {
-        lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory%s", slot + 1,
-            (unsigned)addr, avail > MAX_STR ? " (or is longer than 64 KB)" : "");
+        if (avail > MAX_STR) {
+            lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory (or is longer "
+                "than %u KB)", slot + 1, (unsigned)addr, (unsigned)(MAX_STR / 1024));
+        }
+        lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory", slot + 1, (unsigned)addr);
     }
     return (size_t)(nul - p);
 }
