@@ -81,7 +81,6 @@ typedef struct {
     uint32_t func;          // guest table index
     uint32_t user_data;     // the guest's value
     lv_event_code_t filter;
-    uint32_t owner;         // the object's handle
 } lvb_event_rec_t;
 
 typedef struct {
@@ -93,9 +92,8 @@ typedef struct {
 } lvb_blob_t;
 
 enum {
-    LVB_BLOB_LINE_POINTS = 1, LVB_BLOB_GRID_COL, LVB_BLOB_GRID_ROW, LVB_BLOB_MAP, LVB_BLOB_CTRL,
-    LVB_BLOB_KB_MAP, LVB_BLOB_SCALE_TEXT, LVB_BLOB_DATES, LVB_BLOB_SYMBOL, LVB_BLOB_CANVAS,
-    LVB_BLOB_IMAGE, LVB_BLOB_STYLE_IMAGE,
+    LVB_BLOB_LINE_POINTS = 1, LVB_BLOB_GRID_COL, LVB_BLOB_GRID_ROW, LVB_BLOB_MAP, LVB_BLOB_SCALE_TEXT,
+    LVB_BLOB_DATES, LVB_BLOB_SYMBOL, LVB_BLOB_CANVAS, LVB_BLOB_IMAGE, LVB_BLOB_STYLE_IMAGE,
 };
 
 typedef struct {

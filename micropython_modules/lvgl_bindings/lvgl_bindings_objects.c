@@ -144,7 +144,6 @@ void lvb_i_lv_obj_add_event_cb(lvb_call_t *c) {
     rec->func = func;
     rec->user_data = lvb_u32(c, 3);
     rec->filter = (lv_event_code_t)lvb_u32(c, 2);
-    rec->owner = (uint32_t)(uintptr_t)obj->id;
     lvb_side_add(c->st, obj_index(obj), &rec->side);
     lv_event_dsc_t *dsc = lv_obj_add_event_cb(obj, lvb_event_trampoline, rec->filter, rec);
     lvb_ret_i32(c, dsc != NULL);
