@@ -1,11 +1,13 @@
 /*
  * ui_bench.c - the cost of a call from a guest into LVGL (scripts/lvgl_bench.py,
  * `make bench`): the same loop without a call, with a getter (the bindings'
- * overhead plus a few instructions of LVGL) and with a setter.
+ * overhead plus a few instructions of LVGL) and with a setter; and a scene
+ * (ui_scene.h) built by the guest, to compare with the same C code native.
  */
 #include <lvgl.h>
 
 #include "wasm_app.h"
+#include "ui_scene.h"
 
 static lv_obj_t *obj;
 static volatile int sink;
@@ -34,4 +36,9 @@ void bench_set(int n) {
     for (int i = 0; i < n; i++) {
         lv_obj_set_x(obj, i & 1);
     }
+}
+
+WASM_EXPORT("bench_scene")
+void bench_scene(int n) {
+    ui_scene_bench(n);
 }

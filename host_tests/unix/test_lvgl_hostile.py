@@ -140,7 +140,8 @@ attempt(g.exports.h_delete_parent_in_delete)
 print(display.app_info(g)['objects'])
 still_fine()
 """)
-    assert out[0] == "Trap lvgl: lv_obj_delete(): objects cannot be deleted or moved inside an LV_EVENT_DELETE callback"
+    assert out[0] == ("Trap lvgl: lv_obj_delete(): objects cannot be deleted or moved inside an LV_EVENT_DELETE "
+                      "callback (LVGL is changing the object tree): use lv_obj_delete_async")
     assert out[1] == "7"
     assert out[-1] == "alive True"
 

@@ -167,6 +167,7 @@ MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mp_wasm_lvgl_show_obj);
 MP_DECLARE_CONST_FUN_OBJ_1(mp_wasm_lvgl_app_info_obj);
 #if MICROPY_WASM_LVGL_STATS
 MP_DECLARE_CONST_FUN_OBJ_0(mp_wasm_lvgl_binding_calls_obj);
+MP_DECLARE_CONST_FUN_OBJ_1(mp_wasm_lvgl_scene_native_obj);
 #endif
 #endif
 
@@ -188,6 +189,7 @@ static const mp_rom_map_elem_t display_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_app_info), MP_ROM_PTR(&mp_wasm_lvgl_app_info_obj) },
     #if MICROPY_WASM_LVGL_STATS
     { MP_ROM_QSTR(MP_QSTR_binding_calls), MP_ROM_PTR(&mp_wasm_lvgl_binding_calls_obj) },
+    { MP_ROM_QSTR(MP_QSTR_scene_native), MP_ROM_PTR(&mp_wasm_lvgl_scene_native_obj) },
     #endif
     #endif
 };

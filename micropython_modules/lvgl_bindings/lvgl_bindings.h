@@ -81,7 +81,6 @@ typedef struct {
     uint32_t func;          // guest table index
     uint32_t user_data;     // the guest's value
     lv_event_code_t filter;
-    uint32_t owner;         // the object's handle
 } lvb_event_rec_t;
 
 typedef struct {
@@ -93,9 +92,8 @@ typedef struct {
 } lvb_blob_t;
 
 enum {
-    LVB_BLOB_LINE_POINTS = 1, LVB_BLOB_GRID_COL, LVB_BLOB_GRID_ROW, LVB_BLOB_MAP, LVB_BLOB_CTRL,
-    LVB_BLOB_KB_MAP, LVB_BLOB_SCALE_TEXT, LVB_BLOB_DATES, LVB_BLOB_SYMBOL, LVB_BLOB_CANVAS,
-    LVB_BLOB_IMAGE, LVB_BLOB_STYLE_IMAGE,
+    LVB_BLOB_LINE_POINTS = 1, LVB_BLOB_GRID_COL, LVB_BLOB_GRID_ROW, LVB_BLOB_MAP, LVB_BLOB_SCALE_TEXT,
+    LVB_BLOB_DATES, LVB_BLOB_SYMBOL, LVB_BLOB_CANVAS, LVB_BLOB_IMAGE, LVB_BLOB_STYLE_IMAGE,
 };
 
 typedef struct {
@@ -127,14 +125,14 @@ struct _lvb_state_t {
 // --- A call from the guest ---------------------------------------------------------
 
 #define LVB_SCRATCH (256)
-#define LVB_MAX_TEMPS (4)
+#define LVB_MAX_TEMPS (6)
 
 typedef struct _lvb_call_t {
     wasm_exec_env_t env;
     uint64_t *args;
     lvb_state_t *st;
     const char *name;
-    void *temps[LVB_MAX_TEMPS];     // larger copies (lv_malloc), freed after the call
+    void *temps[LVB_MAX_TEMPS];     // larger copies and held blobs (lv_malloc), freed after the call
     size_t scratch_used;
     uint8_t scratch[LVB_SCRATCH] __attribute__((aligned(8)));
 } lvb_call_t;
@@ -226,10 +224,12 @@ void lvb_ret_str(lvb_call_t *c, const char *s, int buf_slot);
 // Guards of calls that change the object tree.
 void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj);
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj);
-// Nothing may be deleted or moved while a guest handles an LV_EVENT_DELETE:
-// LVGL is in the middle of deleting that object and its ancestors' lists.
+// lv_obj_delete_async/_delayed: the deletion runs later, from LVGL's timers.
+void lvb_guard_delete_later(lvb_call_t *c, lv_obj_t *obj);
+// Nothing may be deleted or moved while a guest handles an event LVGL sends
+// in the middle of changing the tree (deleting, laying out objects, ...).
 void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused);
-extern uint16_t lvb_delete_events;   // LV_EVENT_DELETE callbacks running
+extern const char *lvb_tree_busy;   // that event's name (LV_EVENT_...), or NULL
 
 // --- State and handles (lvgl_bindings_state.c) ---------------------------------------
 
@@ -252,6 +252,11 @@ void lvb_side_add(lvb_state_t *st, uint16_t index, lvb_side_t *side);
 // Replaces the entry's blob of `tag` by `blob` (NULL: drops it).
 void lvb_blob_set(lvb_state_t *st, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 lvb_blob_t *lvb_blob_new(size_t size);
+// A blob the call holds until it is attached (lvb_blob_attach, _attach_keep):
+// freed by lvb_run when the call traps or raises first.
+lvb_blob_t *lvb_blob_held(lvb_call_t *c, size_t size);
+void lvb_blob_attach(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob);
+lvb_blob_t *lvb_blob_attach_keep(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 // Keeps `blob` with the entry unless an equal one is there: returns the one kept.
 lvb_blob_t *lvb_blob_keep(lvb_state_t *st, uint16_t index, uint8_t tag, lvb_blob_t *blob);
 void lvb_instance_delete_all(lvb_state_t *st);
@@ -276,8 +281,10 @@ void lvb_timers_delete_all(lvb_state_t *st);
 
 // An image source argument: a guest lv_image_dsc_t, a symbol, or a path in
 // the guest's WASI preopens (LVGL's binary image format), copied into a new
-// blob (NULL for a NULL source when allowed). Attach it to the entry that
-// uses it (lvb_blob_set after LVGL took it, or lvb_blob_keep).
+// blob the call holds (NULL for a NULL source when allowed). Attach it to
+// the entry that uses it (lvb_blob_attach after LVGL took it, or
+// lvb_blob_attach_keep). A path runs Python (a user VFS may delete
+// objects): resolve handle arguments after this.
 lvb_blob_t *lvb_image_blob(lvb_call_t *c, int slot, bool nullable);
 // What LVGL gets for an image blob: its descriptor, or the symbol's text.
 const void *lvb_image_src_of(lvb_blob_t *b);

@@ -127,6 +127,38 @@ void *lvb_scratch(lvb_call_t *c, size_t size) {
     lvb_trap(c, "too many temporary copies");
 }
 
+// --- Blobs the call holds ------------------------------------------------------------------
+
+lvb_blob_t *lvb_blob_held(lvb_call_t *c, size_t size) {
+    int i = 0;
+    while (i < LVB_MAX_TEMPS && c->temps[i] != NULL) {
+        i++;
+    }
+    if (i == LVB_MAX_TEMPS) {
+        lvb_trap(c, "too many temporary copies");
+    }
+    c->temps[i] = lvb_blob_new(size);
+    return c->temps[i];
+}
+
+static void unhold(lvb_call_t *c, lvb_blob_t *blob) {
+    for (int i = 0; i < LVB_MAX_TEMPS; i++) {
+        if (c->temps[i] == blob) {
+            c->temps[i] = NULL;
+        }
+    }
+}
+
+void lvb_blob_attach(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob) {
+    unhold(c, blob);
+    lvb_blob_set(c->st, index, tag, blob);
+}
+
+lvb_blob_t *lvb_blob_attach_keep(lvb_call_t *c, uint16_t index, uint8_t tag, lvb_blob_t *blob) {
+    unhold(c, blob);
+    return lvb_blob_keep(c->st, index, tag, blob);
+}
+
 // --- Numbers and colours ------------------------------------------------------------------
 
 float lvb_f32(lvb_call_t *c, int slot) {
@@ -331,8 +363,11 @@ size_t lvb_guest_strlen(lvb_call_t *c, int slot, uint32_t addr) {
     size_t n = avail > MAX_STR ? MAX_STR : (size_t)avail;
     const char *nul = memchr(p, 0, n);
     if (nul == NULL) {
-        lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory%s", slot + 1,
-            (unsigned)addr, avail > MAX_STR ? " (or is longer than 64 KB)" : "");
+        if (avail > MAX_STR) {
+            lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory (or is longer "
+                "than %u KB)", slot + 1, (unsigned)addr, (unsigned)(MAX_STR / 1024));
+        }
+        lvb_trap(c, "argument %d: the string at 0x%08x has no end inside guest memory", slot + 1, (unsigned)addr);
     }
     return (size_t)(nul - p);
 }
@@ -492,17 +527,22 @@ void lvb_guard_reorder(lvb_call_t *c, lv_obj_t *obj) {
     }
 }
 
-uint16_t lvb_delete_events;
+const char *lvb_tree_busy;
 
 void lvb_guard_tree(lvb_call_t *c, lv_obj_t *unused) {
     (void)unused;
-    if (lvb_delete_events > 0) {
-        lvb_trap(c, "objects cannot be deleted or moved inside an LV_EVENT_DELETE callback");
+    if (lvb_tree_busy != NULL) {
+        lvb_trap(c, "objects cannot be deleted or moved inside an LV_EVENT_%s callback (LVGL is "
+            "changing the object tree): use lv_obj_delete_async", lvb_tree_busy);
     }
 }
 
 void lvb_guard_delete(lvb_call_t *c, lv_obj_t *obj) {
     lvb_guard_tree(c, obj);
+    lvb_guard_delete_later(c, obj);
+}
+
+void lvb_guard_delete_later(lvb_call_t *c, lv_obj_t *obj) {
     lvb_entry_t *e = lvb_obj_entry(c->st, obj);
     if (e->flags & LVB_PART) {
         lvb_trap(c, "the object is a part of a widget (made by LVGL): delete the widget instead");

@@ -153,6 +153,30 @@ static bool deliverable(lv_event_code_t code) {
     }
 }
 
+// Events LVGL sends in the middle of its own work on the object tree:
+// deleting (DELETE; FOCUSED from the group of an object being destructed;
+// CHILD_* to the parent, then more of them), creating, laying out and
+// restyling objects. LVGL goes on with the objects after each, so a
+// deletion or move in the callback would leave it with freed or shifted
+// pointers (or loop forever on a child that is being deleted).
+static const char *tree_event_name(lv_event_code_t code) {
+    switch (code) {
+        case LV_EVENT_FOCUSED: return "FOCUSED";
+        case LV_EVENT_DEFOCUSED: return "DEFOCUSED";
+        case LV_EVENT_LEAVE: return "LEAVE";
+        case LV_EVENT_INDEV_RESET: return "INDEV_RESET";
+        case LV_EVENT_CREATE: return "CREATE";
+        case LV_EVENT_DELETE: return "DELETE";
+        case LV_EVENT_CHILD_CHANGED: return "CHILD_CHANGED";
+        case LV_EVENT_CHILD_CREATED: return "CHILD_CREATED";
+        case LV_EVENT_CHILD_DELETED: return "CHILD_DELETED";
+        case LV_EVENT_SIZE_CHANGED: return "SIZE_CHANGED";
+        case LV_EVENT_STYLE_CHANGED: return "STYLE_CHANGED";
+        case LV_EVENT_LAYOUT_CHANGED: return "LAYOUT_CHANGED";
+        default: return NULL;
+    }
+}
+
 void lvb_event_trampoline(lv_event_t *e) {
     lvb_event_rec_t *rec = lv_event_get_user_data(e);
     lvb_state_t *st = rec->st;
@@ -172,10 +196,13 @@ void lvb_event_trampoline(lv_event_t *e) {
     }
     st->entries[i].user_data = rec->user_data;
     uint32_t h = lvb_handle_of(st, i);
-    bool deleting = lv_event_get_code(e) == LV_EVENT_DELETE;
-    lvb_delete_events += deleting;
+    const char *busy = lvb_tree_busy;
+    const char *name = tree_event_name(lv_event_get_code(e));
+    if (name != NULL) {
+        lvb_tree_busy = name;
+    }
     lvb_call_guest(st, func, "(i)", 1, &h, NULL);
-    lvb_delete_events -= deleting;
+    lvb_tree_busy = busy;
     lvb_entry_t *entry = lvb_entry_of_handle(st, h);
     if (entry != NULL && entry->ptr == e) {
         lvb_entry_free(st, i);
@@ -227,6 +254,9 @@ static void timer_trampoline(lv_timer_t *t) {
     }
 }
 
+// Until lv_timer_create() returns (no timer callback can run before).
+#define TIMER_PENDING ((void *)1)
+
 static uint16_t timer_index(lvb_call_t *c, int slot) {
     lv_timer_t *t = lvb_handle(c, slot, LVB_TIMER, 0);
     return (uint16_t)((uintptr_t)lv_timer_get_user_data(t) & (LVB_MAX_ENTRIES - 1));
@@ -249,7 +279,7 @@ void lvb_i_lv_timer_create(lvb_call_t *c) {
     nlr_buf_t nlr;
     uint16_t i;
     if (nlr_push(&nlr) == 0) {
-        i = lvb_entry_new(c->st, LVB_TIMER, (void *)1, 0);
+        i = lvb_entry_new(c->st, LVB_TIMER, TIMER_PENDING, 0);
         nlr_pop();
     } else {
         lv_free(rec);
@@ -257,7 +287,14 @@ void lvb_i_lv_timer_create(lvb_call_t *c) {
     }
     lvb_side_add(c->st, i, &rec->side);
     uint32_t h = lvb_handle_of(c->st, i);
-    lv_timer_t *t = lv_timer_create(timer_trampoline, lvb_u32(c, 1), (void *)(uintptr_t)h);
+    lv_timer_t *t = NULL;
+    if (nlr_push(&nlr) == 0) {
+        t = lv_timer_create(timer_trampoline, lvb_u32(c, 1), (void *)(uintptr_t)h);
+        nlr_pop();
+    } else {
+        lvb_entry_free(c->st, i);   // with its record
+        nlr_jump(nlr.ret_val);
+    }
     if (t == NULL) {
         lvb_entry_free(c->st, i);
         mp_display_raise(&mp_type_MemoryError, "LVGL's memory pool is exhausted");
@@ -299,7 +336,8 @@ void lvb_i_lv_timer_set_auto_delete(lvb_call_t *c) {
 
 void lvb_timers_delete_all(lvb_state_t *st) {
     for (uint16_t i = 1; i < st->cap; i++) {
-        if (st->entries[i].kind == LVB_TIMER && st->entries[i].ptr != NULL) {
+        if (st->entries[i].kind == LVB_TIMER && st->entries[i].ptr != NULL
+            && st->entries[i].ptr != TIMER_PENDING) {
             lv_timer_t *t = st->entries[i].ptr;
             lvb_entry_free(st, i);
             lv_timer_delete(t);
@@ -317,6 +355,8 @@ typedef struct {
     uint16_t index;          // its ANIM entry
     uint16_t obj_index;      // the animated object's entry, 0 when var is no object
     bool dying;              // LVGL is deleting it
+    bool starting;           // inside its lv_anim_start(): LVGL still uses its copy
+    bool stop;               // deleted while starting: deleted once lv_anim_start() returns
     uint32_t var, exec_cb, custom_exec_cb, start_cb, completed_cb, deleted_cb, get_value_cb;
     uint32_t path_cb, user_data;
 } lvb_anim_rec_t;
@@ -328,7 +368,7 @@ typedef struct {
 static lvb_anim_rec_t *anim_rec(lv_anim_t *a) {
     lvb_anim_rec_t *r = a->user_data;
     lvb_entry_t *e = &r->st->entries[r->index];
-    if (e->kind == LVB_ANIM && e->ptr == ANIM_PENDING) {
+    if (!r->stop && e->kind == LVB_ANIM && e->ptr == ANIM_PENDING) {
         e->ptr = a;
     }
     return r;
@@ -347,6 +387,9 @@ static void anim_call(lvb_anim_rec_t *r, uint32_t func, const char *sig, int n, 
 
 static void anim_exec(lv_anim_t *a, int32_t v) {
     lvb_anim_rec_t *r = anim_rec(a);
+    if (r->stop) {
+        return;
+    }
     if (r->custom_exec_cb != 0) {
         uint32_t argv[2] = { anim_handle(r), (uint32_t)v };
         anim_call(r, r->custom_exec_cb, "(ii)", 2, argv, NULL);
@@ -359,6 +402,9 @@ static void anim_exec(lv_anim_t *a, int32_t v) {
 static int32_t anim_path(const lv_anim_t *a) {
     lvb_anim_rec_t *r = anim_rec((lv_anim_t *)a);
     uint32_t h = anim_handle(r), v = (uint32_t)a->start_value;
+    if (r->stop) {
+        return (int32_t)v;
+    }
     lvb_call_guest(r->st, r->path_cb, "(i)i", 1, &h, &v);
     return (int32_t)v;
 }
@@ -366,6 +412,9 @@ static int32_t anim_path(const lv_anim_t *a) {
 static int32_t anim_get_value(lv_anim_t *a) {
     lvb_anim_rec_t *r = anim_rec(a);
     uint32_t h = anim_handle(r), v = 0;
+    if (r->stop) {
+        return 0;
+    }
     lvb_call_guest(r->st, r->get_value_cb, "(i)i", 1, &h, &v);
     return (int32_t)v;
 }
@@ -406,19 +455,30 @@ static const lv_anim_path_cb_t builtin_paths[] = {
 };
 #define PATH_TOKEN_BASE (0xFFFF0000u)
 
+// Deletes a running animation. One inside its own lv_anim_start() (the
+// guest deleted it from an early-applied callback) is only marked:
+// lv_anim_start() goes on using LVGL's copy, and deletes it on return.
+static void anim_delete(lvb_anim_rec_t *r) {
+    if (r->starting) {
+        r->stop = true;
+    } else {
+        lv_anim_delete(r, NULL);
+    }
+}
+
 // Deletes the instance's running animations matching the guest's var and
 // exec callback (0: any); returns how many.
 static int anims_delete(lvb_state_t *st, uint32_t var, uint32_t exec_cb) {
     int n = 0;
     for (uint16_t i = 1; i < st->cap; i++) {
         lvb_entry_t *e = &st->entries[i];
-        if (e->kind != LVB_ANIM || e->ptr == NULL) {
+        if (e->kind != LVB_ANIM || e->ptr == NULL || e->ptr == ANIM_PENDING) {
             continue;
         }
         lv_anim_t *a = e->ptr;
         lvb_anim_rec_t *r = anim_rec(a);
-        if (r->var == var && (exec_cb == 0 || r->exec_cb == exec_cb)) {
-            lv_anim_delete(r, NULL);
+        if (r->var == var && (exec_cb == 0 || r->exec_cb == exec_cb) && !r->stop) {
+            anim_delete(r);
             n++;
         }
     }
@@ -468,7 +528,7 @@ void lvb_i_lv_anim_start(lvb_call_t *c) {
     r->user_data = g.user_data;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        r->index = lvb_entry_new(st, LVB_ANIM, (void *)1, 0);
+        r->index = lvb_entry_new(st, LVB_ANIM, ANIM_PENDING, 0);
         nlr_pop();
     } else {
         lv_free(r);
@@ -501,18 +561,28 @@ void lvb_i_lv_anim_start(lvb_call_t *c) {
     a.early_apply = (g.bits & LVB_GUEST_ANIM_EARLY_APPLY) != 0;
     // The handle exists before LVGL runs callbacks inside lv_anim_start().
     uint32_t h = lvb_handle_of(st, r->index);
-    st->entries[r->index].ptr = ANIM_PENDING;
-    lv_anim_t *copy = lv_anim_start(&a);
-    lvb_entry_t *e = lvb_entry_of_handle(st, h);
+    r->starting = true;
+    lv_anim_t *copy = NULL;
+    if (nlr_push(&nlr) == 0) {
+        copy = lv_anim_start(&a);
+        nlr_pop();
+    } else {
+        // Only allocating LVGL's copy fails (before any callback): the
+        // entry is still pending, nothing of LVGL's refers to the record.
+        lvb_entry_free(st, r->index);
+        lv_free(r);
+        nlr_jump(nlr.ret_val);
+    }
+    r->starting = false;
     if (copy == NULL) {
-        if (e != NULL) {
-            lvb_entry_free(st, r->index);
-        }
+        lvb_entry_free(st, r->index);
         lv_free(r);
         mp_display_raise(&mp_type_MemoryError, "LVGL's memory pool is exhausted");
     }
-    if (e == NULL) {
-        lvb_ret_i32(c, 0);   // deleted already, inside its own start
+    lvb_entry_t *e = lvb_entry_of_handle(st, h);
+    if (r->stop || e == NULL) {
+        lv_anim_delete(r, NULL);   // deleted inside its own start: frees the entry and record
+        lvb_ret_i32(c, 0);
         return;
     }
     e->ptr = copy;
@@ -530,20 +600,26 @@ void lvb_i_lv_anim_delete_all(lvb_call_t *c) {
 
 // Called when the ANIM entry at `index` is freed by someone else (its
 // object was deleted): LVGL deletes the animation, which frees the entry.
+// One inside its own start is deleted when that returns (the entry goes now).
 bool lvb_anim_stop(lvb_state_t *st, uint16_t index) {
     lv_anim_t *a = st->entries[index].ptr;
-    if (a == NULL || a == ANIM_PENDING || ((lvb_anim_rec_t *)a->user_data)->dying) {
+    if (a == NULL || a == ANIM_PENDING) {
         return false;
     }
-    lv_anim_delete(a->user_data, NULL);
+    lvb_anim_rec_t *r = a->user_data;
+    if (r->dying || r->starting) {
+        r->stop = true;
+        return false;
+    }
+    lv_anim_delete(r, NULL);
     return true;
 }
 
 void lvb_anims_delete_all(lvb_state_t *st) {
     for (uint16_t i = 1; i < st->cap; i++) {
         lvb_entry_t *e = &st->entries[i];
-        if (e->kind == LVB_ANIM && e->ptr != NULL) {
-            lv_anim_delete(anim_rec(e->ptr), NULL);
+        if (e->kind == LVB_ANIM && e->ptr != NULL && e->ptr != ANIM_PENDING && !anim_rec(e->ptr)->stop) {
+            anim_delete(anim_rec(e->ptr));
         }
     }
 }
@@ -554,9 +630,9 @@ void lvb_i_lv_anim_get(lvb_call_t *c) {
     lvb_state_t *st = c->st;
     for (uint16_t i = 1; i < st->cap; i++) {
         lvb_entry_t *e = &st->entries[i];
-        if (e->kind == LVB_ANIM && e->ptr != NULL) {
+        if (e->kind == LVB_ANIM && e->ptr != NULL && e->ptr != ANIM_PENDING) {
             lvb_anim_rec_t *r = anim_rec(e->ptr);
-            if (r->var == var && (exec_cb == 0 || r->exec_cb == exec_cb)) {
+            if (r->var == var && (exec_cb == 0 || r->exec_cb == exec_cb) && !r->stop) {
                 lvb_ret_i32(c, (int32_t)lvb_handle_of(st, i));
                 return;
             }

@@ -75,7 +75,7 @@ static lvb_blob_t *dsc_blob(lvb_call_t *c, const lv_image_header_t *header, uint
     if (data_size < need) {
         lvb_trap(c, "the image has %u bytes of data, its header needs %u", (unsigned)data_size, (unsigned)need);
     }
-    lvb_blob_t *b = lvb_blob_new(sizeof(lv_image_header_t) + data_size);
+    lvb_blob_t *b = lvb_blob_held(c, sizeof(lv_image_header_t) + data_size);
     lv_image_header_t *h = (lv_image_header_t *)b->data;
     *h = *header;
     h->flags &= ~LV_IMAGE_FLAGS_ALLOCATED;
@@ -122,7 +122,7 @@ static lvb_blob_t *file_blob(lvb_call_t *c, const char *path) {
     mp_obj_t args[2] = { vfs_path, mp_obj_new_str("rb", 2) };
     mp_obj_t f = mp_vfs_open(2, args, (mp_map_t *)&mp_const_empty_map);
     lv_image_header_t header;
-    lvb_blob_t *b = NULL;
+    lvb_blob_t *b = NULL;   // held by the call
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         if (wasi_stream_read(f, (uint8_t *)&header, sizeof(header)) != sizeof(header)) {
@@ -136,9 +136,6 @@ static lvb_blob_t *file_blob(lvb_call_t *c, const char *path) {
         wasi_stream_close(f);
         nlr_pop();
     } else {
-        if (b != NULL) {
-            lv_free(b);
-        }
         wasi_stream_close(f);
         nlr_jump(nlr.ret_val);
     }
@@ -163,7 +160,6 @@ lvb_blob_t *lvb_image_blob(lvb_call_t *c, int slot, bool nullable) {
         lvb_pod_in(c, slot, &g, sizeof(g));
         b = dsc_blob(c, &g.header, g.data_size);
         if (!mp_wasm_guest_read(c->env, g.data, b->data + sizeof(lv_image_header_t), g.data_size)) {
-            lv_free(b);
             lvb_trap(c, "argument %d: the image's %u bytes at 0x%08x are outside guest memory", slot + 1,
                 (unsigned)g.data_size, (unsigned)g.data);
         }
@@ -174,7 +170,7 @@ lvb_blob_t *lvb_image_blob(lvb_call_t *c, int slot, bool nullable) {
         }
         if (first >= 0x80) {
             size_t n = strlen(text) + 1;   // a symbol: LVGL keeps the text
-            b = lvb_blob_new(n);
+            b = lvb_blob_held(c, n);
             memcpy(b->data, text, n);
         } else {
             b = file_blob(c, text);

@@ -61,7 +61,7 @@ void lvb_i_lv_obj_delete(lvb_call_t *c) {
 
 void lvb_i_lv_obj_delete_delayed(lvb_call_t *c) {
     lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
-    lvb_guard_delete(c, obj);
+    lvb_guard_delete_later(c, obj);
     if (obj->parent == NULL) {
         lvb_trap(c, "argument 1: delete screens with lv_obj_delete");
     }
@@ -70,7 +70,7 @@ void lvb_i_lv_obj_delete_delayed(lvb_call_t *c) {
 
 void lvb_i_lv_obj_delete_async(lvb_call_t *c) {
     lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
-    lvb_guard_delete(c, obj);
+    lvb_guard_delete_later(c, obj);
     if (obj->parent == NULL) {
         lvb_trap(c, "argument 1: delete screens with lv_obj_delete");
     }
@@ -144,7 +144,6 @@ void lvb_i_lv_obj_add_event_cb(lvb_call_t *c) {
     rec->func = func;
     rec->user_data = lvb_u32(c, 3);
     rec->filter = (lv_event_code_t)lvb_u32(c, 2);
-    rec->owner = (uint32_t)(uintptr_t)obj->id;
     lvb_side_add(c->st, obj_index(obj), &rec->side);
     lv_event_dsc_t *dsc = lv_obj_add_event_cb(obj, lvb_event_trampoline, rec->filter, rec);
     lvb_ret_i32(c, dsc != NULL);

@@ -7,6 +7,9 @@
 //   display.app_info(inst)         what the app holds: {'objects': n, ...},
 //                                  None before its first LVGL call
 //   display.binding_calls()        calls per host function (test builds)
+//   display.scene_native(n)        guest/apps/ui_scene.h's scene built n
+//                                  times by native code (test builds: the
+//                                  guest-vs-native benchmark)
 
 #include <string.h>
 
@@ -109,4 +112,17 @@ static mp_obj_t lvb_py_binding_calls(void) {
     return d;
 }
 MP_DEFINE_CONST_FUN_OBJ_0(mp_wasm_lvgl_binding_calls_obj, lvb_py_binding_calls);
+
+// The same source as the guest's bench_scene (ui_bench.c).
+#include "../../guest/apps/ui_scene.h"
+
+static mp_obj_t scene_in_lvgl(void *arg) {
+    ui_scene_bench((int)(intptr_t)arg);
+    return mp_const_none;
+}
+
+static mp_obj_t lvb_py_scene_native(mp_obj_t n) {
+    return mp_display_call(scene_in_lvgl, (void *)(intptr_t)mp_obj_get_int(n));
+}
+MP_DEFINE_CONST_FUN_OBJ_1(mp_wasm_lvgl_scene_native_obj, lvb_py_scene_native);
 #endif

@@ -21,21 +21,24 @@ static uint16_t obj_index(const lv_obj_t *obj) {
 
 // --- Images ---------------------------------------------------------------------------
 
+// Each loads the image first: a path runs Python (a user VFS), which may
+// delete objects or styles; the handles are resolved after it.
+
 void lvb_i_lv_image_set_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_image_class);
     lvb_blob_t *b = lvb_image_blob(c, 1, false);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_image_class);
     lv_image_set_src(obj, lvb_image_src_of(b));
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_IMAGE, b);   // the old one goes now
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_IMAGE, b);   // the old one goes now
 }
 
 static void style_image(lvb_call_t *c, uint16_t index, lvb_blob_t **b) {
-    *b = lvb_blob_keep(c->st, index, LVB_BLOB_STYLE_IMAGE, *b);
+    *b = lvb_blob_attach_keep(c, index, LVB_BLOB_STYLE_IMAGE, *b);
 }
 
 // void lv_obj_set_style_bg_image_src(lv_obj_t *obj, const void *value, lv_style_selector_t selector)
 void lvb_i_lv_obj_set_style_bg_image_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     if (b != NULL) {
         style_image(c, obj_index(obj), &b);
     }
@@ -43,8 +46,8 @@ void lvb_i_lv_obj_set_style_bg_image_src(lvb_call_t *c) {
 }
 
 void lvb_i_lv_obj_set_style_arc_image_src(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     if (b != NULL) {
         style_image(c, obj_index(obj), &b);
     }
@@ -56,8 +59,8 @@ static uint16_t style_index(lvb_call_t *c, lv_style_t *style) {
 }
 
 void lvb_i_lv_style_set_bg_image_src(lvb_call_t *c) {
-    lv_style_t *style = lvb_style(c, 0, 0);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_style_t *style = lvb_style(c, 0, 0);
     if (b != NULL) {
         style_image(c, style_index(c, style), &b);
     }
@@ -65,8 +68,8 @@ void lvb_i_lv_style_set_bg_image_src(lvb_call_t *c) {
 }
 
 void lvb_i_lv_style_set_arc_image_src(lvb_call_t *c) {
-    lv_style_t *style = lvb_style(c, 0, 0);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_style_t *style = lvb_style(c, 0, 0);
     if (b != NULL) {
         style_image(c, style_index(c, style), &b);
     }
@@ -75,27 +78,26 @@ void lvb_i_lv_style_set_arc_image_src(lvb_call_t *c) {
 
 // lv_obj_t *lv_list_add_button(lv_obj_t *list, const void *icon, const char *txt)
 void lvb_i_lv_list_add_button(lvb_call_t *c) {
-    lv_obj_t *list = lvb_obj(c, 0, 0, &lv_list_class);
     lvb_blob_t *icon = lvb_image_blob(c, 1, true);
+    lv_obj_t *list = lvb_obj(c, 0, 0, &lv_list_class);
     const char *txt = lvb_str(c, 2, LVB_NULLABLE);
     lv_obj_t *btn = lv_list_add_button(list, icon ? lvb_image_src_of(icon) : NULL, txt);
     lvb_entry_t *e = lvb_obj_entry(c->st, btn);
     if (icon != NULL) {
         if (e == NULL) {
             lv_obj_delete(btn);
-            lv_free(icon);
             mp_display_raise(&mp_type_MemoryError, "lvgl: no room for another handle");
         }
-        lvb_blob_set(c->st, obj_index(btn), LVB_BLOB_IMAGE, icon);
+        lvb_blob_attach(c, obj_index(btn), LVB_BLOB_IMAGE, icon);
     }
     lvb_ret_obj(c, btn, true);
 }
 
 void lvb_i_lv_dropdown_set_symbol(lvb_call_t *c) {
-    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_dropdown_class);
     lvb_blob_t *b = lvb_image_blob(c, 1, true);
+    lv_obj_t *obj = lvb_obj(c, 0, 0, &lv_dropdown_class);
     lv_dropdown_set_symbol(obj, b ? lvb_image_src_of(b) : NULL);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_SYMBOL, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_SYMBOL, b);
 }
 
 // --- Arrays LVGL keeps --------------------------------------------------------------------
@@ -107,14 +109,13 @@ void lvb_i_lv_line_set_points(lvb_call_t *c) {
     if (n > 0xffff) {
         lvb_trap(c, "argument 3: %u points (at most 65535)", (unsigned)n);
     }
-    lvb_blob_t *b = lvb_blob_new((size_t)n * sizeof(lv_point_precise_t));
+    lvb_blob_t *b = lvb_blob_held(c, (size_t)n * sizeof(lv_point_precise_t));
     if (n > 0 && !mp_wasm_guest_read(c->env, lvb_u32(c, 1), b->data, b->size)) {
-        lv_free(b);
         lvb_trap(c, "argument 2: %u points at 0x%08x are outside guest memory", (unsigned)n,
             (unsigned)lvb_u32(c, 1));
     }
     lv_line_set_points(obj, (const lv_point_precise_t *)b->data, n);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_LINE_POINTS, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_LINE_POINTS, b);
 }
 
 // A grid template (int32_t values up to LV_GRID_TEMPLATE_LAST), or NULL.
@@ -129,7 +130,7 @@ static lvb_blob_t *grid_template(lvb_call_t *c, int slot) {
             lvb_trap(c, "argument %d: the grid template at 0x%08x leaves guest memory", slot + 1, (unsigned)addr);
         }
         if (v[i] == LV_GRID_TEMPLATE_LAST) {
-            lvb_blob_t *b = lvb_blob_new(4 * (size_t)(i + 1));
+            lvb_blob_t *b = lvb_blob_held(c, 4 * (size_t)(i + 1));
             memcpy(b->data, v, b->size);
             return b;
         }
@@ -141,18 +142,10 @@ static lvb_blob_t *grid_template(lvb_call_t *c, int slot) {
 void lvb_i_lv_obj_set_grid_dsc_array(lvb_call_t *c) {
     lv_obj_t *obj = lvb_obj(c, 0, 0, NULL);
     lvb_blob_t *col = grid_template(c, 1);
-    lvb_blob_t *row;
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        row = grid_template(c, 2);
-        nlr_pop();
-    } else {
-        lv_free(col);
-        nlr_jump(nlr.ret_val);
-    }
+    lvb_blob_t *row = grid_template(c, 2);
     lv_obj_set_grid_dsc_array(obj, col ? (const int32_t *)col->data : NULL, row ? (const int32_t *)row->data : NULL);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_GRID_COL, col);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_GRID_ROW, row);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_GRID_COL, col);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_GRID_ROW, row);
 }
 
 // A list of guest strings ending with "" (maps) or NULL (labels), copied
@@ -182,7 +175,7 @@ static lvb_blob_t *string_list(lvb_call_t *c, int slot, bool null_ends, uint32_t
         }
     }
     size_t n_ptrs = n + 1;
-    lvb_blob_t *b = lvb_blob_new(n_ptrs * sizeof(char *) + text);
+    lvb_blob_t *b = lvb_blob_held(c, n_ptrs * sizeof(char *) + text);
     const char **out = (const char **)b->data;
     char *t = (char *)b->data + n_ptrs * sizeof(char *);
     for (uint32_t i = 0; i < n_ptrs; i++) {
@@ -207,7 +200,7 @@ void lvb_i_lv_buttonmatrix_set_map(lvb_call_t *c) {
     uint32_t n;
     lvb_blob_t *b = string_list(c, 1, false, &n);
     lv_buttonmatrix_set_map(obj, (const char *const *)b->data);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_MAP, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_MAP, b);
 }
 
 // void lv_buttonmatrix_set_ctrl_map(lv_obj_t *obj, const lv_buttonmatrix_ctrl_t ctrl_map[]): one per button.
@@ -224,7 +217,7 @@ void lvb_i_lv_scale_set_text_src(lvb_call_t *c) {
     uint32_t n;
     lvb_blob_t *b = lvb_u32(c, 1) ? string_list(c, 1, true, &n) : NULL;
     lv_scale_set_text_src(obj, b ? (const char **)b->data : NULL);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_SCALE_TEXT, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_SCALE_TEXT, b);
 }
 
 // void lv_calendar_set_highlighted_dates(lv_obj_t *obj, lv_calendar_date_t highlighted[], size_t date_num)
@@ -234,13 +227,12 @@ void lvb_i_lv_calendar_set_highlighted_dates(lvb_call_t *c) {
     if (n > 366) {
         lvb_trap(c, "argument 3: %u dates (at most 366)", (unsigned)n);
     }
-    lvb_blob_t *b = lvb_blob_new((size_t)n * sizeof(lv_calendar_date_t));
+    lvb_blob_t *b = lvb_blob_held(c, (size_t)n * sizeof(lv_calendar_date_t));
     if (n > 0 && !mp_wasm_guest_read(c->env, lvb_u32(c, 1), b->data, b->size)) {
-        lv_free(b);
         lvb_trap(c, "argument 2: %u dates at 0x%08x are outside guest memory", (unsigned)n, (unsigned)lvb_u32(c, 1));
     }
     lv_calendar_set_highlighted_dates(obj, (lv_calendar_date_t *)b->data, n);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_DATES, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_DATES, b);
 }
 
 // --- Canvas -----------------------------------------------------------------------------
@@ -259,10 +251,10 @@ void lvb_i_lv_canvas_set_buffer(lvb_call_t *c) {
         lvb_trap(c, "canvas colour format %u is not supported", (unsigned)cf);
     }
     uint32_t stride = lv_draw_buf_width_to_stride((uint32_t)w, (lv_color_format_t)cf);
-    lvb_blob_t *b = lvb_blob_new((size_t)stride * (size_t)h);
+    lvb_blob_t *b = lvb_blob_held(c, (size_t)stride * (size_t)h);
     memset(b->data, 0, b->size);
     lv_canvas_set_buffer(obj, b->data, w, h, (lv_color_format_t)cf);
-    lvb_blob_set(c->st, obj_index(obj), LVB_BLOB_CANVAS, b);
+    lvb_blob_attach(c, obj_index(obj), LVB_BLOB_CANVAS, b);
 }
 
 // --- Handles that belong to a widget -------------------------------------------------------

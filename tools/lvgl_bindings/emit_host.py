@@ -54,13 +54,6 @@ def _slots(d):
     return [first + i for i in range(len(d.args))]
 
 
-def _c_type(arg):
-    t = arg.ctype
-    if arg.kind in ("pod_in", "pod_inout", "pod_array"):
-        return t.spelled
-    return t.spelled
-
-
 def _handle_expr(arg, slot, d):
     flags = "LVB_NULLABLE" if arg.nullable else "0"
     k = arg.handle
