@@ -332,7 +332,10 @@ class FileResult:
 def run_file(json_path, mode, binary):
     plan = make_plan(json_path, mode)
     plan_path = json_path.with_name(f"{json_path.stem}.{mode}.plan")
-    plan_path.write_text("".join(json.dumps(c) + "\n" for c in plan))
+    # Raw UTF-8, not \u escapes: MicroPython's json leaves a surrogate pair
+    # as two characters, so a name outside the BMP would not match.
+    plan_path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in plan),
+                         encoding="utf-8")
     result = FileResult(json_path.stem, mode, plan=plan)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0")
     try:

@@ -269,6 +269,7 @@ set(WASM_MOD_SRC
     wasm_xip.c
     wasm_aot_check.c
     wasm_imports.c
+    wasm_names.c
 )
 set(WASM_MOD_PORT_SRC
     port/esp32/wasm_port_esp32.c

@@ -59,7 +59,8 @@ WASM_MOD_SRC := \
 	wasm_wasi_errno.c \
 	wasm_xip.c \
 	wasm_aot_check.c \
-	wasm_imports.c
+	wasm_imports.c \
+	wasm_names.c
 
 ifeq ($(WAMR_PLATFORM),linux)
 WASM_MOD_SRC += port/unix/wasm_port_unix.c

@@ -180,6 +180,12 @@ size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
 
+// Import and export names (wasm_names.c): WAMR's C string of a name <-> str.
+// from_str returns the str's own text unless the name holds U+0000, then a
+// copy on the GC heap (kept alive by any pointer to it).
+mp_obj_t mp_wasm_name_to_str(const char *name);
+const char *mp_wasm_name_from_str(mp_obj_t name_in);
+
 // Native host-function families (wasm_natives.c, wasm_natives_mp.c).
 bool mp_wasm_natives_register(void);
 bool mp_wasm_natives_has(const char *module_name, const char *name);

@@ -154,6 +154,9 @@ static bool utf8_valid(const uint8_t *s, uint32_t n) {
         if (b < 0x80) {
             i++;
             continue;
+        } else if (b == 0xC0 && n - i > 1 && s[i + 1] == 0x80) {
+            i += 2; // a U+0000 as the compiler's WAMR stores it (patch 0033)
+            continue;
         } else if ((b & 0xE0) == 0xC0) {
             extra = 1;
             cp = b & 0x1F;

@@ -53,7 +53,7 @@ static mp_obj_t read_global(const wasm_global_inst_t *global) {
 // Returns the export called `name_in`, or MP_OBJ_NULL if there is none.
 static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
-    const char *name = mp_obj_str_get_str(name_in);
+    const char *name = mp_wasm_name_from_str(name_in);
     wasm_function_inst_t func = wasm_runtime_lookup_function(inst->inst, name);
     if (func != NULL) {
         mp_obj_wasm_function_t *f = mp_obj_malloc(mp_obj_wasm_function_t, &mp_type_wasm_function);
@@ -74,7 +74,7 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
 // Sets exported global `name_in` to `value`; false if there is no such global.
 static bool write_global(mp_obj_wasm_exports_t *self, mp_obj_t name_in, mp_obj_t value) {
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
-    const char *name = mp_obj_str_get_str(name_in);
+    const char *name = mp_wasm_name_from_str(name_in);
     wasm_global_inst_t global;
     if (!wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
         return false;

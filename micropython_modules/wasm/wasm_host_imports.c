@@ -108,7 +108,7 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
     mp_obj_t funcs = MP_OBJ_NULL;
     if (imports != mp_const_none) {
         mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(imports),
-            mp_obj_new_str(imp->module_name, strlen(imp->module_name)), MP_MAP_LOOKUP);
+            mp_wasm_name_to_str(imp->module_name), MP_MAP_LOOKUP);
         funcs = e ? e->value : MP_OBJ_NULL;
     }
     mp_obj_t entry = MP_OBJ_NULL;
@@ -117,7 +117,7 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, "imports['%s'] must be a dict", imp->module_name);
         }
         mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(funcs),
-            mp_obj_new_str(imp->name, strlen(imp->name)), MP_MAP_LOOKUP);
+            mp_wasm_name_to_str(imp->name), MP_MAP_LOOKUP);
         entry = e ? e->value : MP_OBJ_NULL;
     }
     if (entry == MP_OBJ_NULL) {

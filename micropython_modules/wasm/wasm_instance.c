@@ -511,7 +511,7 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
 // call(name, *args)
 static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args) {
     mp_obj_wasm_instance_t *self = mp_wasm_instance_open(args[0]);
-    const char *name = mp_obj_str_get_str(args[1]);
+    const char *name = mp_wasm_name_from_str(args[1]);
     wasm_function_inst_t func = wasm_runtime_lookup_function(self->inst, name);
     if (func == NULL) {
         mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("no exported function '%s'"), name);

@@ -319,8 +319,8 @@ static mp_obj_t wasm_module_imports(mp_obj_t self_in) {
         wasm_import_t imp;
         mp_wasm_import_get(ref, i, &imp);
         mp_obj_t items[3] = {
-            mp_obj_new_str(imp.module_name, strlen(imp.module_name)),
-            mp_obj_new_str(imp.name, strlen(imp.name)),
+            mp_wasm_name_to_str(imp.module_name),
+            mp_wasm_name_to_str(imp.name),
             mp_wasm_kind_str(imp.kind, imp.u.func_type),
         };
         mp_obj_list_append(list, mp_obj_new_tuple(3, items));
@@ -338,7 +338,7 @@ static mp_obj_t wasm_module_exports(mp_obj_t self_in) {
         wasm_export_t exp;
         wasm_runtime_get_export_type(module, i, &exp);
         mp_obj_t items[2] = {
-            mp_obj_new_str(exp.name, strlen(exp.name)),
+            mp_wasm_name_to_str(exp.name),
             mp_wasm_kind_str(exp.kind, exp.u.func_type),
         };
         mp_obj_list_append(list, mp_obj_new_tuple(2, items));
