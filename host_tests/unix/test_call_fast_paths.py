@@ -121,6 +121,62 @@ print(allocated(q.host64, 2**62 - 1), allocated(id64, 2**62) > 0, allocated(id64
     assert out == ["0 0 0 0 0 0", "0 True True"]
 
 
+def test_export_functions_are_made_once_per_instance(mode):
+    """inst.exports.f is one object per instance and name (attribute or
+    item access alike): repeated access and calls allocate nothing."""
+    out = mode.lines(INSTANCE + """
+import micropython
+name = 'id' + '32'                        # a str made at run time, not a qstr
+print(e.id32 is e.id32, e['id32'] is e.id32, e[name] is e.id32, e.id32 is not e.id64)
+other = wasm.Instance(m, {'env': {'h32': h, 'h64': h}}).exports
+print(other.id32 is e.id32, other.id32(7), e.id32(8))
+def hot(n):
+    s = 0
+    for i in range(n):
+        s += e.id32(i) + e['id64'](1)
+    return s
+hot(1)
+micropython.heap_lock()
+s = hot(100)
+micropython.heap_unlock()
+print(s)
+for bad in ('nothing', 'id'):
+    try:
+        e[bad]
+    except KeyError as exc:
+        print('KeyError', exc)
+""")
+    assert out == ["True True True True", "False 7 8", "5050", "KeyError nothing", "KeyError id"]
+
+
+def test_cached_functions_of_a_closed_instance_raise(mode):
+    out = mode.lines(INSTANCE + """
+inst = wasm.Instance(m, {'env': {'h32': h, 'h64': h}})
+x = inst.exports
+f = x.id32
+g = x['host32']
+print(f(1), g(2), x.id32 is f)
+inst.close()
+for what, call in (('cached', lambda: f(1)), ('cached item', lambda: g(2)),
+                   ('attribute', lambda: x.id32), ('item', lambda: x['id64']),
+                   ('exports', lambda: inst.exports)):
+    try:
+        call()
+    except ValueError as exc:
+        print(what, 'ValueError:', exc)
+print(repr(f), e.id32(3))
+""")
+    assert out == [
+        "1 0 True",
+        "cached ValueError: wasm instance is closed",
+        "cached item ValueError: wasm instance is closed",
+        "attribute ValueError: wasm instance is closed",
+        "item ValueError: wasm instance is closed",
+        "exports ValueError: wasm instance is closed",
+        "<wasm.Function id32> 3",
+    ]
+
+
 def test_import_callables_stay_bound_after_names_are_rebound(mode):
     out = mode.lines(INSTANCE + """
 def f(x):
