@@ -67,6 +67,13 @@ void mp_wasm_arena_info(size_t *total, size_t *free_bytes, size_t *largest_free)
 void *mp_wasm_pool_malloc(size_t size);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 
+// Where the last AOT import lookup stopped (wasm_imports.c).
+typedef struct _mp_wasm_import_cursor_t {
+    uint32_t index;          // the entry at `pos`
+    uint32_t pos;            // its offset in the imports section
+    uint32_t funcs, globals; // function and global entries before it
+} mp_wasm_import_cursor_t;
+
 // A loaded module, allocated from the WAMR pool (not the GC heap) so that
 // Module and Instance finalisers can run in any order during a sweep.
 typedef struct _mp_wasm_module_ref_t {
@@ -76,6 +83,8 @@ typedef struct _mp_wasm_module_ref_t {
     uint16_t refs;           // Module object + live instances
     bool is_aot;
     const uint8_t *aot_imports; // AOT imports section (wasm_imports.c), or NULL
+    mp_wasm_import_cursor_t aot_cursor;
+    uint32_t aot_import_funcs; // function entries in aot_imports
     struct _mp_wasm_host_links_t *host_links; // Python imports linked (wasm_host_imports.c)
 } mp_wasm_module_ref_t;
 

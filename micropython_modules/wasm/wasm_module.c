@@ -178,7 +178,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->binary_len = len;
     ref->refs = 1;
     ref->is_aot = is_aot;
-    ref->aot_imports = aot_imports;
+    mp_wasm_imports_init(ref, aot_imports);
     ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
         if (!in_place) {
@@ -293,7 +293,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t 
     ref->binary_len = (uint32_t)len;
     ref->refs = 1;
     ref->is_aot = true;
-    ref->aot_imports = imports;
+    mp_wasm_imports_init(ref, imports);
     ref->host_links = NULL;
     self->ref = ref;
     return MP_OBJ_FROM_PTR(self);
