@@ -112,6 +112,7 @@ typedef struct _mp_obj_wasm_instance_t {
     wasm_module_inst_t inst;     // NULL once closed
     wasm_exec_env_t exec_env;
     mp_obj_t *import_fns;        // callable per import index (Python imports), or NULL
+    wasm_function_inst_t try_trampoline; // for wasm_try.call (wasm_natives_try.c), or NULL
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
@@ -196,6 +197,9 @@ extern NativeSymbol mp_wasm_natives_mp[];
 extern const size_t mp_wasm_natives_mp_len;
 extern NativeSymbol mp_wasm_natives_try[];
 extern const size_t mp_wasm_natives_try_len;
+// The instance's export wasm_try.call calls back through, or NULL if it has
+// none of the right type (looked up once, at instantiation).
+wasm_function_inst_t mp_wasm_try_trampoline(wasm_module_inst_t inst);
 
 #if MICROPY_WASM_LVGL
 // The LVGL bindings (micropython_modules/lvgl_bindings): the import module
