@@ -170,6 +170,7 @@ GUESTS = {
   (import "mp" "ticks_ms" (func $ticks (result i32)))
   (func (export "id32") (param i32) (result i32) (local.get 0))
   (func (export "id64") (param i64) (result i64) (local.get 0))
+  (func (export "sink64") (param i64))
   (func (export "host32") (param i32) (result i32) (call $h32 (local.get 0)))
   (func (export "host64") (param i64) (result i64) (call $h64 (local.get 0)))
   (func (export "spin_py") (loop $l (drop (call $h32 (i32.const 0))) (br $l)))

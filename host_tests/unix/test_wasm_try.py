@@ -96,3 +96,28 @@ except wasm.Trap as exc:
     print(exc)
 """)
     assert out == ["wasm_try.call needs an export wasm_try_trampoline (func (param i32 i32 i32))"]
+
+
+WRONG_TRAMPOLINE_WAT = """
+(module
+  (import "wasm_try" "call" (func $call (param i32 i32 i32) (result i32)))
+  (func (export "wasm_try_trampoline") (param i32 i32) (result i32) (i32.const 9))
+  (func (export "attempt") (result i32) (call $call (i32.const 0) (i32.const 0) (i32.const 0)))
+)
+"""
+
+
+def test_trampoline_of_the_wrong_type_is_a_trap(any_fw, tmp_path):
+    # The trampoline is looked up once, when the instance is made; one of
+    # another type is never called, on the first call or any later one.
+    path = wat_to_wasm(tmp_path, "wrong", WRONG_TRAMPOLINE_WAT)
+    out = any_fw.lines(f"""
+import wasm
+inst = wasm.Instance(wasm.Module(open({str(path)!r}, 'rb').read()))
+for _ in range(2):
+    try:
+        print(inst.exports.attempt())
+    except wasm.Trap as exc:
+        print(exc)
+""")
+    assert out == ["wasm_try.call needs an export wasm_try_trampoline (func (param i32 i32 i32))"] * 2

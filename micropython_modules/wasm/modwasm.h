@@ -67,6 +67,13 @@ void mp_wasm_arena_info(size_t *total, size_t *free_bytes, size_t *largest_free)
 void *mp_wasm_pool_malloc(size_t size);
 int mp_wasm_vprintf(const char *fmt, va_list ap);
 
+// Where the last AOT import lookup stopped (wasm_imports.c).
+typedef struct _mp_wasm_import_cursor_t {
+    uint32_t index;          // the entry at `pos`
+    uint32_t pos;            // its offset in the imports section
+    uint32_t funcs, globals; // function and global entries before it
+} mp_wasm_import_cursor_t;
+
 // A loaded module, allocated from the WAMR pool (not the GC heap) so that
 // Module and Instance finalisers can run in any order during a sweep.
 typedef struct _mp_wasm_module_ref_t {
@@ -76,6 +83,8 @@ typedef struct _mp_wasm_module_ref_t {
     uint16_t refs;           // Module object + live instances
     bool is_aot;
     const uint8_t *aot_imports; // AOT imports section (wasm_imports.c), or NULL
+    mp_wasm_import_cursor_t aot_cursor;
+    uint32_t aot_import_funcs; // function entries in aot_imports
     struct _mp_wasm_host_links_t *host_links; // Python imports linked (wasm_host_imports.c)
 } mp_wasm_module_ref_t;
 
@@ -103,6 +112,7 @@ typedef struct _mp_obj_wasm_instance_t {
     wasm_module_inst_t inst;     // NULL once closed
     wasm_exec_env_t exec_env;
     mp_obj_t *import_fns;        // callable per import index (Python imports), or NULL
+    wasm_function_inst_t try_trampoline; // for wasm_try.call (wasm_natives_try.c), or NULL
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
@@ -193,6 +203,9 @@ extern NativeSymbol mp_wasm_natives_mp[];
 extern const size_t mp_wasm_natives_mp_len;
 extern NativeSymbol mp_wasm_natives_try[];
 extern const size_t mp_wasm_natives_try_len;
+// The instance's export wasm_try.call calls back through, or NULL if it has
+// none of the right type (looked up once, at instantiation).
+wasm_function_inst_t mp_wasm_try_trampoline(wasm_module_inst_t inst);
 
 #if MICROPY_WASM_LVGL
 // The LVGL bindings (micropython_modules/lvgl_bindings): the import module

@@ -26,8 +26,10 @@ struct _mp_wasm_module_ref_t;
 
 // The module's imports in declaration order, the same in every mode: for
 // AOT files with an imports section this includes memories and tables
-// (wasm_imports.c).
+// (wasm_imports.c). Set up with the imports section of an AOT file (or
+// NULL) before use; reading them in order costs O(1) per import.
+void mp_wasm_imports_init(struct _mp_wasm_module_ref_t *ref, const uint8_t *aot_imports);
 int32_t mp_wasm_import_count(const struct _mp_wasm_module_ref_t *ref);
-void mp_wasm_import_get(const struct _mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp);
+void mp_wasm_import_get(struct _mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp);
 
 #endif // MICROPY_INCLUDED_WASM_AOT_CHECK_H

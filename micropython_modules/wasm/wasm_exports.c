@@ -1,5 +1,6 @@
 // inst.exports: attribute and item access to a guest's exports. Functions
-// come back as callable wasm.Function objects, globals as their value;
+// come back as callable wasm.Function objects, made once per instance and
+// name (the same object on every access), globals as their value;
 // assigning to a mutable global sets it.
 
 #include <string.h>
@@ -10,6 +11,9 @@
 typedef struct _mp_obj_wasm_exports_t {
     mp_obj_base_t base;
     mp_obj_t instance;
+    // name -> wasm.Function, filled on first access: a hot loop's
+    // `inst.exports.f(...)` then allocates and looks up nothing in WAMR.
+    mp_map_t functions;
 } mp_obj_wasm_exports_t;
 
 typedef struct _mp_obj_wasm_function_t {
@@ -24,6 +28,7 @@ typedef struct _mp_obj_wasm_function_t {
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance) {
     mp_obj_wasm_exports_t *self = mp_obj_malloc(mp_obj_wasm_exports_t, &mp_type_wasm_exports);
     self->instance = instance;
+    mp_map_init(&self->functions, 0);
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -51,8 +56,13 @@ static mp_obj_t read_global(const wasm_global_inst_t *global) {
 }
 
 // Returns the export called `name_in`, or MP_OBJ_NULL if there is none.
+// The instance is checked first: a closed one raises, cached or not.
 static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
+    mp_map_elem_t *cached = mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP);
+    if (cached != NULL) {
+        return cached->value;
+    }
     const char *name = mp_wasm_name_from_str(name_in);
     wasm_function_inst_t func = wasm_runtime_lookup_function(inst->inst, name);
     if (func != NULL) {
@@ -62,6 +72,8 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
         f->cname = name;
         f->func = func;
         mp_wasm_sig_read(&f->sig, inst, func, name);
+        // Only after the signature was accepted: a refused one is not cached.
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = MP_OBJ_FROM_PTR(f);
         return MP_OBJ_FROM_PTR(f);
     }
     wasm_global_inst_t global;

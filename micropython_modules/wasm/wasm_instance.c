@@ -112,6 +112,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->inst = NULL;
     self->exec_env = NULL;
     self->import_fns = NULL;
+    self->try_trampoline = NULL;
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
@@ -161,6 +162,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         if (self->inst == NULL) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
         }
+        self->try_trampoline = mp_wasm_try_trampoline(self->inst);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
             gc_collect();
@@ -563,6 +565,7 @@ static void release(mp_obj_wasm_instance_t *self) {
     self->wasi_ctx = NULL;
     self->mref = NULL;
     self->import_fns = NULL;
+    self->try_trampoline = NULL;
     self->deferred_exc = MP_OBJ_NULL;
     if (mp_wasm_runtime_active()) {
         if (exec_env != NULL) {

@@ -109,7 +109,9 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     // needs no pool for a copy of it (only for the precompiled code).
     bool in_place = WASM_ENABLE_FAST_INTERP && src->data != NULL
         && wasm_runtime_get_file_package_type(src->data, len) == Wasm_Module_Bytecode;
-    uint8_t *binary = in_place ? (uint8_t *)src->data : mp_wasm_pool_malloc(src->len);
+    // No collection here when the copy does not fit: module_load() collects
+    // once and tries again (a second collection would find nothing new).
+    uint8_t *binary = in_place ? (uint8_t *)src->data : wasm_runtime_malloc((unsigned int)src->len);
     if (binary == NULL) {
         return NULL;
     }
@@ -178,7 +180,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
     ref->binary_len = len;
     ref->refs = 1;
     ref->is_aot = is_aot;
-    ref->aot_imports = aot_imports;
+    mp_wasm_imports_init(ref, aot_imports);
     ref->host_links = NULL;
     if (load_args.wasm_binary_freeable) {
         if (!in_place) {
@@ -293,7 +295,7 @@ mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t 
     ref->binary_len = (uint32_t)len;
     ref->refs = 1;
     ref->is_aot = true;
-    ref->aot_imports = imports;
+    mp_wasm_imports_init(ref, imports);
     ref->host_links = NULL;
     self->ref = ref;
     return MP_OBJ_FROM_PTR(self);

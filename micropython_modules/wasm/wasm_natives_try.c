@@ -34,14 +34,20 @@ static bool is_trampoline(wasm_function_inst_t func, wasm_module_inst_t inst) {
     return types[0] == WASM_I32 && types[1] == WASM_I32 && types[2] == WASM_I32;
 }
 
+wasm_function_inst_t mp_wasm_try_trampoline(wasm_module_inst_t inst) {
+    wasm_function_inst_t func = wasm_runtime_lookup_function(inst, TRY_TRAMPOLINE);
+    return func != NULL && is_trampoline(func, inst) ? func : NULL;
+}
+
 // call(fn, a, b) -> 0 or the code thrown. A result of 0 with an exception
 // still set is never read: the guest unwinds.
 static int32_t try_native_call(wasm_exec_env_t exec_env, uint64_t *args) {
     uint32_t argv[3] = { mp_wasm_arg_u32(args, 0), mp_wasm_arg_u32(args, 1), mp_wasm_arg_u32(args, 2) };
     mp_wasm_ret_i32(args, 0);
     wasm_module_inst_t inst = wasm_runtime_get_module_inst(exec_env);
-    wasm_function_inst_t func = wasm_runtime_lookup_function(inst, TRY_TRAMPOLINE);
-    if (func == NULL || !is_trampoline(func, inst)) {
+    // Resolved once, when the instance was created.
+    wasm_function_inst_t func = mp_wasm_native_instance(exec_env)->try_trampoline;
+    if (func == NULL) {
         wasm_runtime_set_exception(inst, "wasm_try.call needs an export "
             TRY_TRAMPOLINE " (func (param i32 i32 i32))");
         return 0;

@@ -106,17 +106,17 @@ mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr) 
     return mp_obj_new_str_from_vstr(&vstr);
 }
 
-// Checks lo <= obj < hi for an int of any size, returning its low 64 bits
-// in two's complement.
-static bool int_bits_in_range(mp_obj_t obj, mp_obj_t lo, mp_obj_t hi, uint64_t *bits) {
-    if (mp_obj_is_true(mp_binary_op(MP_BINARY_OP_LESS, obj, lo))
-        || !mp_obj_is_true(mp_binary_op(MP_BINARY_OP_LESS, obj, hi))) {
+// The low 64 bits (two's complement) of an int object that is not a small
+// int, if it lies in [-2**(8n-1), 2**(8n)) for an n-byte value: the range a
+// wasm integer of that size accepts. Allocates nothing (the int's own
+// to_bytes check of the size), so values that fit cost no GC memory.
+static bool big_int_bits(mp_obj_t obj, size_t n_bytes, uint64_t *bits) {
+    uint8_t buf[8];
+    if (!mp_obj_is_exact_type(obj, &mp_type_int) || !mp_obj_int_to_bytes_impl(obj, false, n_bytes, buf)) {
         return false;
     }
-    uint8_t buf[8];
-    mp_obj_int_to_bytes_impl(obj, false, sizeof(buf), buf);
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) {
+    uint64_t v = 0; // for 4 bytes, only the low 32 bits are used
+    for (size_t i = n_bytes; i-- > 0;) {
         v = (v << 8) | buf[i];
     }
     *bits = v;
@@ -170,9 +170,8 @@ bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t o
                 out->of.i32 = (int32_t)(uint32_t)v;
                 return true;
             } else {
-                uint64_t bits;
-                bool ok = mp_obj_is_int(obj) && int_bits_in_range(obj, mp_obj_new_int_from_ll(INT32_MIN),
-                    mp_obj_new_int_from_ll(0x100000000LL), &bits);
+                uint64_t bits = 0;
+                bool ok = big_int_bits(obj, 4, &bits);
                 out->of.i32 = (int32_t)(uint32_t)bits;
                 return ok;
             }
@@ -181,10 +180,8 @@ bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t o
                 out->of.i64 = (int64_t)MP_OBJ_SMALL_INT_VALUE(obj);
                 return true;
             } else {
-                uint64_t bits;
-                bool ok = mp_obj_is_int(obj) && int_bits_in_range(obj, mp_obj_new_int_from_ll(INT64_MIN),
-                    mp_binary_op(MP_BINARY_OP_ADD, mp_obj_new_int_from_ull(UINT64_MAX), MP_OBJ_NEW_SMALL_INT(1)),
-                    &bits);
+                uint64_t bits = 0;
+                bool ok = big_int_bits(obj, 8, &bits);
                 out->of.i64 = (int64_t)bits;
                 return ok;
             }
