@@ -272,6 +272,7 @@ bool mp_wasm_port_may_move(const char *path);
 
 // Instance limits (wasm_limits.c; WAMR internals in wamr_shim/wasm_limits.c).
 int mp_wasm_exec_env_fuel(wasm_exec_env_t exec_env); // -1: unmetered
+void mp_wasm_exec_env_set_fuel(wasm_exec_env_t exec_env, int fuel);
 bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max);
 int mp_wasm_fuel_from_obj(const mp_wasm_module_ref_t *mref, mp_obj_t fuel); // None: -1
 mp_obj_t mp_wasm_fuel_get(mp_obj_wasm_instance_t *self);

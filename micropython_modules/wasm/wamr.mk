@@ -21,8 +21,10 @@
 WAMR_PLATFORM ?= linux
 # Instruction metering for Instance(fuel=...) (WAMR patch 0080): one
 # decrement and branch per interpreted instruction, metered or not (README
-# "Limits"); 0 leaves it out, and fuel= then raises ValueError.
-WAMR_INSTRUCTION_METERING ?= 1
+# "Limits"): +15 % on the fast interpreter, which users pick for speed, so
+# only classic builds (every board's default) have it unless asked for;
+# without it fuel= raises ValueError.
+WAMR_INSTRUCTION_METERING ?= $(if $(filter 1,$(WAMR_FAST_INTERP)),0,1)
 # WAMR's default is 64 sets: interpreter-style guests (a big dispatch
 # switch) then spend most of their time rescanning bytecode for block ends
 # (README: "Classic interpreter"). 256 sets cost 6 KB per instance on a

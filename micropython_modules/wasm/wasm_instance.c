@@ -174,7 +174,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         if (self->exec_env == NULL) {
             mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (exec env)"));
         }
-        wasm_runtime_set_instruction_count_limit(self->exec_env, fuel); // the start function too
+        mp_wasm_exec_env_set_fuel(self->exec_env, fuel); // the start function too
         run_start(self);
         nlr_pop();
     } else {

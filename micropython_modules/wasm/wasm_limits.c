@@ -29,7 +29,7 @@ int mp_wasm_fuel_from_obj(const mp_wasm_module_ref_t *mref, mp_obj_t fuel) {
         mp_raise_ValueError(MP_ERROR_TEXT("fuel needs an interpreter; this module is AOT"));
     }
     #if !WASM_ENABLE_INSTRUCTION_METERING
-    mp_raise_ValueError(MP_ERROR_TEXT("fuel needs WAMR's instruction metering, not in this firmware"));
+    mp_raise_ValueError(MP_ERROR_TEXT("fuel needs instruction metering, which this firmware leaves out (fast interpreter)"));
     #endif
     return (int)int_in_range(fuel, 0, INT32_MAX, "fuel");
 }
@@ -42,7 +42,7 @@ mp_obj_t mp_wasm_fuel_get(mp_obj_wasm_instance_t *self) {
 // Also from a host function while the guest runs: the interpreter reloads
 // the count when the host function returns (WAMR patch 0080).
 void mp_wasm_fuel_set(mp_obj_wasm_instance_t *self, mp_obj_t fuel) {
-    wasm_runtime_set_instruction_count_limit(self->exec_env, mp_wasm_fuel_from_obj(self->mref, fuel));
+    mp_wasm_exec_env_set_fuel(self->exec_env, mp_wasm_fuel_from_obj(self->mref, fuel));
 }
 
 // --- Memory cap -----------------------------------------------------------

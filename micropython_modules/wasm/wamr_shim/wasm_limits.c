@@ -13,7 +13,22 @@
 // The interpreters write the count back whenever they leave their loop
 // (WAMR patch 0080); -1 means unmetered.
 int mp_wasm_exec_env_fuel(wasm_exec_env_t exec_env) {
+    #if WASM_ENABLE_INSTRUCTION_METERING != 0
     return exec_env->instructions_to_execute;
+    #else
+    (void)exec_env;
+    return -1; // fuel= is refused in such a build (wasm_limits.c)
+    #endif
+}
+
+// Sets the fuel (-1: unmetered); WAMR has the setter only in a metering build.
+void mp_wasm_exec_env_set_fuel(wasm_exec_env_t exec_env, int fuel) {
+    #if WASM_ENABLE_INSTRUCTION_METERING != 0
+    wasm_runtime_set_instruction_count_limit(exec_env, fuel);
+    #else
+    (void)exec_env;
+    (void)fuel;
+    #endif
 }
 
 // The first memory's initial and maximum page counts; false if the module
