@@ -48,6 +48,7 @@ def test_binding_sources_equal_micropython_mk():
 def test_feature_defines_equal_wamr_mk():
     mk = (WASM_MOD / "wamr.mk").read_text()
     make_defs = [d.removeprefix("-D").replace("$(WAMR_FAST_INTERP)", "${WAMR_FAST_INTERP}")
+                 .replace("$(WAMR_INSTRUCTION_METERING)", "${WAMR_INSTRUCTION_METERING}")
                  for d in make_list(mk, "WAMR_FEATURE_DEFS")]
     assert cmake_list(CMAKE_FILE.read_text(), "WAMR_FEATURE_DEFS") == make_defs
     assert "WASM_ENABLE_THREAD_MGR=1" in make_defs and "WASM_ENABLE_LIBC_WASI=0" in make_defs

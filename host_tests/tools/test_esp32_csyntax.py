@@ -54,7 +54,8 @@ def cmake_list(var):
 def test_wamr_core_compiles_with_the_esp32_feature_set(tmp_path, target, name, reloc):
     stubs = write_stubs(tmp_path / "stubs", {**PLATFORM_STUBS, **IDF_STUBS})
     core = paths.WAMR / "core"
-    defs = [f"-D{d.replace('${WAMR_FAST_INTERP}', '1')}" for d in cmake_list("WAMR_FEATURE_DEFS")]
+    defs = [f"-D{d.replace('${WAMR_FAST_INTERP}', '1').replace('${WAMR_INSTRUCTION_METERING}', '1')}"
+            for d in cmake_list("WAMR_FEATURE_DEFS")]
     defs += [f"-D{d}" for d in cmake_list("WAMR_ESP32_DEFS")]
     defs += [f"-DBUILD_TARGET_{target}", f'-DBUILD_TARGET="{name}"', "-DBH_PLATFORM_ESP_IDF",
              "-DBH_VPRINTF=mp_wasm_vprintf",

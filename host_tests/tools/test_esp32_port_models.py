@@ -6,8 +6,8 @@ models of the ESP-IDF 5.2 APIs they call (no ESP-IDF or hardware here):
   single linear region of the ESP32-S3 and -C3;
 - wasm_pool_esp32.c: where each placement puts the WAMR pool (the section
   of the static array, or the heap block reserved at boot).
-- wasm_port_esp32.c's Ctrl-C polling against a model of esp_timer
-  (models/esp_timer_model.c).
+- wasm_port_esp32.c's Ctrl-C polling and the deadline timer of timeout_ms
+  against a model of esp_timer (models/esp_timer_model.c).
 """
 
 import re
@@ -181,9 +181,16 @@ def test_ctrl_c_timer_is_armed_once_per_busy_spell(tmp_path):
     """wasm_port_esp32.c's Ctrl-C polling on a model of esp_timer: guest
     calls only set flags (one timer start for 1000 calls), the one-shot timer
     re-arms itself while a guest runs and stops at the 10th idle poll, a pending
-    KeyboardInterrupt stops a running guest and nothing else."""
+    KeyboardInterrupt stops a running guest and nothing else. The deadline
+    timer (timeout_ms) is created once, runs the module's check under the
+    interrupt lock, re-arms for what is left and is stopped on disarm."""
     out = build_and_run(tmp_path, [WASM_MOD / "port" / "esp32" / "wasm_port_esp32.c",
                                    MODELS / "esp_timer_model.c"])
-    # starts, armed, stop requests, starts of an armed timer
+    # starts, armed, stop requests, starts of an armed timer; then the
+    # deadline timer of timeout_ms: armed, armed for (us), module checks,
+    # checks outside the interrupt lock
     assert out == {"calls": "1,1,0,0", "running": "51,1,0,0", "ctrl_c": "52,1,1,0",
-                   "idle": "61,0,1,0", "after": "63,1,1,0", "creates": "1", "stops": "0"}
+                   "idle": "61,0,1,0", "after": "63,1,1,0", "creates": "1", "stops": "0",
+                   "deadline_armed": "1,250000,0,0", "deadline_early": "1,1200,1,0",
+                   "deadline_passed": "0,1200,2,0", "deadline_disarmed": "0,5000,2,0",
+                   "deadline_creates": "2", "double_arm": "0"}

@@ -75,6 +75,23 @@ GUESTS = {
   (func (export "spin") (loop $l (br $l)))
   (func (export "ok") (result i32) (i32.const 1)))
 """,
+    # Instance limits: fuel, time limits, the memory cap (test_limits.py).
+    "limits": """
+(module
+  (import "env" "cb" (func $cb (param i32) (result i32)))
+  (memory (export "memory") 2 4)
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  (func (export "call_cb") (param i32) (result i32) (call $cb (local.get 0)))
+  (func (export "cb_then_spin") (param i32) (drop (call $cb (local.get 0))) (loop $l (br $l)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "ok") (result i32) (i32.const 7)))
+""",
+    "nomemory": "(module (func (export \"ok\") (result i32) (i32.const 7)))",
     # Start functions (item 1).
     "start_wasi": """
 (module

@@ -68,6 +68,28 @@ print(t.exports.ok())
                    "oob_write out of bounds memory access", "div_zero integer divide by zero", "1"]
 
 
+def test_limits_on_xip_code(fw, apps):
+    """A time limit stops code running in place (the same suspend flag as
+    Ctrl-C); fuel cannot meter it and says so (README "Limits")."""
+    image, _ = apps
+    out = fw.lines("""
+import wasm
+m = wasm.Module.xip('traps')
+t = wasm.Instance(m, timeout_ms=100)
+try:
+    t.exports.spin()
+except wasm.Trap as e:
+    print('Trap:', e)
+print(t.exports.ok(), t.fuel)
+try:
+    wasm.Instance(m, fuel=10)
+except ValueError as e:
+    print('ValueError:', e)
+""", env=dict(os.environ, WASM_APPS=str(image)))
+    assert out == ["Trap: time limit of 100 ms exceeded", "1 None",
+                   "ValueError: fuel needs an interpreter; this module is AOT"]
+
+
 def test_apps_listing_and_cli(fw, apps):
     image, blobs = apps
     out = fw.lines("import wasm\nprint(wasm.apps())", env=dict(os.environ, WASM_APPS=str(image)))

@@ -79,6 +79,16 @@ set(WAMR_TARGET_DEFS BUILD_TARGET_${WAMR_TARGET} "BUILD_TARGET=\"${WAMR_BUILD_TA
 
 # --- Feature set: wamr.mk's WAMR_FEATURE_DEFS, one for one ----------------------
 
+# Instance(fuel=...): wamr.mk's WAMR_INSTRUCTION_METERING (README "Limits"):
+# classic builds only, unless asked for (it slows the fast interpreter 15 %).
+if(NOT DEFINED WAMR_INSTRUCTION_METERING)
+    if(WAMR_FAST_INTERP)
+        set(WAMR_INSTRUCTION_METERING 0)
+    else()
+        set(WAMR_INSTRUCTION_METERING 1)
+    endif()
+endif()
+
 set(WAMR_FEATURE_DEFS
     WASM_ENABLE_INTERP=1
     WASM_ENABLE_FAST_INTERP=${WAMR_FAST_INTERP}
@@ -104,7 +114,7 @@ set(WAMR_FEATURE_DEFS
     WASM_ENABLE_DUMP_CALL_STACK=0
     WASM_ENABLE_PERF_PROFILING=0
     WASM_ENABLE_MEMORY_PROFILING=0
-    WASM_ENABLE_INSTRUCTION_METERING=0
+    WASM_ENABLE_INSTRUCTION_METERING=${WAMR_INSTRUCTION_METERING}
     WASM_ENABLE_WAMR_COMPILER=0
     WASM_ENABLE_APP_FRAMEWORK=0
     WASM_DISABLE_HW_BOUND_CHECK=1
@@ -170,6 +180,7 @@ set(WAMR_PLATFORM_SRC
 # The module's own code that needs WAMR internals (wamr.mk's WAMR_SHIM_SRC).
 set(WAMR_SHIM_SRC
     wamr_shim/wasm_interrupt.c
+    wamr_shim/wasm_limits.c
     wamr_shim/wasm_table.c
 )
 
@@ -252,6 +263,7 @@ set(WASM_MOD_SRC
     wasm_runtime_glue.c
     wasm_module.c
     wasm_instance.c
+    wasm_limits.c
     wasm_exports.c
     wasm_host_imports.c
     wasm_native_call.c

@@ -43,6 +43,7 @@ WASM_MOD_SRC := \
 	wasm_runtime_glue.c \
 	wasm_module.c \
 	wasm_instance.c \
+	wasm_limits.c \
 	wasm_exports.c \
 	wasm_host_imports.c \
 	wasm_native_call.c \

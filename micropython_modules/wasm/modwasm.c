@@ -121,10 +121,10 @@ static mp_obj_t mod_wasm_pool_info(void) {
 static MP_DEFINE_CONST_FUN_OBJ_0(mod_wasm_pool_info_obj, mod_wasm_pool_info);
 
 // run(path_or_bytes, args=(), *, env=None, stdin=None, stdout=None, stderr=None,
-//     stack=16384, heap=16384, max_pages=0) -> exit code
+//     stack=16384, heap=16384, max_pages=0, fuel=None, timeout_ms=None) -> exit code
 static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
     enum { ARG_source, ARG_args, ARG_env, ARG_stdin, ARG_stdout, ARG_stderr, ARG_stack, ARG_heap,
-           ARG_max_pages };
+           ARG_max_pages, ARG_fuel, ARG_timeout_ms };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_source, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_args, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
@@ -135,6 +135,8 @@ static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
         { MP_QSTR_stack, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
         { MP_QSTR_heap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
         { MP_QSTR_max_pages, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0} },
+        { MP_QSTR_fuel, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_timeout_ms, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
@@ -179,8 +181,13 @@ static mp_obj_t mod_wasm_run(size_t n_args, const mp_obj_t *pos_args, mp_map_t *
     mp_obj_t code = mp_const_none;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
+        const mp_wasm_limits_t limits = {
+            .max_pages = args[ARG_max_pages].u_int,
+            .fuel = args[ARG_fuel].u_obj,
+            .timeout_ms = args[ARG_timeout_ms].u_obj,
+        };
         inst = mp_wasm_instance_new(module, mp_const_none, wasi,
-            args[ARG_stack].u_int, args[ARG_heap].u_int, args[ARG_max_pages].u_int);
+            args[ARG_stack].u_int, args[ARG_heap].u_int, &limits);
         code = mp_wasm_instance_run(inst);
         nlr_pop();
     }

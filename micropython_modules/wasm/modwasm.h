@@ -119,6 +119,7 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_obj_t pending_exc;        // exception raised by Python inside a host call
     struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (GC heap)
     int32_t exit_code;
+    uint32_t timeout_ms;         // default time limit of a call from Python (0: none)
     uint16_t running;            // guest calls of this instance on the C stack
     bool exited;
     // The last memory.grow that failed (guest or host), for memory_error.
@@ -150,10 +151,12 @@ typedef struct _mp_wasm_sig_t {
 } mp_wasm_sig_t;
 void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     const char *name);
+// `timeout_ms` limits the call's wall-clock time (0: none; see wasm_limits.c).
 mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args);
+    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args,
+    uint32_t timeout_ms);
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const char *name, size_t n_args, const mp_obj_t *args);
+    const char *name, size_t n_args, const mp_obj_t *args, uint32_t timeout_ms);
 // Calls a guest function from C (callbacks), nested in a running guest or
 // not, with the same bookkeeping as a call from Python. Never raises:
 // returns MP_OBJ_NULL on success, else the exception the call ended with
@@ -163,8 +166,13 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
 // The function at `index` of the instance's function table (what a C
 // function pointer is in a guest), or NULL (wamr_shim/wasm_table.c).
 wasm_function_inst_t mp_wasm_table_function(wasm_module_inst_t inst, uint32_t index);
+typedef struct _mp_wasm_limits_t {
+    mp_int_t max_pages;          // 0: the module's own maximum
+    mp_obj_t fuel;               // None: unmetered
+    mp_obj_t timeout_ms;         // None: no time limit
+} mp_wasm_limits_t;
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
-    mp_int_t stack, mp_int_t heap, mp_int_t max_pages);
+    mp_int_t stack, mp_int_t heap, const mp_wasm_limits_t *limits);
 // Why the last memory.grow failed (None if none did), and WAMR's hook for it.
 mp_obj_t mp_wasm_instance_memory_error(mp_obj_wasm_instance_t *self);
 void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t mem_index,
@@ -235,6 +243,9 @@ int32_t mp_wasm_wasi_resolve_abs(mp_obj_wasm_instance_t *inst, const char *path,
 // Stopping a running guest (wamr_shim/wasm_interrupt.c, wasm_instance.c).
 void mp_wasm_exec_env_request_stop(wasm_exec_env_t exec_env);
 bool mp_wasm_exec_env_take_stop(wasm_exec_env_t exec_env);
+// Stops the innermost running guest, if any (as Ctrl-C does, without the
+// KeyboardInterrupt); the same contexts as mp_wasm_request_interrupt().
+bool mp_wasm_stop_running_guest(void);
 // Stops the guest that is running now; false if none runs. Safe from
 // interrupt or signal context on the main thread; from another task, call
 // it between mp_wasm_port_interrupt_lock() and _unlock() (ESP32's Ctrl-C
@@ -253,6 +264,13 @@ void mp_wasm_port_guest_exit(void);
 // signals on the main thread.
 void mp_wasm_port_interrupt_lock(void);
 void mp_wasm_port_interrupt_unlock(void);
+// The deadline timer of timeout_ms: init creates it (false if the port has
+// none); arm makes it call mp_wasm_deadline_timer() once, `us` from now
+// (replacing an earlier arm), under the interrupt lock, and re-arm for
+// what that returns. Used only by calls with a time limit.
+bool mp_wasm_port_deadline_init(void);
+void mp_wasm_port_deadline_arm(uint64_t us);
+void mp_wasm_port_deadline_disarm(void);
 void mp_wasm_port_random(uint8_t *buf, size_t len);
 uint64_t mp_wasm_port_time_ns(bool realtime);
 // The CPU time used by the process (or the calling thread) and that clock's
@@ -270,6 +288,40 @@ bool mp_wasm_port_path_contained(const char *root, const char *path);
 // Whether VFS `path` may be renamed: false for a symlink, or a directory
 // holding one (a relative symlink would point elsewhere from its new place).
 bool mp_wasm_port_may_move(const char *path);
+
+// Instance limits (wasm_limits.c; WAMR internals in wamr_shim/wasm_limits.c).
+int mp_wasm_exec_env_fuel(wasm_exec_env_t exec_env); // -1: unmetered
+void mp_wasm_exec_env_set_fuel(wasm_exec_env_t exec_env, int fuel);
+bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max);
+int mp_wasm_fuel_from_obj(const mp_wasm_module_ref_t *mref, mp_obj_t fuel); // None: -1
+mp_obj_t mp_wasm_fuel_get(mp_obj_wasm_instance_t *self);
+void mp_wasm_fuel_set(mp_obj_wasm_instance_t *self, mp_obj_t fuel);
+void mp_wasm_max_pages_check(const mp_wasm_module_ref_t *mref, mp_int_t max_pages);
+uint32_t mp_wasm_timeout_from_obj(mp_obj_t timeout_ms); // None: 0
+// A call's deadline: entered before the guest runs, left after (never
+// raises); exit returns the length in ms of the deadline that passed during
+// the call, or 0. Nested calls keep the earliest deadline.
+typedef struct _mp_wasm_deadline_t {
+    uint64_t outer_ns;
+    uint32_t outer_ms;
+    bool armed;
+} mp_wasm_deadline_t;
+void mp_wasm_deadline_start(mp_wasm_deadline_t *d, uint32_t timeout_ms, wasm_exec_env_t exec_env);
+uint32_t mp_wasm_deadline_end(mp_wasm_deadline_t *d);
+extern volatile bool mp_wasm_deadline_passed; // the deadline in force has passed
+// Inline: a call without a time limit, outside any, costs two tests.
+static inline void mp_wasm_deadline_enter(mp_wasm_deadline_t *d, uint32_t timeout_ms,
+    wasm_exec_env_t exec_env) {
+    d->armed = false;
+    if (timeout_ms != 0 || mp_wasm_deadline_passed) {
+        mp_wasm_deadline_start(d, timeout_ms, exec_env);
+    }
+}
+static inline uint32_t mp_wasm_deadline_exit(mp_wasm_deadline_t *d) {
+    return d->armed || mp_wasm_deadline_passed ? mp_wasm_deadline_end(d) : 0;
+}
+// For the port's timer: see wasm_limits.c.
+uint64_t mp_wasm_deadline_timer(void);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
 NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);

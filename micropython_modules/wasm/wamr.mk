@@ -19,6 +19,12 @@
 # Outputs: WAMR_LIB, WAMR_API_CFLAGS (what users of wasm_export.h need).
 
 WAMR_PLATFORM ?= linux
+# Instruction metering for Instance(fuel=...) (WAMR patch 0080): one
+# decrement and branch per interpreted instruction, metered or not (README
+# "Limits"): +15 % on the fast interpreter, which users pick for speed, so
+# only classic builds (every board's default) have it unless asked for;
+# without it fuel= raises ValueError.
+WAMR_INSTRUCTION_METERING ?= $(if $(filter 1,$(WAMR_FAST_INTERP)),0,1)
 # WAMR's default is 64 sets: interpreter-style guests (a big dispatch
 # switch) then spend most of their time rescanning bytecode for block ends
 # (README: "Classic interpreter"). 256 sets cost 6 KB per instance on a
@@ -75,7 +81,7 @@ WAMR_FEATURE_DEFS = \
 	-DWASM_ENABLE_DUMP_CALL_STACK=0 \
 	-DWASM_ENABLE_PERF_PROFILING=0 \
 	-DWASM_ENABLE_MEMORY_PROFILING=0 \
-	-DWASM_ENABLE_INSTRUCTION_METERING=0 \
+	-DWASM_ENABLE_INSTRUCTION_METERING=$(WAMR_INSTRUCTION_METERING) \
 	-DWASM_ENABLE_WAMR_COMPILER=0 \
 	-DWASM_ENABLE_APP_FRAMEWORK=0 \
 	-DWASM_DISABLE_HW_BOUND_CHECK=1 \
@@ -161,7 +167,7 @@ WAMR_SRC = \
 
 # The module's own code that needs WAMR internals (interrupt shim, and the
 # bare-metal platform layer) is built with WAMR's flags, into the same library.
-WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c wamr_shim/wasm_table.c $(WAMR_PLATFORM_SHIM_SRC)
+WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c wamr_shim/wasm_limits.c wamr_shim/wasm_table.c $(WAMR_PLATFORM_SHIM_SRC)
 
 WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o))) \
 	$(addprefix $(WAMR_BUILD_DIR)/mod/,$(WAMR_SHIM_SRC:.c=.o))

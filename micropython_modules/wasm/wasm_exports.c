@@ -156,7 +156,8 @@ static mp_obj_t wasm_function_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
         mp_raise_TypeError(MP_ERROR_TEXT("wasm functions take no keyword arguments"));
     }
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
-    return mp_wasm_instance_call_sig(inst, self->func, &self->sig, self->cname, n_args, args);
+    return mp_wasm_instance_call_sig(inst, self->func, &self->sig, self->cname, n_args, args,
+        inst->timeout_ms);
 }
 
 static void wasm_function_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {

@@ -76,20 +76,21 @@ static void run_start(mp_obj_wasm_instance_t *self) {
         mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (start function)"));
     }
     if (start != NULL) {
-        mp_wasm_instance_call_func(self, start, "start", 0, NULL);
+        mp_wasm_instance_call_func(self, start, "start", 0, NULL, self->timeout_ms);
     }
     static const char *const hooks[] = { "__post_instantiate", "__wasm_call_ctors" };
     for (size_t i = 0; i < MP_ARRAY_SIZE(hooks); i++) {
         wasm_function_inst_t f = wasm_runtime_lookup_function(self->inst, hooks[i]);
         if (f != NULL && wasm_func_get_param_count(f, self->inst) == 0
             && wasm_func_get_result_count(f, self->inst) == 0) {
-            mp_wasm_instance_call_func(self, f, hooks[i], 0, NULL);
+            mp_wasm_instance_call_func(self, f, hooks[i], 0, NULL, self->timeout_ms);
         }
     }
 }
 
 mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
-    mp_int_t stack, mp_int_t heap, mp_int_t max_pages) {
+    mp_int_t stack, mp_int_t heap, const mp_wasm_limits_t *limits) {
+    mp_int_t max_pages = limits->max_pages;
     if (stack < 1024 || stack > 1024 * 1024) {
         mp_raise_ValueError(MP_ERROR_TEXT("stack must be between 1024 and 1048576 bytes"));
     }
@@ -105,6 +106,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     if (wasi != mp_const_none && !mp_obj_is_type(wasi, &mp_type_wasm_wasi)) {
         mp_raise_TypeError(MP_ERROR_TEXT("wasi must be a wasm.WASI"));
     }
+    uint32_t timeout_ms = mp_wasm_timeout_from_obj(limits->timeout_ms);
 
     mp_obj_wasm_instance_t *self = mp_obj_malloc_with_finaliser(mp_obj_wasm_instance_t, &mp_type_wasm_instance);
     self->module_obj = module;
@@ -119,6 +121,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->pending_exc = MP_OBJ_NULL;
     self->wasi_ctx = NULL;
     self->exit_code = 0;
+    self->timeout_ms = timeout_ms;
     self->running = 0;
     self->exited = false;
     self->grow_failure = MP_WASM_GROW_OK;
@@ -133,6 +136,8 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
 
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
+        int fuel = mp_wasm_fuel_from_obj(self->mref, limits->fuel);
+        mp_wasm_max_pages_check(self->mref, max_pages);
         bool uses_wasi;
         link_imports(self, imports, &uses_wasi);
         if (uses_wasi && self->wasi == mp_const_none) {
@@ -171,6 +176,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         if (self->exec_env == NULL) {
             mp_raise_msg(&mp_type_MemoryError, MP_ERROR_TEXT("WAMR pool exhausted (exec env)"));
         }
+        mp_wasm_exec_env_set_fuel(self->exec_env, fuel); // the start function too
         run_start(self);
         nlr_pop();
     } else {
@@ -181,7 +187,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
 }
 
 static mp_obj_t wasm_instance_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *all_args) {
-    enum { ARG_module, ARG_imports, ARG_stack, ARG_heap, ARG_wasi, ARG_max_pages };
+    enum { ARG_module, ARG_imports, ARG_stack, ARG_heap, ARG_wasi, ARG_max_pages, ARG_fuel, ARG_timeout_ms };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_module, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_imports, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
@@ -189,11 +195,18 @@ static mp_obj_t wasm_instance_make_new(const mp_obj_type_t *type, size_t n_args,
         { MP_QSTR_heap, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 16384} },
         { MP_QSTR_wasi, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
         { MP_QSTR_max_pages, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = 0} },
+        { MP_QSTR_fuel, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_timeout_ms, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
     };
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    const mp_wasm_limits_t limits = {
+        .max_pages = args[ARG_max_pages].u_int,
+        .fuel = args[ARG_fuel].u_obj,
+        .timeout_ms = args[ARG_timeout_ms].u_obj,
+    };
     return mp_wasm_instance_new(args[ARG_module].u_obj, args[ARG_imports].u_obj,
-        args[ARG_wasi].u_obj, args[ARG_stack].u_int, args[ARG_heap].u_int, args[ARG_max_pages].u_int);
+        args[ARG_wasi].u_obj, args[ARG_stack].u_int, args[ARG_heap].u_int, &limits);
 }
 
 void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc) {
@@ -259,6 +272,9 @@ static NORETURN void raise_guest_exception(mp_obj_wasm_instance_t *self) {
         mp_obj_t code = MP_OBJ_NEW_SMALL_INT(self->exit_code);
         nlr_raise(mp_obj_new_exception_args(&mp_type_wasm_exit, 1, &code));
     }
+    if (strcmp(msg, "instruction limit exceeded") == 0) {
+        msg = "out of fuel"; // WAMR's words for metering (Instance(fuel=...))
+    }
     mp_obj_t text = mp_obj_new_str(msg, strlen(msg));
     wasm_runtime_clear_exception(self->inst);
     nlr_raise(mp_obj_new_exception_args(&mp_type_wasm_trap, 1, &text));
@@ -268,14 +284,21 @@ static NORETURN void raise_guest_exception(mp_obj_wasm_instance_t *self) {
 static volatile wasm_exec_env_t running_exec_env;
 static volatile bool interrupt_pending;
 
-bool mp_wasm_request_interrupt(void) {
+bool mp_wasm_stop_running_guest(void) {
     wasm_exec_env_t exec_env = running_exec_env;
     if (exec_env == NULL) {
         return false;
     }
-    interrupt_pending = true;
     mp_wasm_exec_env_request_stop(exec_env);
     return true;
+}
+
+bool mp_wasm_request_interrupt(void) {
+    if (running_exec_env == NULL) {
+        return false;
+    }
+    interrupt_pending = true;
+    return mp_wasm_stop_running_guest();
 }
 
 static void set_running(wasm_exec_env_t exec_env) {
@@ -369,8 +392,16 @@ static mp_obj_t get_result(const uint32_t *cell, wasm_valkind_t kind, size_t *us
     return mp_wasm_value_to_obj(&v);
 }
 
-// What a call left behind: Ctrl-C, a trap, a host exception, proc_exit.
-static void check_call(mp_obj_wasm_instance_t *self, bool ok) {
+// A deadline passed during the call (callers let a host function's
+// exception that stopped the guest come first).
+static NORETURN void raise_time_limit(mp_obj_wasm_instance_t *self, uint32_t ms) {
+    wasm_runtime_clear_exception(self->inst);
+    mp_raise_msg_varg(&mp_type_wasm_trap, MP_ERROR_TEXT("time limit of %u ms exceeded"), (unsigned)ms);
+}
+
+// What a call left behind: Ctrl-C, a time limit, a trap, a host exception,
+// proc_exit.
+static void check_call(mp_obj_wasm_instance_t *self, bool ok, uint32_t timed_out_ms) {
     // WAMR also raises the stop flag itself when an exception spreads
     // through the exec env's cluster: always clear it for the next call.
     mp_wasm_exec_env_take_stop(self->exec_env);
@@ -382,14 +413,30 @@ static void check_call(mp_obj_wasm_instance_t *self, bool ok) {
         mp_handle_pending(true);
         mp_raise_type(&mp_type_KeyboardInterrupt);
     }
+    // WAMR returns from a stopped call as from a finished one.
+    if (timed_out_ms != 0 && self->pending_exc == MP_OBJ_NULL) {
+        raise_time_limit(self, timed_out_ms);
+    }
     if (!ok) {
         raise_guest_exception(self);
     }
 }
 
+// One call from Python, under its deadline.
+static void call_checked(mp_obj_wasm_instance_t *self, wasm_function_inst_t func, uint32_t n_cells,
+    uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results,
+    uint32_t timeout_ms) {
+    self->pending_exc = MP_OBJ_NULL;
+    self->exited = false;
+    mp_wasm_deadline_t deadline;
+    mp_wasm_deadline_enter(&deadline, timeout_ms, self->exec_env);
+    bool ok = call_guest(self, func, n_cells, cells, sig, params, results);
+    check_call(self, ok, mp_wasm_deadline_exit(&deadline));
+}
+
 // Functions with reference-typed results go through wasm_val_t.
 static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const mp_wasm_sig_t *sig, const char *name, const mp_obj_t *args) {
+    const mp_wasm_sig_t *sig, const char *name, const mp_obj_t *args, uint32_t timeout_ms) {
     wasm_val_t params[MP_WASM_MAX_CALL_VALUES];
     wasm_val_t results[MP_WASM_MAX_CALL_VALUES];
     for (size_t i = 0; i < sig->n_params; i++) {
@@ -398,9 +445,7 @@ static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_
     for (size_t i = 0; i < sig->n_results; i++) {
         results[i].kind = sig->kinds[sig->n_params + i];
     }
-    self->pending_exc = MP_OBJ_NULL;
-    self->exited = false;
-    check_call(self, call_guest(self, func, 0, NULL, sig, params, results));
+    call_checked(self, func, 0, NULL, sig, params, results, timeout_ms);
     mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
     for (size_t i = 0; i < sig->n_results; i++) {
         items[i] = mp_wasm_value_to_obj(&results[i]);
@@ -409,7 +454,8 @@ static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_
 }
 
 mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args) {
+    const mp_wasm_sig_t *sig, const char *name, size_t n_args, const mp_obj_t *args,
+    uint32_t timeout_ms) {
     if (self->deferred_exc != MP_OBJ_NULL) {
         // A callback of this guest failed while the guest was not running.
         mp_obj_t exc = self->deferred_exc;
@@ -422,7 +468,7 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
             name, (int)sig->n_params, (int)n_args);
     }
     if (!sig->number_results) {
-        return call_with_vals(self, func, sig, name, args);
+        return call_with_vals(self, func, sig, name, args, timeout_ms);
     }
     // Arguments in, results back: two cells for each i64/f64, one otherwise.
     uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
@@ -430,9 +476,7 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
     for (size_t i = 0; i < n_args; i++) {
         n_cells += put_arg(&cells[n_cells], sig->kinds[i], args[i], name, i);
     }
-    self->pending_exc = MP_OBJ_NULL;
-    self->exited = false;
-    check_call(self, call_guest(self, func, (uint32_t)n_cells, cells, sig, NULL, NULL));
+    call_checked(self, func, (uint32_t)n_cells, cells, sig, NULL, NULL, timeout_ms);
     if (sig->n_results == 0) {
         return mp_const_none;
     }
@@ -451,17 +495,20 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
 }
 
 mp_obj_t mp_wasm_instance_call_func(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const char *name, size_t n_args, const mp_obj_t *args) {
+    const char *name, size_t n_args, const mp_obj_t *args, uint32_t timeout_ms) {
     mp_wasm_sig_t sig;
     mp_wasm_sig_read(&sig, self, func, name);
-    return mp_wasm_instance_call_sig(self, func, &sig, name, n_args, args);
+    return mp_wasm_instance_call_sig(self, func, &sig, name, n_args, args, timeout_ms);
 }
 
-// The exception a failed guest call ended with, as raise_guest_exception()
-// would raise it (creating it may itself raise MemoryError: caught).
-static mp_obj_t guest_exception(mp_obj_wasm_instance_t *self) {
+// The exception a failed guest call ended with, as check_call() would
+// raise it (creating it may itself raise MemoryError: caught).
+static mp_obj_t guest_exception(mp_obj_wasm_instance_t *self, uint32_t timed_out_ms) {
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
+        if (timed_out_ms != 0 && self->pending_exc == MP_OBJ_NULL) {
+            raise_time_limit(self, timed_out_ms);
+        }
         raise_guest_exception(self);
     }
     return MP_OBJ_FROM_PTR(nlr.ret_val);
@@ -488,7 +535,10 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
     mp_wasm_sig_t sig = { .n_params = (uint8_t)n_args, .n_results = (uint8_t)n_results };
+    mp_wasm_deadline_t deadline;
+    mp_wasm_deadline_enter(&deadline, self->timeout_ms, self->exec_env);
     bool ok = call_guest(self, func, 0, NULL, &sig, args, results);
+    uint32_t timed_out_ms = mp_wasm_deadline_exit(&deadline);
     mp_obj_t exc = MP_OBJ_NULL;
     if (self->running == 0 && running_exec_env == NULL) {
         // Outermost, as mp_wasm_instance_call_func() does; nested, the
@@ -502,25 +552,35 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
             exc = interrupt_exception();
         }
     }
-    if (!ok) {
-        exc = guest_exception(self);
+    if (!ok || timed_out_ms != 0) {
+        exc = guest_exception(self, timed_out_ms);
     }
     self->pending_exc = outer_pending;
     self->exited = outer_exited;
     return exc;
 }
 
-// call(name, *args)
-static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args) {
+// call(name, *args, timeout_ms=<the instance's>)
+static mp_obj_t wasm_instance_call(size_t n_args, const mp_obj_t *args, mp_map_t *kw_args) {
     mp_obj_wasm_instance_t *self = mp_wasm_instance_open(args[0]);
+    uint32_t timeout_ms = self->timeout_ms;
+    for (size_t i = 0; i < kw_args->alloc; i++) {
+        if (!mp_map_slot_is_filled(kw_args, i)) {
+            continue;
+        }
+        if (kw_args->table[i].key != MP_OBJ_NEW_QSTR(MP_QSTR_timeout_ms)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("call() takes only the keyword argument timeout_ms"));
+        }
+        timeout_ms = mp_wasm_timeout_from_obj(kw_args->table[i].value);
+    }
     const char *name = mp_wasm_name_from_str(args[1]);
     wasm_function_inst_t func = wasm_runtime_lookup_function(self->inst, name);
     if (func == NULL) {
         mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("no exported function '%s'"), name);
     }
-    return mp_wasm_instance_call_func(self, func, name, n_args - 2, args + 2);
+    return mp_wasm_instance_call_func(self, func, name, n_args - 2, args + 2, timeout_ms);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance_call_obj, 2, 2 + MP_WASM_MAX_CALL_VALUES, wasm_instance_call);
+static MP_DEFINE_CONST_FUN_OBJ_KW(wasm_instance_call_obj, 2, wasm_instance_call);
 
 // run() -> exit code of the WASI command's _start.
 mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
@@ -531,7 +591,7 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
     }
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        mp_wasm_instance_call_func(self, start, "_start", 0, NULL);
+        mp_wasm_instance_call_func(self, start, "_start", 0, NULL, self->timeout_ms);
         nlr_pop();
         return MP_OBJ_NEW_SMALL_INT(0);
     } else {
@@ -641,6 +701,26 @@ static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = mp_wasm_instance_memory_error(mp_wasm_instance_open(self_in));
             return;
         }
+        if (attr == MP_QSTR_fuel) {
+            dest[0] = mp_wasm_fuel_get(mp_wasm_instance_open(self_in));
+            return;
+        }
+        if (attr == MP_QSTR_timeout_ms) {
+            dest[0] = self->timeout_ms ? mp_obj_new_int_from_uint(self->timeout_ms) : mp_const_none;
+            return;
+        }
+    } else if (dest[1] != MP_OBJ_NULL) {
+        if (attr == MP_QSTR_fuel) {
+            mp_wasm_fuel_set(mp_wasm_instance_open(self_in), dest[1]);
+            dest[0] = MP_OBJ_NULL;
+            return;
+        }
+        if (attr == MP_QSTR_timeout_ms) {
+            self->timeout_ms = mp_wasm_timeout_from_obj(dest[1]);
+            dest[0] = MP_OBJ_NULL;
+            return;
+        }
+        return; // other attributes are read-only
     }
     dest[1] = MP_OBJ_SENTINEL;
 }

@@ -81,6 +81,19 @@ bool mp_wasm_port_may_move(const char *path) {
     return true;
 }
 
+// No timer interrupt is wired to guests on the bare-metal boards:
+// timeout_ms raises RuntimeError there rather than not limiting.
+bool mp_wasm_port_deadline_init(void) {
+    return false;
+}
+
+void mp_wasm_port_deadline_arm(uint64_t us) {
+    (void)us;
+}
+
+void mp_wasm_port_deadline_disarm(void) {
+}
+
 // The board's UART interrupt calls mp_wasm_request_interrupt() directly.
 void mp_wasm_port_guest_enter(void) {
 }

@@ -152,6 +152,46 @@ void mp_wasm_port_guest_enter(void) {
     }
 }
 
+// The deadline of calls with a time limit: a one-shot esp_timer (the clock
+// of mp_wasm_port_time_ns), whose callback runs in the esp_timer task and
+// so stops the guest under the interrupt lock, as guest_poll does.
+static esp_timer_handle_t deadline_timer;
+
+static void deadline_fired(void *arg) {
+    (void)arg;
+    portENTER_CRITICAL(&guest_poll_mux);
+    uint64_t us = mp_wasm_deadline_timer();
+    portEXIT_CRITICAL(&guest_poll_mux);
+    if (us != 0) {
+        esp_timer_start_once(deadline_timer, us);
+    }
+}
+
+bool mp_wasm_port_deadline_init(void) {
+    if (deadline_timer != NULL) {
+        return true;
+    }
+    const esp_timer_create_args_t args = {
+        .callback = deadline_fired,
+        .dispatch_method = ESP_TIMER_TASK,
+        .name = "wasm_deadline",
+    };
+    if (esp_timer_create(&args, &deadline_timer) != ESP_OK) {
+        deadline_timer = NULL;
+        return false;
+    }
+    return true;
+}
+
+void mp_wasm_port_deadline_arm(uint64_t us) {
+    esp_timer_stop(deadline_timer); // not running: a harmless error
+    esp_timer_start_once(deadline_timer, us);
+}
+
+void mp_wasm_port_deadline_disarm(void) {
+    esp_timer_stop(deadline_timer);
+}
+
 void mp_wasm_port_guest_exit(void) {
     portENTER_CRITICAL(&guest_poll_mux);
     if (guest_depth > 0) {

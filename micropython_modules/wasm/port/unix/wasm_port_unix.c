@@ -91,6 +91,51 @@ void __wrap_mp_hal_set_interrupt_char(char c) {
     sigaction(SIGINT, &sa, NULL);
 }
 
+// The deadline of calls with a time limit: a CLOCK_MONOTONIC timer (the
+// clock of mp_wasm_port_time_ns) that raises SIGALRM. Its handler only sets
+// flags and re-arms, as the SIGINT one does; SA_RESTART keeps it from
+// failing the host's system calls.
+static timer_t deadline_timer;
+static bool deadline_timer_ready;
+
+void mp_wasm_port_deadline_arm(uint64_t us) {
+    struct itimerspec its = { 0 };
+    its.it_value.tv_sec = (time_t)(us / 1000000u);
+    its.it_value.tv_nsec = (long)(us % 1000000u) * 1000 + (us == 0);
+    timer_settime(deadline_timer, 0, &its, NULL);
+}
+
+void mp_wasm_port_deadline_disarm(void) {
+    const struct itimerspec its = { 0 };
+    timer_settime(deadline_timer, 0, &its, NULL);
+}
+
+static void deadline_signal(int signum) {
+    (void)signum;
+    uint64_t us = mp_wasm_deadline_timer();
+    if (us != 0) {
+        mp_wasm_port_deadline_arm(us);
+    }
+}
+
+bool mp_wasm_port_deadline_init(void) {
+    if (deadline_timer_ready) {
+        return true;
+    }
+    struct sigaction sa = { 0 };
+    sa.sa_handler = deadline_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    struct sigevent ev = { 0 };
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGALRM;
+    if (sigaction(SIGALRM, &sa, NULL) != 0 || timer_create(CLOCK_MONOTONIC, &ev, &deadline_timer) != 0) {
+        return false;
+    }
+    deadline_timer_ready = true;
+    return true;
+}
+
 void mp_wasm_port_guest_enter(void) {
 }
 

@@ -1,0 +1,49 @@
+"""Instance limits on the board (issue 14): fuel stops a runaway guest on
+the board's interpreter and refills; the bare-metal boards have no timer
+for timeout_ms and say so; the memory cap below the module's maximum."""
+
+from test_hostile_board import deploy_wat
+
+LIMITS_WAT = """
+(module
+  (memory (export "memory") 1 4)
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+"""
+
+
+def test_fuel_and_memory_cap_on_the_board(board, tmp_path):
+    deploy_wat(board, tmp_path, "limits", LIMITS_WAT)
+    out = board.run("""
+import wasm
+m = wasm.Module.load('/flash/limits.wasm')
+free = wasm.pool_info()[1]
+inst = wasm.Instance(m, heap=0, fuel=5000, max_pages=2)
+try:
+    inst.exports.spin()
+except wasm.Trap as exc:
+    print('Trap:', exc, inst.fuel)
+inst.fuel = 1000
+print(inst.exports.count(10), 1000 - inst.fuel)
+print(inst.exports.grow(1), inst.exports.grow(1), inst.memory_error)
+try:
+    wasm.Instance(m, timeout_ms=100)
+except RuntimeError as exc:
+    print('RuntimeError:', exc)
+inst.close()
+print(wasm.pool_info()[1] == free)
+""", timeout=120)
+    # The emulated boards run the classic interpreter: 8 instructions per
+    # iteration of count's loop, as on unix.
+    assert out == [
+        "Trap: out of fuel 0",
+        "10 84",
+        "1 -1 memory.grow to 3 pages refused: the maximum is 2 pages",
+        "RuntimeError: timeout_ms: this port has no timer for it",
+        "True",
+    ]
