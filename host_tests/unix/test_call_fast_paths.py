@@ -128,6 +128,7 @@ def test_big_int_arguments_in_range_allocate_nothing(mode):
 import micropython
 sink = e.sink64
 values = (2**62, 2**63 - 1, 2**64 - 1, -2**62 - 1, -2**63)
+v = None  # the loop's global exists first: a new one could grow the globals dict
 micropython.heap_lock()
 for v in values:
     sink(v)
@@ -152,7 +153,7 @@ def hot(n):
     for i in range(n):
         s += e.id32(i) + e['id64'](1)
     return s
-hot(1)
+s = hot(1)  # `s` exists first: a new global could grow the globals dict
 micropython.heap_lock()
 s = hot(100)
 micropython.heap_unlock()
