@@ -6,7 +6,17 @@ errors; the generated guests call every bound host function."""
 
 import re
 
-PRELUDE = """
+# LVGL's free total moves by a few bytes with no leak: its allocator counts
+# a header per free block (8 bytes on unix), so the same allocations in
+# another layout differ by multiples of 8, and what LVGL's draw caches hold
+# depends on the frames rendered, which follow the wall clock (a busy
+# machine renders fewer frames of an animation). A leaked object, style,
+# animation or callback record is larger, and 102 cycles multiply any leak
+# past this.
+LVGL_SLACK = 64
+
+PRELUDE = f"""
+SLACK = {LVGL_SLACK}
 import wasm, display, gc
 display.init()
 def settle():
@@ -36,7 +46,7 @@ used = base[0] - display.mem_info()[1]
 print(used > 20000)
 app.close()
 after = pools()
-print(after[0] == base[0], base[0] - after[0])
+print(abs(base[0] - after[0]) <= SLACK, base[0] - after[0], base[1] - after[1])
 try:
     display.app_info(app)
 except ValueError as e:
@@ -44,7 +54,7 @@ except ValueError as e:
 """)
     assert out[0] == "True 4 1 1"
     assert out[1] == "True"
-    assert out[2] == "True 0"
+    assert out[2].startswith("True ") and out[2].endswith(" 0"), out[2]
     assert out[3] == "ValueError wasm instance is closed"
 
 
@@ -78,10 +88,10 @@ base = pools()
 for i in range(6, 6 + 102):
     cycle(i)
 after = pools()
-print(after == base, base[0] - after[0], base[1] - after[1])
+print(abs(base[0] - after[0]) <= SLACK, base[1] - after[1])
 print(display.mem_info()[2] > 400000)
 """, timeout=600)
-    assert out == ["True 0 0", "True"]
+    assert out == ["True 0", "True"], out
 
 
 def test_display_deinit_under_live_apps(fw):
