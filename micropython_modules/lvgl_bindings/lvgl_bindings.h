@@ -33,7 +33,7 @@
 // whose callback ...): sized for the ESP32's 16 KB task stack (README
 // "Graphics for guests"); deeper, the innermost callback traps.
 #ifndef MICROPY_WASM_LVGL_MAX_NESTING
-#define MICROPY_WASM_LVGL_MAX_NESTING (4)
+#define MICROPY_WASM_LVGL_MAX_NESTING (3)
 #endif
 
 // --- Handles ---------------------------------------------------------------------

@@ -86,8 +86,8 @@ void lvb_check_callback(lvb_call_t *c, uint32_t func, const char *sig) {
 
 // Guest callbacks nested on the C stack now, of every instance (they share
 // the stack): each level holds the guest's frames, the interpreter, the
-// binding's host function, LVGL and its event dispatch (about 2.8 KB on
-// x86-64). A callback making LVGL call it again (a child created in
+// binding's host function, LVGL and its event dispatch (2.4 KB on the
+// emulated Cortex-M4F, 2.8 KB on x86-64). A callback making LVGL call it again (a child created in
 // CHILD_CREATED, an event sent from its own callback) would nest until the
 // C stack overflows on a board: WAMR's own check, 1 KB above the stack's
 // end there, runs only where a level enters the guest, not inside LVGL.
