@@ -68,7 +68,7 @@ def check_cleanup(out):
 # about 270 KB of C stack on unix); AOT code keeps no frames there: WAMR's
 # native stack check trapped after 3115 levels (8 MB), or the handle table
 # filled after 2046 children and LVGL's events were dropped. On a board the
-# C stack overflowed first.
+# C stack would overflow first (inferred from the sizes, not run).
 NESTED = ("Trap lvgl: guest callbacks nested more than 3 deep (an LVGL event, timer or "
           "animation callback that makes LVGL call it again)")
 
