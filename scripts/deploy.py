@@ -157,7 +157,7 @@ def make_fs_image(board, apps, output):
 # extreme-value LVGL guests, the hostile LVGL guests, the call benchmark):
 # hundreds of KB of AOT code no board image needs.
 TEST_ONLY_GUESTS = ("lvgl_calls_", "lvgl_fuzz_", "ui_hostile", "ui_closer", "ui_bench",
-                    "ui_reentry", "ui_ranges", "ui_traps")
+                    "ui_reentry", "ui_ranges", "ui_traps", "ui_recursion")
 
 
 def default_apps(board=None, programs=True):

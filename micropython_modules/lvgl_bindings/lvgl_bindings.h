@@ -29,6 +29,13 @@
 #define MICROPY_WASM_LVGL_STATS (0)
 #endif
 
+// How deep guest callbacks may nest (an event callback sending an event,
+// whose callback ...): sized for the ESP32's 16 KB task stack (README
+// "Graphics for guests"); deeper, the innermost callback traps.
+#ifndef MICROPY_WASM_LVGL_MAX_NESTING
+#define MICROPY_WASM_LVGL_MAX_NESTING (3)
+#endif
+
 // --- Handles ---------------------------------------------------------------------
 
 typedef enum {

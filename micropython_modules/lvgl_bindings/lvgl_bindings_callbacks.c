@@ -84,9 +84,23 @@ void lvb_check_callback(lvb_call_t *c, uint32_t func, const char *sig) {
     }
 }
 
+// Guest callbacks nested on the C stack now, of every instance (they share
+// the stack): each level holds the guest's frames, the interpreter, the
+// binding's host function, LVGL and its event dispatch (2.4 KB on the
+// emulated Cortex-M4F, 2.8 KB on x86-64). A callback making LVGL call it again (a child created in
+// CHILD_CREATED, an event sent from its own callback) would nest until the
+// C stack overflows on a board: WAMR's own check, 1 KB above the stack's
+// end there, runs only where a level enters the guest, not inside LVGL.
+static unsigned nesting;
+
 bool lvb_call_guest(lvb_state_t *st, uint32_t func, const char *sig, int n, const uint32_t *argv,
     uint32_t *result) {
     if (!can_call(st)) {
+        return false;
+    }
+    if (nesting >= MICROPY_WASM_LVGL_MAX_NESTING) {
+        fail_msg(st, "lvgl: guest callbacks nested more than %u deep (an LVGL event, timer or "
+            "animation callback that makes LVGL call it again)", MICROPY_WASM_LVGL_MAX_NESTING);
         return false;
     }
     mp_obj_wasm_instance_t *inst = st->inst;
@@ -109,7 +123,9 @@ bool lvb_call_guest(lvb_state_t *st, uint32_t func, const char *sig, int n, cons
     res[0].of.i32 = 0;
     lvb_state_t *saved = lvb_current();
     lvb_set_current(st);
+    nesting++;
     mp_obj_t exc = mp_wasm_instance_callback(inst, fn, (uint32_t)n, args, result != NULL ? 1 : 0, res);
+    nesting--;
     lvb_set_current(saved);
     if (exc != MP_OBJ_NULL) {
         fail(st, exc);
