@@ -199,8 +199,10 @@ class RawRepl:
     def exec(self, code, timeout=None):
         """Runs `code`; returns (stdout, stderr) as text."""
         self.serial.write(code.encode() + b"\x04")
+        # The board answers OK once it has read all of `code` through its
+        # emulated UART, which takes seconds for a long script on a busy host.
         if self.serial.read(2) != b"OK":
-            self._read_until(b"OK", 2)
+            self._read_until(b"OK")
         out = self._read_until(b"\x04", timeout)
         err = self._read_until(b"\x04", timeout)
         self._read_until(b">", timeout)

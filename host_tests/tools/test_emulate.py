@@ -4,7 +4,10 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from scripts import aot, emulated_boards, esp32, flashfs, paths
+from scripts.progress import ToolError
 
 
 def _scripts(*args, **kw):
@@ -119,3 +122,36 @@ def test_icount_counter_counts_the_same_instructions_on_every_run(tmp_path):
     fib15, fib20 = runs[0]
     # fib(20) makes 21891 calls, fib(15) 1973: the count follows the work.
     assert fib15 > 0 and 10 * fib15 < fib20 < 12 * fib15, runs
+
+
+class _SlowBoard:
+    """A raw REPL whose OK comes only after `delay` seconds of the fake clock
+    (a long script read through the emulated UART on a busy host)."""
+
+    def __init__(self, clock, delay):
+        self.clock, self.delay = clock, delay
+        self.replies = b"OK" + b"out\x04\x04>"
+
+    def write(self, data):
+        self.started = self.clock[0]
+
+    def read(self, n):
+        self.clock[0] += 0.1          # each read waits its 0.1 s timeout
+        if self.clock[0] - self.started < self.delay or not self.replies:
+            return b""
+        data, self.replies = self.replies[:n], self.replies[n:]
+        return data
+
+
+@pytest.mark.parametrize("delay, answers", [(10, True), (40, False)])
+def test_raw_repl_waits_for_a_slow_ok_within_its_timeout(monkeypatch, delay, answers):
+    from scripts import emulate
+    clock = [0.0]
+    monkeypatch.setattr(emulate.time, "monotonic", lambda: clock[0])
+    repl = emulate.RawRepl.__new__(emulate.RawRepl)
+    repl.serial, repl.timeout = _SlowBoard(clock, delay), 30
+    if answers:
+        assert repl.exec("print('out')") == ("out", "")
+    else:
+        with pytest.raises(ToolError, match="board did not answer \\(waiting for b'OK'"):
+            repl.exec("print('out')")
