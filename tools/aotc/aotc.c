@@ -39,6 +39,11 @@
 #define AOT_CUSTOM_NATIVE_SYMBOL 1
 // Read by the firmware (micropython_modules/wasm/wasm_aot_check.h).
 #define FIRMWARE_SECTION "micropython.aot"
+// Loop nests proven to end within this many iterations lose their stop-flag
+// polls (aotc_loop_polls.cpp): about 1 ms of a 160 MHz MCU for a body of
+// a few instructions, the longest a stop request then waits for one.
+#define AOTC_DEFAULT_LOOP_POLL_LIMIT 65536
+#define AOTC_MAX_LOOP_POLL_LIMIT 16777216
 
 typedef struct {
     const char *input;
@@ -56,6 +61,7 @@ typedef struct {
     unsigned size_level;
     unsigned bounds_checks;
     unsigned stack_bounds_checks;
+    unsigned long loop_poll_limit;
 } Options;
 
 static const char *g_target_name = "";
@@ -138,6 +144,8 @@ static void usage(FILE *out) {
         "  --no-suspend-checks      do not poll the exec env's suspend flags\n"
         "                           (stopping a guest from the host then needs the\n"
         "                           guest to return on its own)\n"
+        "  --loop-poll-limit=N      keep no stop-flag poll in loop nests proven to end\n"
+        "                           within N iterations (default 65536; 0 keeps all)\n"
         "  --print-relocations      list the relocations kept in the AOT file\n"
         "  -o, --output=FILE        output file (default: IN with .aot)\n"
         "  -v, --verbose            WAMR's verbose log\n"
@@ -160,6 +168,7 @@ static int parse_args(int argc, char **argv, Options *o) {
     enum {
         OPT_TARGET = 256, OPT_ABI, OPT_CPU, OPT_FEATURES, OPT_XIP, OPT_BUILTIN,
         OPT_OPT_LEVEL, OPT_SIZE_LEVEL, OPT_BOUNDS, OPT_STACK_BOUNDS, OPT_NO_SUSPEND, OPT_PRINT_RELOCS,
+        OPT_LOOP_POLL_LIMIT,
     };
     static const struct option long_options[] = {
         { "target", required_argument, NULL, OPT_TARGET },
@@ -173,6 +182,7 @@ static int parse_args(int argc, char **argv, Options *o) {
         { "bounds-checks", required_argument, NULL, OPT_BOUNDS },
         { "stack-bounds-checks", required_argument, NULL, OPT_STACK_BOUNDS },
         { "no-suspend-checks", no_argument, NULL, OPT_NO_SUSPEND },
+        { "loop-poll-limit", required_argument, NULL, OPT_LOOP_POLL_LIMIT },
         { "print-relocations", no_argument, NULL, OPT_PRINT_RELOCS },
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
@@ -186,6 +196,7 @@ static int parse_args(int argc, char **argv, Options *o) {
     o->bounds_checks = 1;
     o->stack_bounds_checks = 1;
     o->suspend_checks = true;
+    o->loop_poll_limit = AOTC_DEFAULT_LOOP_POLL_LIMIT;
 
     int c;
     opterr = 0;
@@ -210,6 +221,12 @@ static int parse_args(int argc, char **argv, Options *o) {
                 if (!parse_level(optarg, "--stack-bounds-checks", 1, &o->stack_bounds_checks)) return 2;
                 break;
             case OPT_NO_SUSPEND: o->suspend_checks = false; break;
+            case OPT_LOOP_POLL_LIMIT: {
+                unsigned limit;
+                if (!parse_level(optarg, "--loop-poll-limit", AOTC_MAX_LOOP_POLL_LIMIT, &limit)) return 2;
+                o->loop_poll_limit = limit;
+                break;
+            }
             case OPT_PRINT_RELOCS: o->print_relocations = true; break;
             case 'o': o->output = optarg; break;
             case 'v': o->verbose = true; break;
@@ -687,13 +704,21 @@ int main(int argc, char **argv) {
     if (o.suspend_checks) {
         memory_flags = aotc_force_suspend_polls(comp_data);
     }
-    bool compiled = aot_compile_wasm(comp_ctx);
+    unsigned long polls_dropped = 0, polls_kept = 0;
+    bool compiled = o.suspend_checks
+        ? aotc_compile_with_polls((struct AOTCompContext *)comp_ctx, o.loop_poll_limit,
+            &polls_dropped, &polls_kept)
+        : aot_compile_wasm(comp_ctx);
     if (o.suspend_checks) {
         aotc_restore_memory_flags(comp_data, memory_flags);
     }
     if (!compiled) {
         error("%s: compilation failed: %s", o.input, aot_get_last_error());
         return 1;
+    }
+    if (polls_dropped > 0) {
+        printf("aotc: %lu of %lu loop polls dropped (loop nests proven to end within %lu iterations)\n",
+            polls_dropped, polls_dropped + polls_kept, o.loop_poll_limit);
     }
     // See aotc_xip_fcmp.c: compares the optimiser created would need helpers.
     long moved_fcmps = o.xip ? aotc_xip_lower_fcmp((struct AOTCompContext *)comp_ctx) : 0;

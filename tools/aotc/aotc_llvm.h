@@ -2,6 +2,10 @@
 #ifndef AOTC_LLVM_H
 #define AOTC_LLVM_H
 
+#include <stdint.h>
+
+#include <llvm-c/Types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,6 +18,12 @@ enum {
 
 // Targets must be initialised first (wasm_runtime_full_init does it).
 int aotc_llvm_probe(const char *triple, const char *cpu);
+
+// Drops the loop polls (tagged by WAMR patch 0073) of loop nests with a
+// constant bound of at most `limit` iterations (aotc_loop_polls.cpp); run on
+// the module before it is optimised. Counts the polls dropped and kept.
+int aotc_llvm_drop_loop_polls(LLVMModuleRef module, uint64_t limit,
+    unsigned long *dropped, unsigned long *kept);
 
 #ifdef __cplusplus
 }

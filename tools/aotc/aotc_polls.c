@@ -18,7 +18,9 @@
 // aot_export.h declare aot_create_comp_data() differently.
 
 #include "aot.h"
+#include "aot_compiler.h"
 
+#include "aotc_llvm.h"
 #include "aotc_polls.h"
 
 #if WASM_ENABLE_SHARED_MEMORY != 0
@@ -36,4 +38,25 @@ uint32_t aotc_force_suspend_polls(struct AOTCompData *comp_data) {
 
 void aotc_restore_memory_flags(struct AOTCompData *comp_data, uint32_t flags) {
     comp_data->memories[0].flags = flags;
+}
+
+bool aotc_compile_with_polls(struct AOTCompContext *comp_ctx, uint64_t limit,
+    unsigned long *dropped, unsigned long *kept) {
+    // aot_compile_wasm() generates the IR and optimises it in one call;
+    // the polls of short loops must go in between, or LLVM can neither
+    // vectorise those loops nor unroll them without copying the poll.
+    bool optimize = comp_ctx->optimize;
+    comp_ctx->optimize = false;
+    bool compiled = aot_compile_wasm(comp_ctx);
+    comp_ctx->optimize = optimize;
+    if (!compiled) {
+        return false;
+    }
+    if (limit > 0) {
+        aotc_llvm_drop_loop_polls(comp_ctx->module, limit, dropped, kept);
+    }
+    if (optimize) {
+        aot_apply_llvm_new_pass_manager(comp_ctx, comp_ctx->module);
+    }
+    return true;
 }

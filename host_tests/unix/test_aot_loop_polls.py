@@ -1,0 +1,156 @@
+"""aotc drops the stop-flag polls of loops it proves short (issue 11; WAMR
+patch 0073, tools/aotc/aotc_loop_polls.cpp) and keeps every other one:
+the counts it reports, the results of the loops that lost their polls, and
+a stop (time limit, Ctrl-C) still ending every loop that kept one."""
+
+import subprocess
+
+import pytest
+
+from hostile_support import interrupt_after
+
+POLLS = """
+(module
+  ;; 24 iterations: the poll goes.
+  (func (export "short") (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 24))))
+    (local.get $s))
+  ;; An endless loop around a short one: only the inner poll goes.
+  (func (export "short_in_endless") (local $i i32)
+    (loop $outer
+      (local.set $i (i32.const 0))
+      (loop $inner
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $i) (i32.const 24))))
+      (br $outer)))
+  ;; A constant bound far above the limit: kept. Without its poll LLVM
+  ;; would fold the loop into its result.
+  (func (export "huge") (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 0x7fffffff))))
+    (local.get $i))
+  ;; The bound is the caller's: kept.
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  ;; 300 x 300 iterations: the inner loop (300) loses its poll, the nest
+  ;; (90,000 > 65,536) keeps the outer one.
+  (func (export "nest") (result i32) (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $inner
+        (local.set $s (i32.add (local.get $s) (i32.xor (local.get $i) (local.get $j))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $inner (i32.lt_u (local.get $j) (i32.const 300))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $outer (i32.lt_u (local.get $i) (i32.const 300))))
+    (local.get $s))
+  ;; The branch back to the endless outer loop sits inside the short inner
+  ;; one: that poll guards the outer loop and stays.
+  (func (export "continue_outer") (local $i i32)
+    (loop $outer
+      (local.set $i (i32.const 0))
+      (loop $inner
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $outer (i32.eq (local.get $i) (i32.const 10)))
+        (br $inner))))
+  (func (export "ok") (result i32) (i32.const 7)))
+"""
+
+
+@pytest.fixture(scope="module")
+def polls_wasm(tmp_path_factory):
+    out = tmp_path_factory.mktemp("polls")
+    (out / "polls.wat").write_text(POLLS)
+    subprocess.run(["wat2wasm", str(out / "polls.wat"), "-o", str(out / "polls.wasm")],
+                   check=True, capture_output=True)
+    return out / "polls.wasm"
+
+
+def compile_polls(aotc, polls_wasm, *extra):
+    output = polls_wasm.with_name(f"polls{''.join(extra)}.aot")
+    proc = subprocess.run([str(aotc), "--target=x86_64", *extra, "-o", str(output),
+                           str(polls_wasm)], capture_output=True, text=True, check=True)
+    reports = [line for line in proc.stdout.splitlines() if "loop polls" in line]
+    return output, reports
+
+
+def test_aotc_reports_the_polls_it_drops(aotc, polls_wasm):
+    _, default = compile_polls(aotc, polls_wasm)
+    assert default == [
+        "aotc: 4 of 9 loop polls dropped (loop nests proven to end within 65536 iterations)"]
+    _, wider = compile_polls(aotc, polls_wasm, "--loop-poll-limit=90000")
+    assert wider == [
+        "aotc: 5 of 9 loop polls dropped (loop nests proven to end within 90000 iterations)"]
+    _, none = compile_polls(aotc, polls_wasm, "--loop-poll-limit=0")
+    assert none == []
+    _, off = compile_polls(aotc, polls_wasm, "--no-suspend-checks")
+    assert off == []
+
+
+def test_aotc_refuses_a_bad_limit(aotc, polls_wasm):
+    proc = subprocess.run([str(aotc), "--target=x86_64", "--loop-poll-limit=lots",
+                           str(polls_wasm)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "--loop-poll-limit must be a number from 0 to 16777216, not 'lots'" in proc.stderr
+
+
+SCRIPT = """
+import time, wasm
+inst = wasm.Instance(wasm.Module(open({path!r}, 'rb').read()))
+e = inst.exports
+print(e.short(), e.nest(), e.count(1000))
+for name in ('short_in_endless', 'continue_outer', 'huge'):
+    t = time.ticks_ms()
+    try:
+        print(name, inst.call(name, timeout_ms=100))
+    except wasm.Trap as exc:
+        print(name, 'Trap:', exc, time.ticks_diff(time.ticks_ms(), t) < 5000)
+    print(e.ok())
+"""
+
+
+def test_loops_without_polls_compute_the_same(fw, aotc, polls_wasm):
+    short = sum(i * i for i in range(24))
+    nest = sum(i ^ j for i in range(300) for j in range(300))
+    path, _ = compile_polls(aotc, polls_wasm)
+    out = fw.lines(SCRIPT.format(path=str(path)))
+    assert out[0] == f"{short} {nest} 1000"
+    # The interpreter agrees (and so does AOT with every poll kept).
+    for source in (polls_wasm, compile_polls(aotc, polls_wasm, "--loop-poll-limit=0")[0]):
+        assert fw.lines(SCRIPT.format(path=str(source)))[0] == out[0]
+
+
+def test_time_limit_stops_every_loop_that_kept_its_poll(fw, aotc, polls_wasm):
+    path, _ = compile_polls(aotc, polls_wasm)
+    out = fw.lines(SCRIPT.format(path=str(path)))
+    assert out[1:] == [
+        "short_in_endless Trap: time limit of 100 ms exceeded True", "7",
+        "continue_outer Trap: time limit of 100 ms exceeded True", "7",
+        "huge Trap: time limit of 100 ms exceeded True", "7",
+    ]
+
+
+def test_ctrl_c_stops_an_endless_loop_around_a_short_one(fw, aotc, polls_wasm):
+    path, _ = compile_polls(aotc, polls_wasm)
+    proc = fw.start(f"""
+import wasm
+e = wasm.Instance(wasm.Module(open({str(path)!r}, 'rb').read())).exports
+for name in ('short_in_endless', 'continue_outer'):
+    print('spinning')
+    try:
+        e[name]()
+    except KeyboardInterrupt:
+        print('KeyboardInterrupt', name)
+    print(e.ok())
+""")
+    assert interrupt_after(proc, "spinning", [], times=2) == [
+        "spinning", "KeyboardInterrupt short_in_endless", "7",
+        "spinning", "KeyboardInterrupt continue_outer", "7",
+    ]
