@@ -40,11 +40,11 @@ void aotc_restore_memory_flags(struct AOTCompData *comp_data, uint32_t flags) {
     comp_data->memories[0].flags = flags;
 }
 
-bool aotc_compile_with_polls(struct AOTCompContext *comp_ctx, uint64_t limit,
-    unsigned long *dropped, unsigned long *kept) {
-    // aot_compile_wasm() generates the IR and optimises it in one call;
-    // the polls of short loops must go in between, or LLVM can neither
-    // vectorise those loops nor unroll them without copying the poll.
+bool aotc_compile_pruned(struct AOTCompContext *comp_ctx, uint64_t poll_limit,
+    bool prune_bound_checks, aotc_prune_stats *stats) {
+    // aot_compile_wasm() generates the IR and optimises it in one call; the
+    // pruning must come in between, or LLVM has already given up vectorising
+    // and unrolling the loops that held the checks.
     bool optimize = comp_ctx->optimize;
     comp_ctx->optimize = false;
     bool compiled = aot_compile_wasm(comp_ctx);
@@ -52,8 +52,15 @@ bool aotc_compile_with_polls(struct AOTCompContext *comp_ctx, uint64_t limit,
     if (!compiled) {
         return false;
     }
-    if (limit > 0) {
-        aotc_llvm_drop_loop_polls(comp_ctx->module, limit, dropped, kept);
+    // Memory 0 (imported or not) is never smaller than its declared minimum.
+    const AOTCompData *data = comp_ctx->comp_data;
+    uint64_t min_memory_bytes = 0;
+    if (prune_bound_checks && data->memory_count > 0) {
+        min_memory_bytes = (uint64_t)data->memories[0].num_bytes_per_page
+            * data->memories[0].init_page_count;
+    }
+    if (poll_limit > 0 || min_memory_bytes > 0) {
+        aotc_llvm_prune(comp_ctx->module, poll_limit, min_memory_bytes, stats);
     }
     if (optimize) {
         aot_apply_llvm_new_pass_manager(comp_ctx, comp_ctx->module);

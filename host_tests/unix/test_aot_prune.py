@@ -1,7 +1,9 @@
-"""aotc drops the stop-flag polls of loops it proves short (issue 11; WAMR
-patch 0073, tools/aotc/aotc_loop_polls.cpp) and keeps every other one:
-the counts it reports, the results of the loops that lost their polls, and
-a stop (time limit, Ctrl-C) still ending every loop that kept one."""
+"""aotc drops the stop-flag polls of loops it proves short and the bounds
+checks of accesses it proves inside the initial memory (issue 11; WAMR
+patches 0073 and 0074, tools/aotc/aotc_prune.cpp), and keeps every other
+one: the counts it reports, the results of the code that lost its checks,
+a stop (time limit, Ctrl-C) still ending every loop that kept a poll, and
+every access that can leave the memory still trapping."""
 
 import subprocess
 
@@ -73,11 +75,11 @@ def polls_wasm(tmp_path_factory):
     return out / "polls.wasm"
 
 
-def compile_polls(aotc, polls_wasm, *extra):
-    output = polls_wasm.with_name(f"polls{''.join(extra)}.aot")
+def compile_polls(aotc, wasm_path, *extra, what="loop polls"):
+    output = wasm_path.with_name(f"{wasm_path.stem}{''.join(extra)}.aot")
     proc = subprocess.run([str(aotc), "--target=x86_64", *extra, "-o", str(output),
-                           str(polls_wasm)], capture_output=True, text=True, check=True)
-    reports = [line for line in proc.stdout.splitlines() if "loop polls" in line]
+                           str(wasm_path)], capture_output=True, text=True, check=True)
+    reports = [line for line in proc.stdout.splitlines() if what in line]
     return output, reports
 
 
@@ -92,6 +94,8 @@ def test_aotc_reports_the_polls_it_drops(aotc, polls_wasm):
     assert none == []
     _, off = compile_polls(aotc, polls_wasm, "--no-suspend-checks")
     assert off == []
+    _, unpruned = compile_polls(aotc, polls_wasm, "--no-prune")
+    assert unpruned == []
 
 
 def test_aotc_refuses_a_bad_limit(aotc, polls_wasm):
@@ -154,3 +158,114 @@ for name in ('short_in_endless', 'continue_outer'):
         "spinning", "KeyboardInterrupt short_in_endless", "7",
         "spinning", "KeyboardInterrupt continue_outer", "7",
     ]
+
+
+BOUNDS = """
+(module
+  (memory (export "memory") 1)
+  ;; Stores to all of the first page: proven inside, the check goes.
+  (func (export "fill") (result i32) (local $i i32)
+    (loop $l
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 16384))))
+    (i32.load (i32.const 65532)))
+  ;; One store more, at 65536: kept.
+  (func (export "fill_one_more") (local $i i32)
+    (loop $l
+      (i32.store (i32.shl (local.get $i) (i32.const 2)) (i32.const -1))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.le_u (local.get $i) (i32.const 16384)))))
+  ;; A byte at most at 65535: goes. Four bytes there: kept.
+  (func (export "masked8") (param $x i32) (result i32)
+    (i32.load8_u (i32.and (local.get $x) (i32.const 0xffff))))
+  (func (export "masked32") (param $x i32) (result i32)
+    (i32.load (i32.and (local.get $x) (i32.const 0xffff))))
+  ;; At most 65533: the last of its four bytes one past the page. Kept.
+  (func (export "edge32") (param $x i32) (result i32)
+    (i32.load (i32.and (local.get $x) (i32.const 0xfffd))))
+  ;; Addresses read from memory, and a parameter: kept.
+  (func (export "indirect") (param $p i32) (result i32)
+    (i32.load (i32.load (local.get $p))))
+  ;; 65528 + at most 7, four bytes: kept.
+  (func (export "offset") (param $x i32) (result i32)
+    (i32.load offset=65528 (i32.and (local.get $x) (i32.const 7))))
+  (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+"""
+
+
+@pytest.fixture(scope="module")
+def bounds_wasm(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bounds")
+    (out / "bounds.wat").write_text(BOUNDS)
+    subprocess.run(["wat2wasm", str(out / "bounds.wat"), "-o", str(out / "bounds.wasm")],
+                   check=True, capture_output=True)
+    return out / "bounds.wasm"
+
+
+def test_aotc_reports_the_bounds_checks_it_drops(aotc, bounds_wasm):
+    what = "bounds checks"
+    assert compile_polls(aotc, bounds_wasm, what=what)[1] == [
+        "aotc: 2 of 9 bounds checks dropped (accesses proven inside the initial memory)"]
+    assert compile_polls(aotc, bounds_wasm, "--no-prune", what=what)[1] == []
+    # Without software bounds checks (runtimes with guard pages) there are none.
+    assert compile_polls(aotc, bounds_wasm, "--bounds-checks=0", what=what)[1] == []
+
+
+# heap=0: WAMR's own heap would make the memory larger than its one page.
+BOUNDS_SCRIPT = """
+import wasm
+inst = wasm.Instance(wasm.Module(open({path!r}, 'rb').read()), heap=0)
+e = inst.exports
+def show(name, *args):
+    try:
+        print(name, args, getattr(e, name)(*args))
+    except wasm.Trap as exc:
+        print(name, args, 'Trap:', exc)
+show('fill')
+show('fill_one_more')
+show('masked8', 0x1ffff)
+show('masked32', 0xfffc)
+show('masked32', 0xfffd)
+show('edge32', 0xfffc)
+show('edge32', 0xfffd)
+e.poke(0, 0x10000)
+show('indirect', 0)
+show('indirect', 0xfffd)
+show('offset', 4)
+show('offset', 5)
+show('grow', 1)
+e.poke(0x10000, 77)
+show('indirect', 0)
+show('masked32', 0x1fffc)
+show('fill')
+"""
+
+BOUNDS_OUT = [
+    "fill () 16383",
+    "fill_one_more () Trap: out of bounds memory access",
+    "masked8 (131071,) 255",
+    "masked32 (65532,) -1",
+    "masked32 (65533,) Trap: out of bounds memory access",
+    "edge32 (65532,) -1",
+    "edge32 (65533,) Trap: out of bounds memory access",
+    "indirect (0,) Trap: out of bounds memory access",
+    "indirect (65533,) Trap: out of bounds memory access",
+    "offset (4,) -1",
+    "offset (5,) Trap: out of bounds memory access",
+    "grow (1,) 1",
+    "indirect (0,) 77",
+    "masked32 (131068,) -1",
+    "fill () 16383",
+]
+
+
+def test_accesses_that_can_leave_the_memory_still_trap(fw, aotc, bounds_wasm):
+    # fill_one_more wrote -1 up to 65532 before its store at 65536 trapped.
+    path, _ = compile_polls(aotc, bounds_wasm, what="bounds checks")
+    assert fw.lines(BOUNDS_SCRIPT.format(path=str(path))) == BOUNDS_OUT
+    # The interpreter and AOT with every check kept agree.
+    unpruned, _ = compile_polls(aotc, bounds_wasm, "--no-prune", what="bounds checks")
+    for source in (bounds_wasm, unpruned):
+        assert fw.lines(BOUNDS_SCRIPT.format(path=str(source))) == BOUNDS_OUT
