@@ -62,6 +62,19 @@ bool aotc_compile_pruned(struct AOTCompContext *comp_ctx, uint64_t poll_limit,
     if (poll_limit > 0 || min_memory_bytes > 0) {
         aotc_llvm_prune(comp_ctx->module, poll_limit, min_memory_bytes, stats);
     }
+    if (comp_ctx->is_indirect_mode) {
+        // XIP code cannot reach constant pools, which vectorised integer
+        // code needs on x86-64 (loops freed of their checks vectorise):
+        // no vector or FP registers where the wasm code has no floats.
+        unsigned kind = LLVMGetEnumAttributeKindForName("noimplicitfloat", 15);
+        LLVMAttributeRef attr = LLVMCreateEnumAttribute(comp_ctx->context, kind, 0);
+        for (LLVMValueRef fn = LLVMGetFirstFunction(comp_ctx->module); fn != NULL;
+             fn = LLVMGetNextFunction(fn)) {
+            if (!LLVMIsDeclaration(fn)) {
+                LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, attr);
+            }
+        }
+    }
     if (optimize) {
         aot_apply_llvm_new_pass_manager(comp_ctx, comp_ctx->module);
     }
