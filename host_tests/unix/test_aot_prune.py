@@ -66,13 +66,17 @@ POLLS = """
 """
 
 
+def assemble(tmp_path_factory, name, source):
+    out = tmp_path_factory.mktemp(name)
+    (out / f"{name}.wat").write_text(source)
+    subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")],
+                   check=True, capture_output=True)
+    return out / f"{name}.wasm"
+
+
 @pytest.fixture(scope="module")
 def polls_wasm(tmp_path_factory):
-    out = tmp_path_factory.mktemp("polls")
-    (out / "polls.wat").write_text(POLLS)
-    subprocess.run(["wat2wasm", str(out / "polls.wat"), "-o", str(out / "polls.wasm")],
-                   check=True, capture_output=True)
-    return out / "polls.wasm"
+    return assemble(tmp_path_factory, "polls", POLLS)
 
 
 def compile_polls(aotc, wasm_path, *extra, what="loop polls"):
@@ -197,11 +201,7 @@ BOUNDS = """
 
 @pytest.fixture(scope="module")
 def bounds_wasm(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bounds")
-    (out / "bounds.wat").write_text(BOUNDS)
-    subprocess.run(["wat2wasm", str(out / "bounds.wat"), "-o", str(out / "bounds.wasm")],
-                   check=True, capture_output=True)
-    return out / "bounds.wasm"
+    return assemble(tmp_path_factory, "bounds", BOUNDS)
 
 
 def test_aotc_reports_the_bounds_checks_it_drops(aotc, bounds_wasm):
