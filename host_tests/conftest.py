@@ -144,9 +144,12 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def aotc():
-    """build/host/aotc, built once per session (a minute or so the first time)."""
+    """build/host/aotc, built once per session (a minute or so the first time),
+    or the compiler WASM_AOTC names (`make mutate`'s mutants of aotc)."""
     from scripts import aot
 
+    if os.environ.get("WASM_AOTC"):
+        return Path(os.environ["WASM_AOTC"])
     return aot.build_compiler()
 
 

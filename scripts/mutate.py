@@ -5,7 +5,11 @@ Every mutant must be killed (a test fails or the firmware crashes).
 The mutants are data (host_tests/mutants.json): `file` (below
 micropython_modules/wasm), `find` (source text that must occur exactly
 once), `replace`, `tests` (pytest paths) and `why`. New checks (graphics
-handles, ...) get their mutants by adding entries there."""
+handles, ...) get their mutants by adding entries there. A mutant with
+`"tool": "aotc"` changes the AOT compiler instead (`file` below tools/aotc:
+the checks it proves useless and drops, where a wrong proof lets guest code
+leave its memory or run unstoppable): it is built into its own aotc, which
+the tests then use."""
 
 import json
 import os
@@ -19,6 +23,7 @@ from .progress import ToolError, info, step
 
 MUTANTS = paths.ROOT / "host_tests" / "mutants.json"
 MUTATE_DIR = paths.BUILD / "unix-mutate"
+AOTC_SOURCE = paths.ROOT / "tools" / "aotc"
 # The fast interpreter only: the checks are interpreter-independent C code.
 KEYWORD = "not classic and not aot"
 
@@ -33,7 +38,8 @@ def load_mutants(path=MUTANTS, source_root=paths.MODULES / "wasm"):
         if m["id"] in seen:
             raise ToolError(f"{path}: duplicate mutant id {m['id']}")
         seen.add(m["id"])
-        count = (source_root / m["file"]).read_text().count(m["find"])
+        root = AOTC_SOURCE if m.get("tool") == "aotc" else source_root
+        count = (root / m["file"]).read_text().count(m["find"])
         if count != 1:
             raise ToolError(f"mutant {m['id']}: its `find` text occurs {count} times in {m['file']} "
                             "(the source changed: update host_tests/mutants.json)")
@@ -58,10 +64,40 @@ def _build(copy):
                             seed=build.unix_build_dir("fast") / "obj")
 
 
-def _run_tests(binary, tests):
+def _copy_aotc():
+    """A private copy of tools/aotc, beside a link to the module tree its
+    Makefile reads, starting from the project's compiler objects."""
+    tree = MUTATE_DIR / "aotc-tree"
+    if tree.exists():
+        shutil.rmtree(tree)
+    shutil.copytree(AOTC_SOURCE, tree / "tools" / "aotc", copy_function=shutil.copy)
+    (tree / "micropython_modules").symlink_to(paths.MODULES)
+    from . import aot
+
+    objects = aot.compiler_path().parent / "aotc-obj"
+    if objects.is_dir():
+        shutil.copytree(objects, MUTATE_DIR / "aotc-obj", dirs_exist_ok=True)
+    return tree / "tools" / "aotc"
+
+
+def _build_aotc(source):
+    from . import aot
+
+    subprocess.run(["make", "--no-print-directory", "-C", source, "-j", build._jobs(),
+                    f"WAMR_DIR={paths.WAMR}", f"OUT={MUTATE_DIR}",
+                    f"OBJ={MUTATE_DIR / 'aotc-obj'}", f"LLVM_CONFIG={aot.LLVM_CONFIG}"],
+                   check=True, capture_output=True)
+    return MUTATE_DIR / "aotc"
+
+
+def _run_tests(binary, tests, aotc=None):
     env = dict(os.environ, WASM_FW_FAST=str(binary))
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-k", KEYWORD,
-           *tests]
+    # The compiler's tests run AOT code: no keyword filter.
+    keyword = ["-k", KEYWORD]
+    if aotc is not None:
+        env["WASM_AOTC"] = str(aotc)
+        keyword = []
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *keyword, *tests]
     proc = subprocess.run(cmd, cwd=paths.ROOT, env=env, capture_output=True, text=True)
     lines = proc.stdout.strip().splitlines()
     return proc.returncode, lines[-1] if lines else proc.stderr.strip()[-200:]
@@ -73,30 +109,48 @@ def main(only=None):
         mutants = [m for m in mutants if m["id"] in only]
         if not mutants:
             raise ToolError(f"no mutant called {', '.join(only)}")
+    # The compiler's mutants first, while the firmware is the unmutated one.
+    mutants.sort(key=lambda m: m.get("tool") != "aotc")
     copy = _copy_sources()
     binary = _build(copy)
-    all_tests = sorted({t for m in mutants for t in m["tests"]})
-    status, summary = _run_tests(binary, all_tests)
-    if status != 0:
-        raise ToolError(f"the tests fail without any mutant ({summary}): fix them first")
-    info(f"unmutated firmware passes: {summary}")
+    all_tests = sorted({t for m in mutants for t in m["tests"] if m.get("tool") != "aotc"})
+    if all_tests:
+        status, summary = _run_tests(binary, all_tests)
+        if status != 0:
+            raise ToolError(f"the tests fail without any mutant ({summary}): fix them first")
+        info(f"unmutated firmware passes: {summary}")
+    aotc_source = aotc = None
+    aotc_tests = sorted({t for m in mutants for t in m["tests"] if m.get("tool") == "aotc"})
+    if aotc_tests:
+        aotc_source = _copy_aotc()
+        aotc = _build_aotc(aotc_source)
+        status, summary = _run_tests(binary, aotc_tests, aotc)
+        if status != 0:
+            raise ToolError(f"the compiler's tests fail without any mutant ({summary}): fix them first")
+        info(f"unmutated aotc passes: {summary}")
     survivors, broken = [], []
     for number, m in enumerate(mutants, 1):
-        source = copy / "wasm" / m["file"]
+        in_aotc = m.get("tool") == "aotc"
+        source = aotc_source / m["file"] if in_aotc else copy / "wasm" / m["file"]
         original = source.read_text()
         started = time.monotonic()
         source.write_text(original.replace(m["find"], m["replace"], 1))
         try:
             step(f"mutant {number}/{len(mutants)} {m['id']}: {m['why']}")
             try:
-                binary = _build(copy)
-            except ToolError as exc:
+                if in_aotc:
+                    status, summary = _run_tests(binary, m["tests"], _build_aotc(aotc_source))
+                else:
+                    status, summary = _run_tests(_build(copy), m["tests"])
+            except (ToolError, subprocess.CalledProcessError) as exc:
                 broken.append(m["id"])
                 info(f"did not build: {str(exc).splitlines()[-1]}")
                 continue
-            status, summary = _run_tests(binary, m["tests"])
         finally:
             source.write_text(original)
+            if in_aotc:
+                # The next build must see the restored file as new.
+                os.utime(source)
         verdict = "killed" if status != 0 else "SURVIVED"
         info(f"{verdict} in {time.monotonic() - started:.0f}s ({summary})")
         if status == 0:

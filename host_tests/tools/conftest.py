@@ -1,12 +1,17 @@
 """Fixtures of the tool tests."""
 
+import os
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from esp_mock import MOCK, free_port
+# Before esptool is imported (it reads its settings once): see the file.
+os.environ.setdefault("ESPTOOL_CFGFILE", str(Path(__file__).with_name("esptool_mock.cfg")))
+
+from esp_mock import MOCK, free_port  # noqa: E402
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ static mp_obj_t lvb_py_binding_calls(void) {
 MP_DEFINE_CONST_FUN_OBJ_0(mp_wasm_lvgl_binding_calls_obj, lvb_py_binding_calls);
 
 // The same source as the guest's bench_scene (ui_bench.c).
-#include "../../guest/apps/ui_scene.h"
+#include "ui_scene.h"
 
 static mp_obj_t scene_in_lvgl(void *arg) {
     ui_scene_bench((int)(intptr_t)arg);

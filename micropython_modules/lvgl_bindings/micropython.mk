@@ -32,8 +32,11 @@ SRC_USERMOD_LIB_C += $(addprefix $(LVB_MOD_DIR)/,$(LVB_SRC)) $(LVB_GEN_C)
 
 CFLAGS_USERMOD += -I$(LVB_MOD_DIR) -I$(LVB_MOD_DIR)/../wasm -DMICROPY_WASM_LVGL=1
 ifneq ($(DISPLAY_BACKEND),board)
-# Per-function call counters for the tests (display.binding_calls()).
-CFLAGS_USERMOD += -DMICROPY_WASM_LVGL_STATS=1
+# Per-function call counters for the tests (display.binding_calls()), and
+# display.scene_native(): the guest's scene (guest/apps/ui_scene.h) as C. By
+# include path, not a relative #include: `make mutate` builds a copy of
+# this tree elsewhere (with LVB_ROOT set to the project).
+CFLAGS_USERMOD += -DMICROPY_WASM_LVGL_STATS=1 -I$(LVB_ROOT)/guest/apps
 endif
 
 # The generator reads lvgl.h with the firmware's lv_conf.h.

@@ -39,6 +39,11 @@
 #define AOT_CUSTOM_NATIVE_SYMBOL 1
 // Read by the firmware (micropython_modules/wasm/wasm_aot_check.h).
 #define FIRMWARE_SECTION "micropython.aot"
+// Loop nests proven to end within this many iterations lose their stop-flag
+// polls (aotc_prune.cpp): about 1 ms of a 160 MHz MCU for a body of
+// a few instructions, the longest a stop request then waits for one.
+#define AOTC_DEFAULT_LOOP_POLL_LIMIT 65536
+#define AOTC_MAX_LOOP_POLL_LIMIT 16777216
 
 typedef struct {
     const char *input;
@@ -56,6 +61,8 @@ typedef struct {
     unsigned size_level;
     unsigned bounds_checks;
     unsigned stack_bounds_checks;
+    unsigned long loop_poll_limit;
+    bool prune_bound_checks;
 } Options;
 
 static const char *g_target_name = "";
@@ -138,6 +145,10 @@ static void usage(FILE *out) {
         "  --no-suspend-checks      do not poll the exec env's suspend flags\n"
         "                           (stopping a guest from the host then needs the\n"
         "                           guest to return on its own)\n"
+        "  --loop-poll-limit=N      keep no stop-flag poll in loop nests proven to end\n"
+        "                           within N iterations (default 65536; 0 keeps all)\n"
+        "  --no-prune               keep every poll and bounds check WAMR emits (by\n"
+        "                           default those proven useless are dropped)\n"
         "  --print-relocations      list the relocations kept in the AOT file\n"
         "  -o, --output=FILE        output file (default: IN with .aot)\n"
         "  -v, --verbose            WAMR's verbose log\n"
@@ -160,6 +171,7 @@ static int parse_args(int argc, char **argv, Options *o) {
     enum {
         OPT_TARGET = 256, OPT_ABI, OPT_CPU, OPT_FEATURES, OPT_XIP, OPT_BUILTIN,
         OPT_OPT_LEVEL, OPT_SIZE_LEVEL, OPT_BOUNDS, OPT_STACK_BOUNDS, OPT_NO_SUSPEND, OPT_PRINT_RELOCS,
+        OPT_LOOP_POLL_LIMIT, OPT_NO_PRUNE,
     };
     static const struct option long_options[] = {
         { "target", required_argument, NULL, OPT_TARGET },
@@ -173,6 +185,8 @@ static int parse_args(int argc, char **argv, Options *o) {
         { "bounds-checks", required_argument, NULL, OPT_BOUNDS },
         { "stack-bounds-checks", required_argument, NULL, OPT_STACK_BOUNDS },
         { "no-suspend-checks", no_argument, NULL, OPT_NO_SUSPEND },
+        { "loop-poll-limit", required_argument, NULL, OPT_LOOP_POLL_LIMIT },
+        { "no-prune", no_argument, NULL, OPT_NO_PRUNE },
         { "print-relocations", no_argument, NULL, OPT_PRINT_RELOCS },
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
@@ -186,6 +200,8 @@ static int parse_args(int argc, char **argv, Options *o) {
     o->bounds_checks = 1;
     o->stack_bounds_checks = 1;
     o->suspend_checks = true;
+    o->loop_poll_limit = AOTC_DEFAULT_LOOP_POLL_LIMIT;
+    o->prune_bound_checks = true;
 
     int c;
     opterr = 0;
@@ -210,6 +226,16 @@ static int parse_args(int argc, char **argv, Options *o) {
                 if (!parse_level(optarg, "--stack-bounds-checks", 1, &o->stack_bounds_checks)) return 2;
                 break;
             case OPT_NO_SUSPEND: o->suspend_checks = false; break;
+            case OPT_LOOP_POLL_LIMIT: {
+                unsigned limit;
+                if (!parse_level(optarg, "--loop-poll-limit", AOTC_MAX_LOOP_POLL_LIMIT, &limit)) return 2;
+                o->loop_poll_limit = limit;
+                break;
+            }
+            case OPT_NO_PRUNE:
+                o->loop_poll_limit = 0;
+                o->prune_bound_checks = false;
+                break;
             case OPT_PRINT_RELOCS: o->print_relocations = true; break;
             case 'o': o->output = optarg; break;
             case 'v': o->verbose = true; break;
@@ -687,13 +713,23 @@ int main(int argc, char **argv) {
     if (o.suspend_checks) {
         memory_flags = aotc_force_suspend_polls(comp_data);
     }
-    bool compiled = aot_compile_wasm(comp_ctx);
+    aotc_prune_stats pruned = { 0 };
+    bool compiled = aotc_compile_pruned((struct AOTCompContext *)comp_ctx,
+        o.suspend_checks ? o.loop_poll_limit : 0, o.bounds_checks && o.prune_bound_checks, &pruned);
     if (o.suspend_checks) {
         aotc_restore_memory_flags(comp_data, memory_flags);
     }
     if (!compiled) {
         error("%s: compilation failed: %s", o.input, aot_get_last_error());
         return 1;
+    }
+    if (pruned.polls_dropped > 0) {
+        printf("aotc: %lu of %lu loop polls dropped (loop nests proven to end within %lu iterations)\n",
+            pruned.polls_dropped, pruned.polls_dropped + pruned.polls_kept, o.loop_poll_limit);
+    }
+    if (pruned.checks_dropped > 0) {
+        printf("aotc: %lu of %lu bounds checks dropped (accesses proven inside the initial memory)\n",
+            pruned.checks_dropped, pruned.checks_dropped + pruned.checks_kept);
     }
     // See aotc_xip_fcmp.c: compares the optimiser created would need helpers.
     long moved_fcmps = o.xip ? aotc_xip_lower_fcmp((struct AOTCompContext *)comp_ctx) : 0;

@@ -2,6 +2,10 @@
 #ifndef AOTC_LLVM_H
 #define AOTC_LLVM_H
 
+#include <stdint.h>
+
+#include <llvm-c/Types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,6 +18,20 @@ enum {
 
 // Targets must be initialised first (wasm_runtime_full_init does it).
 int aotc_llvm_probe(const char *triple, const char *cpu);
+
+// What aotc_llvm_prune() dropped and kept.
+typedef struct aotc_prune_stats {
+    unsigned long polls_dropped, polls_kept;
+    unsigned long checks_dropped, checks_kept;
+} aotc_prune_stats;
+
+// Drops, in the module WAMR generated and before it is optimised
+// (aotc_prune.cpp): the loop polls (tagged by WAMR patch 0073) of loop
+// nests with a constant bound of at most `poll_limit` iterations (0: none),
+// and the bounds checks (tagged by patch 0074) of accesses proven to stay
+// inside the first `min_memory_bytes` of linear memory (0: none).
+int aotc_llvm_prune(LLVMModuleRef module, uint64_t poll_limit, uint64_t min_memory_bytes,
+    aotc_prune_stats *stats);
 
 #ifdef __cplusplus
 }
