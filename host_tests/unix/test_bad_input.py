@@ -444,3 +444,43 @@ def test_instantiating_a_closed_module(any_fw):
             print('ValueError:', exc)
     """)
     assert out == ["ValueError: wasm module is closed", "ValueError: wasm module is closed"]
+
+
+# SIMD is left out of every firmware (WASM_ENABLE_SIMD=0, issue 14): a module
+# using v128 is refused with a message that says so, on both interpreters,
+# and aotc refuses to compile it the same way.
+V128_IN_TYPE = "(module (func (export \"f\") (param v128) (result i32) (i32.const 1)))"
+V128_IN_CODE = """(module (func (export "g") (result i32)
+  (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))"""
+SIMD_HINT = "SIMD (v128) is not supported by this firmware; build the guest without -msimd128"
+
+
+def test_simd_modules_are_refused_clearly(any_fw, aotc, tmp_path):
+    import subprocess
+
+    paths = []
+    for name, source in (("in_type", V128_IN_TYPE), ("in_code", V128_IN_CODE)):
+        (tmp_path / f"{name}.wat").write_text(source)
+        subprocess.run(["wat2wasm", str(tmp_path / f"{name}.wat"), "-o", str(tmp_path / f"{name}.wasm")],
+                       check=True, capture_output=True)
+        paths.append(tmp_path / f"{name}.wasm")
+    out = any_fw.lines(f"""
+        import wasm
+        for path in {[str(p) for p in paths]!r}:
+            try:
+                wasm.Module.load(path)
+            except wasm.LoadError as exc:
+                print('LoadError:', exc)
+    """)
+    assert out == [
+        "LoadError: unknown value type (i32, i64, f32, f64, funcref and externref are known; "
+        + SIMD_HINT + ")",
+        "LoadError: unsupported opcode fd: " + SIMD_HINT,
+    ]
+    for path in paths:
+        proc = subprocess.run([str(aotc), "--target=x86_64", "-o", str(path.with_suffix(".aot")),
+                               str(path)], capture_output=True, text=True)
+        assert proc.returncode == 1
+        assert proc.stderr.splitlines()[-1] == ("aotc: SIMD (v128) is not supported (the firmware "
+                                                "runtimes leave it out): build the guest without -msimd128")
+        assert not path.with_suffix(".aot").exists()

@@ -57,12 +57,24 @@ static const char *strip_prefix(const char *msg) {
     return msg;
 }
 
-// WAMR's target checks say "invalid target ..."; say what that means.
+// The hint after WAMR's message for a module using SIMD, which the firmware
+// leaves out (WASM_ENABLE_SIMD=0): its loader then names only the symptom.
+#define SIMD_HINT "SIMD (v128) is not supported by this firmware; build the guest without -msimd128"
+
+// WAMR's target checks say "invalid target ..."; say what that means. A
+// v128 value type or a 0xfd-prefixed (SIMD) opcode gets a hint too.
 static NORETURN void raise_load_error(const char *error_buf, bool is_aot) {
     const char *msg = strip_prefix(error_buf);
     if (is_aot && strstr(msg, "invalid target") != NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_load_error,
             "AOT file built for another target (%s); compile it with --target for this firmware", msg);
+    }
+    if (strcmp(msg, "unknown value type") == 0) {
+        mp_wasm_raise(&mp_type_wasm_load_error,
+            "unknown value type (i32, i64, f32, f64, funcref and externref are known; " SIMD_HINT ")");
+    }
+    if (strcmp(msg, "unsupported opcode fd") == 0) {
+        mp_wasm_raise(&mp_type_wasm_load_error, "unsupported opcode fd: " SIMD_HINT);
     }
     mp_wasm_raise(&mp_type_wasm_load_error, msg);
 }

@@ -656,6 +656,10 @@ int main(int argc, char **argv) {
     wasm_module_t module = wasm_runtime_load(wasm, wasm_size, error_buf, sizeof(error_buf));
     if (!module) {
         error("%s: invalid WebAssembly module: %s", o.input, error_buf);
+        if (strstr(error_buf, "unsupported opcode fd") || strstr(error_buf, "unknown value type")) {
+            fprintf(stderr, "aotc: SIMD (v128) is not supported (the firmware runtimes leave it "
+                "out): build the guest without -msimd128\n");
+        }
         return 1;
     }
 
