@@ -22,13 +22,17 @@ def warn(message):
 
 
 def run(cmd, *, what, cwd=None, env=None, quiet=False):
-    """Run a command; raise ToolError naming `what` when it fails."""
+    """Run a command; raise ToolError naming `what` when it fails.
+
+    Build steps never read input: stdin is /dev/null, so a tool that peeks at
+    it (rustc under cargo did) cannot consume whatever the caller's stdin holds."""
     started = time.monotonic()
     try:
         result = subprocess.run(
             [str(c) for c in cmd],
             cwd=cwd,
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if quiet else None,
             stderr=subprocess.STDOUT if quiet else None,
             text=True,

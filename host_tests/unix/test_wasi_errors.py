@@ -308,7 +308,7 @@ print(r.call('fd_allocate', f, 0, 9), r.call('fd_allocate', 3, 0, 0), r.call('fd
     assert out == [
         "(2, 1, 0) (0, 1, 0) 3 (4, 1, 10)",
         "(4, 1, 12) 3",
-        f"{host.st_ino} {int(host.st_mtime) * 10**9}",
+        f"{host.st_ino} {host.st_mtime_ns // 10**9 * 10**9}",
         f"ENOENT {TRAP}",
         "ENOTSUP ENOTSUP ENOTSUP",
         "OK EISDIR ESPIPE",
