@@ -286,3 +286,50 @@ except wasm.LinkError as e:
         "b'hi' b'hi' b'\\x00\\x00' 65536",
         "LinkError instantiation failed: out of bounds memory access",
     ]
+
+
+def test_reentry_sees_and_keeps_the_shared_global(mode):
+    """A host function re-enters the importer: the nested call sees the
+    outer call's write, and the outer call sees the nested one's."""
+    fw, p = mode
+    out = fw.lines(f"""
+import wasm
+g = wasm.Global("i32", 0, mutable=True)
+seen = []
+def host():
+    seen.append(g.value)
+    a.exports.inc()
+    seen.append(a.exports.get())
+a = wasm.Instance(wasm.Module.load({str(p['importer'])!r}),
+                  {{"env": {{"g": g, "k": wasm.Global("i64", 0), "host": host}}}})
+print(a.exports.inc_call(), g.value, seen)
+""")
+    assert out == ["2 2 [1, 2]"]
+
+
+def test_another_instances_function_is_type_checked(mode):
+    """A wasm.Function import has a type, checked at link time as the spec
+    links modules; a Python callable takes what it is given."""
+    fw, p = mode
+    out = fw.lines(f"""
+import wasm
+d = wasm.Instance(wasm.Module.load({str(p['definer'])!r}))
+m = wasm.Module.load({str(p['importer'])!r})
+env = {{"g": wasm.Global("i32", 0, mutable=True), "k": wasm.Global("i64", 0)}}
+for host in (d.exports.get, (d.exports.get, "()i"), (d.exports.get, "()")):
+    env["host"] = host
+    try:
+        wasm.Instance(m, {{"env": env}})
+        print("accepted")
+    except wasm.LinkError as e:
+        print("LinkError", e)
+env["host"] = d.exports.bump
+a = wasm.Instance(m, {{"env": env}})
+print(a.exports.inc_call(), d.exports.get())
+""")
+    assert out == [
+        "LinkError import env.host: the module imports func (), the wasm.Function is func ()i",
+        "LinkError import env.host: signature ()i does not match the module's ()",
+        "LinkError import env.host: the module imports func (), the wasm.Function is func ()i",
+        "1 50",
+    ]

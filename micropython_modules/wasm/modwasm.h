@@ -189,6 +189,8 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
+// A wasm.Function's type as "(ii)i", or MP_OBJ_NULL if `fn` is not one.
+mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn);
 // The instance is closing: its exported wasm.Global objects keep their values.
 void mp_wasm_exports_closing(mp_obj_t exports);
 void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc);

@@ -128,6 +128,26 @@ static mp_obj_t wasm_function_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
         inst->timeout_ms);
 }
 
+mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn) {
+    if (!mp_obj_is_type(fn, &mp_type_wasm_function)) {
+        return MP_OBJ_NULL;
+    }
+    const mp_wasm_sig_t *sig = &((mp_obj_wasm_function_t *)MP_OBJ_TO_PTR(fn))->sig;
+    vstr_t vstr;
+    vstr_init(&vstr, sig->n_params + sig->n_results + 3);
+    vstr_add_byte(&vstr, '(');
+    for (size_t i = 0; i < (size_t)sig->n_params + sig->n_results; i++) {
+        if (i == sig->n_params) {
+            vstr_add_byte(&vstr, ')');
+        }
+        vstr_add_str(&vstr, mp_wasm_valkind_char(sig->kinds[i]));
+    }
+    if (sig->n_results == 0) {
+        vstr_add_byte(&vstr, ')');
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
 static void wasm_function_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     mp_obj_wasm_function_t *self = MP_OBJ_TO_PTR(self_in);

@@ -145,6 +145,14 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
     if (!mp_obj_is_callable(fn)) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s is not callable", imp->module_name, imp->name);
     }
+    // Another instance's function has a type of its own, checked as the
+    // spec links modules (a Python callable takes what it is given).
+    mp_obj_t fn_sig = mp_wasm_function_sig_str(fn);
+    if (fn_sig != MP_OBJ_NULL && !mp_obj_equal(fn_sig, want_sig)) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            "import %s.%s: the module imports func %s, the wasm.Function is func %s",
+            imp->module_name, imp->name, mp_obj_str_get_str(want_sig), mp_obj_str_get_str(fn_sig));
+    }
     return fn;
 }
 
