@@ -22,7 +22,6 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 // would otherwise trap only when the missing function is first called.
 static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi) {
     mp_wasm_host_imports_bind(self, imports);
-    mp_wasm_global_imports_link(self, imports);
     // Declaration order, memories and tables included, in every mode.
     int32_t n = mp_wasm_import_count(self->mref);
     *uses_wasi = false;
@@ -49,6 +48,7 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
             imp.module_name, imp.name, kind);
     }
+    mp_wasm_global_imports_link(self, imports);
 }
 
 // Creates the module instance with its context already set, and runs none
