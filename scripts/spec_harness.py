@@ -6,8 +6,8 @@
 #     R <index> pass|fail|na <detail>
 # and the host compares those with the expected-failures list. What the
 # `wasm` API cannot express yet is reported as `na` with the reason; the
-# capabilities below are where the API's growth (issue 14: memories,
-# globals, tables as objects, linking, reference values) plugs in.
+# capabilities below are where the API's growth (issue 14: memories and
+# tables as objects, reference values) plugs in.
 
 import sys
 import json
@@ -34,22 +34,42 @@ SPECTEST_FUNCS = {
 }
 
 
+# spectest's globals (the values of the spec's reference interpreter).
+SPECTEST_GLOBALS = {
+    "global_i32": wasm.Global("i32", 666),
+    "global_i64": wasm.Global("i64", 666),
+    "global_f32": wasm.Global("f32", 666.6),
+    "global_f64": wasm.Global("f64", 666.6),
+}
+
+
 class NotApplicable(Exception):
     pass
 
 
-def import_bindings(module):
-    """The imports dict for `module`, or NotApplicable naming what the API
-    cannot provide yet."""
-    spectest = {}
+def import_bindings(module, registered):
+    """The imports dict for `module`: spectest's functions and globals, and
+    the exports of instances registered under a module name. What is not
+    there is left out (instantiation then raises LinkError); imported
+    memories and tables raise NotApplicable."""
+    imports = {}
     for mod, name, kind in module.imports():
-        if mod == "spectest" and kind.startswith("func") and name in SPECTEST_FUNCS:
-            spectest[name] = SPECTEST_FUNCS[name]
-        elif mod == "spectest" and not kind.startswith("func"):
-            raise NotApplicable("imports a spectest %s: issue 14" % kind.split()[0])
-        elif mod != "spectest":
-            raise NotApplicable("imports from another module (register): issue 14")
-    return {"spectest": spectest} if spectest else None
+        if kind in ("memory", "table"):
+            raise NotApplicable("imports a %s: issue 14" % kind)
+        value = None
+        if mod == "spectest":
+            value = SPECTEST_FUNCS.get(name) if kind.startswith("func") else SPECTEST_GLOBALS.get(name)
+        elif mod in registered:
+            inst = registered[mod]
+            if isinstance(inst, NotApplicable):
+                raise inst
+            try:
+                value = inst.exports[name]
+            except KeyError:
+                pass
+        if value is not None:
+            imports.setdefault(mod, {})[name] = value
+    return imports or None
 
 
 def to_value(arg):
@@ -93,6 +113,7 @@ def results_match(expected, got):
 class Runner:
     def __init__(self):
         self.instances = {}     # "$name" -> Instance (or NotApplicable)
+        self.registered = {}    # module name -> Instance (or NotApplicable)
         self.current = None
 
     def skip_module(self, cmd):
@@ -108,13 +129,17 @@ class Runner:
 
     def instantiate(self, module):
         # heap=0: an app heap would add a page to the module's memory.
-        return wasm.Instance(module, import_bindings(module), stack=65536, heap=0)
+        return wasm.Instance(module, import_bindings(module, self.registered), stack=65536, heap=0)
+
+    def in_use(self, inst):
+        return any(i is inst for i in self.instances.values()) \
+            or any(i is inst for i in self.registered.values())
 
     def forget(self, names):
         # Named modules no later command uses give their pool memory back.
         for name in names:
             inst = self.instances.pop(name, None)
-            if isinstance(inst, wasm.Instance) and inst is not self.current:
+            if isinstance(inst, wasm.Instance) and inst is not self.current and not self.in_use(inst):
                 inst.close()
 
     def replace_current(self):
@@ -122,7 +147,7 @@ class Runner:
         # command can reach any more.
         cur = self.current
         self.current = None
-        if isinstance(cur, wasm.Instance) and all(i is not cur for i in self.instances.values()):
+        if isinstance(cur, wasm.Instance) and not self.in_use(cur):
             cur.close()
 
     def target(self, action):
@@ -136,7 +161,7 @@ class Runner:
     def perform(self, action):
         inst = self.target(action)
         if action["kind"] == "get":
-            return getattr(inst.exports, action["field"])
+            return inst.exports[action["field"]].value
         args = [to_value(a) for a in action["args"]]
         return inst.exports[action["field"]](*args)
 
@@ -159,6 +184,15 @@ class Runner:
             if results_match(cmd["expected"], got):
                 return "returned %r" % (got,)
             raise AssertionError("returned %r" % (got,))
+        if t == "register":
+            # Registered instances stay open: others import from them.
+            inst = self.instances.get(cmd["name"]) if cmd.get("name") else self.current
+            if inst is None:
+                raise RuntimeError("no module to register")
+            self.registered[cmd["as"]] = inst
+            if isinstance(inst, NotApplicable):
+                raise inst
+            return "registered"
         if t == "action":
             self.perform(cmd["action"])
             return "done"

@@ -66,7 +66,7 @@ p = e.alloc(9)
 inst.memory[p:p + 9] = b'123456789'
 print(e.fib(30), e.matmul(10), hex(e.crc32(p, 9) & 0xffffffff))
 print(e.sum_i64(2**62, 2**62 - 1), e.neg_i64(-2**63 + 1), e.divmod(-17, 5))
-print(e.mul_f64(1.5, 2.5), e.counter, e.bump())
+print(e.mul_f64(1.5, 2.5), e.counter.value, e.bump())
 inst.close()
 """)
     assert out == ["832040 8250 0xcbf43926",
@@ -263,7 +263,7 @@ def kernels(inst):
     p = e.alloc(9)
     inst.memory[p:p + 9] = b'123456789'
     r = (e.fib(25), e.matmul(10), e.crc32(p, 9) & 0xffffffff, e.divmod(-17, 5), e.sum_i64(2**62, 2**62 - 1),
-         e.mul_f64(1.5, -2.25), e.add_f32(1.5, 2.25), e.counter, e.bump())
+         e.mul_f64(1.5, -2.25), e.add_f32(1.5, 2.25), e.counter.value, e.bump())
     inst.close()
     return r
 """

@@ -120,7 +120,7 @@ def run(module):
     out += [e.divmod(-17, 5), e.divmod(17, -5), e.divmod(2**31 - 1, 7)]
     out += [e.sum_i64(2**62, 2**62), e.sum_i64(-1, 1), e.neg_i64(5), e.neg_i64(-2**63)]
     out += [e.mul_f64(1.5, -2.25), e.mul_f64(1e308, 10.0), e.add_f32(1.5, 2.25), e.u32_max()]
-    out += [e.counter, e.bump(), e.bump(), e.counter]
+    out += [e.counter.value, e.bump(), e.bump(), e.counter.value]
     return module.is_aot, out
 interp = run(wasm.Module.load(GUEST + '/kernels.wasm'))
 compiled = run(wasm.Module.load(AOT + '/kernels.aot'))

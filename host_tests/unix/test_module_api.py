@@ -255,7 +255,7 @@ def test_one_module_gives_independent_instances(any_fw):
         m = wasm.Module.load(GUEST + '/kernels.wasm')
         a = wasm.Instance(m)
         b = wasm.Instance(m)
-        print(a.exports.bump(), a.exports.bump(), b.exports.bump(), a.exports.counter, b.exports.counter)
+        print(a.exports.bump(), a.exports.bump(), b.exports.bump(), a.exports.counter.value, b.exports.counter.value)
         p = a.exports.alloc(4)
         a.memory[p:p + 4] = b'abcd'
         print(a.memory[p:p + 4], b.memory[p:p + 4])

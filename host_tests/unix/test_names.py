@@ -43,9 +43,9 @@ print([(mod, n) for mod, n, k in m.imports()])
 inst = wasm.Instance(m, imports={{"env\\x00x": {{"cb\\x00": lambda x: x * 10}}}})
 e = inst.exports
 print(e["f"](), e["f\\x00x"](), e["f\\x00y"](), inst.call("f\\x00y"), e["\\x00"](4))
-print(e["g\\x00"])
+print(e["g\\x00"].value)
 e["g\\x00"] = 9
-print(e["g\\x00"])
+print(e["g\\x00"].value)
 """)
     assert out == [
         r"['g\x00', 'f', 'f\x00x', 'f\x00y', '\x00']",

@@ -17,7 +17,7 @@ def kernels(inst):
     inst.memory[p:p + 9] = b'123456789'
     return (e.fib(25), e.fib_rec(20), e.matmul(10), e.crc32(p, 9) & 0xffffffff, e.divmod(-17, 5),
             e.sum_i64(2**62, 2**62 - 1), e.neg_i64(-2**63 + 1), e.mul_f64(1.5, -2.25),
-            e.add_f32(1.5, 2.25), e.u32_max(), e.counter, e.bump())
+            e.add_f32(1.5, 2.25), e.u32_max(), e.counter.value, e.bump())
 """
 
 

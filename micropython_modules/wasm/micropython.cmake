@@ -183,6 +183,7 @@ set(WAMR_SHIM_SRC
     wamr_shim/wasm_interrupt.c
     wamr_shim/wasm_limits.c
     wamr_shim/wasm_table.c
+    wamr_shim/wasm_globals.c
 )
 
 set(WAMR_LIB_SRC)
@@ -273,6 +274,7 @@ set(WASM_MOD_SRC
     wasm_natives_mp.c
     wasm_natives_try.c
     wasm_memory_obj.c
+    wasm_global.c
     wasm_values.c
     wasm_wasi.c
     wasm_wasi_fd.c

@@ -52,6 +52,7 @@ WASM_MOD_SRC := \
 	wasm_natives_mp.c \
 	wasm_natives_try.c \
 	wasm_memory_obj.c \
+	wasm_global.c \
 	wasm_values.c \
 	wasm_wasi.c \
 	wasm_wasi_fd.c \

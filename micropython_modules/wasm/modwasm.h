@@ -35,6 +35,7 @@ extern const mp_obj_type_t mp_type_wasm_instance;
 extern const mp_obj_type_t mp_type_wasm_exports;
 extern const mp_obj_type_t mp_type_wasm_function;
 extern const mp_obj_type_t mp_type_wasm_memory;
+extern const mp_obj_type_t mp_type_wasm_global;
 extern const mp_obj_type_t mp_type_wasm_wasi;
 
 // The WAMR pool: MICROPY_WASM_POOL_SIZE bytes, 8-byte aligned, alive for
@@ -97,6 +98,8 @@ mp_wasm_module_ref_t *mp_wasm_module_ref_get(mp_obj_t module_in);
 void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref);
 mp_obj_t mp_wasm_module_load_path(mp_obj_t path_in);
 mp_obj_t mp_wasm_module_from_buffer(mp_obj_t data_in);
+// WAMR's error text without its generic "... module load/instantiate failed: ".
+const char *mp_wasm_strip_wamr_prefix(const char *msg);
 mp_obj_t mp_wasm_module_from_xip(const uint8_t *blob, size_t len, const uint8_t *imports);
 
 // XIP apps (wasm_xip.c).
@@ -112,6 +115,10 @@ typedef struct _mp_obj_wasm_instance_t {
     wasm_module_inst_t inst;     // NULL once closed
     wasm_exec_env_t exec_env;
     mp_obj_t *import_fns;        // callable per import index (Python imports), or NULL
+    // Imported globals and the wasm.Global each is linked to (wasm_global.c):
+    // the mutable ones first, copied in and out at every crossing.
+    struct _mp_wasm_global_link_t *global_links;
+    uint16_t n_global_links, n_mutable_links;
     wasm_function_inst_t try_trampoline; // for wasm_try.call (wasm_natives_try.c), or NULL
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
@@ -182,6 +189,10 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
+// A wasm.Function's type as "(ii)i", or MP_OBJ_NULL if `fn` is not one.
+mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn);
+// The instance is closing: its exported wasm.Global objects keep their values.
+void mp_wasm_exports_closing(mp_obj_t exports);
 void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t exc);
 
 // Value conversion (wasm_values.c).
@@ -194,6 +205,8 @@ void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index);
 mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
 const char *mp_wasm_valkind_char(wasm_valkind_t kind);
+// "i32", "i64", "f32", "f64", "externref", "funcref".
+const char *mp_wasm_valkind_name(wasm_valkind_t kind);
 size_t mp_wasm_func_type_sig(wasm_func_type_t type, char *buf, size_t size);
 mp_obj_t mp_wasm_func_type_str(wasm_func_type_t type);
 mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr);
@@ -226,6 +239,39 @@ void mp_wasm_lvgl_release(mp_obj_wasm_instance_t *self);
 // Python host functions (wasm_host_imports.c): resolves the instance's
 // callables (and links its module once); frees a module's links.
 void mp_wasm_host_imports_bind(mp_obj_wasm_instance_t *self, mp_obj_t imports);
+// imports[module][name] for an import, or MP_OBJ_NULL; LinkError if
+// imports[module] is not a dict.
+mp_obj_t mp_wasm_import_entry(mp_obj_t imports, const wasm_import_t *imp);
+
+// wasm.Global and imported globals (wasm_global.c). Linking checks each
+// imported global's wasm.Global and sets the value the instance starts
+// with; binding (after instantiation) finds the instance's copies. While a
+// guest runs, its copies of mutable imported globals are the live values:
+// they are copied out before any host code runs and back in after.
+void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports);
+void mp_wasm_global_imports_bind(mp_obj_wasm_instance_t *self);
+void mp_wasm_globals_copy_in(mp_obj_wasm_instance_t *self);
+void mp_wasm_globals_copy_out(mp_obj_wasm_instance_t *self);
+static inline void mp_wasm_globals_enter(mp_obj_wasm_instance_t *self) {
+    if (self->n_mutable_links != 0) {
+        mp_wasm_globals_copy_in(self);
+    }
+}
+static inline void mp_wasm_globals_leave(mp_obj_wasm_instance_t *self) {
+    if (self->n_mutable_links != 0) {
+        mp_wasm_globals_copy_out(self);
+    }
+}
+// The wasm.Global for an exported global of `self`: the imported object
+// when the export is an imported global, else a new one kept in the
+// instance's slot.
+mp_obj_t mp_wasm_global_for_export(mp_obj_wasm_instance_t *self, mp_obj_t self_obj,
+    const wasm_global_inst_t *global);
+// A Global kept in `owner`'s slot takes its value along as `owner` closes.
+void mp_wasm_global_owner_closing(mp_obj_t global, mp_obj_t owner);
+// Sets a mutable global's value from Python: `name` is the export's, or NULL
+// for Global.value (error messages).
+void mp_wasm_global_set(mp_obj_t global, mp_obj_t value, const char *name);
 void mp_wasm_host_imports_free(mp_wasm_module_ref_t *ref);
 
 // WASI (wasm_wasi.c, wasm_wasi_fd.c, wasm_wasi_path.c).

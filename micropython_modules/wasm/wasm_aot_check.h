@@ -30,6 +30,9 @@ struct _mp_wasm_module_ref_t;
 // NULL) before use; reading them in order costs O(1) per import.
 void mp_wasm_imports_init(struct _mp_wasm_module_ref_t *ref, const uint8_t *aot_imports);
 int32_t mp_wasm_import_count(const struct _mp_wasm_module_ref_t *ref);
-void mp_wasm_import_get(struct _mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp);
+// Fills `imp` with import `index` (declaration order); returns WAMR's index
+// of it (what wasm_runtime_get_import_type takes), or -1 if WAMR has no entry
+// (AOT tables and memories).
+int32_t mp_wasm_import_get(struct _mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp);
 
 #endif // MICROPY_INCLUDED_WASM_AOT_CHECK_H

@@ -1,7 +1,7 @@
 // inst.exports: attribute and item access to a guest's exports. Functions
-// come back as callable wasm.Function objects, made once per instance and
-// name (the same object on every access), globals as their value;
-// assigning to a mutable global sets it.
+// come back as callable wasm.Function objects and globals as wasm.Global
+// objects, each made once per instance and name (the same object on every
+// access); assigning to an exported mutable global sets its value.
 
 #include <string.h>
 
@@ -11,8 +11,8 @@
 typedef struct _mp_obj_wasm_exports_t {
     mp_obj_base_t base;
     mp_obj_t instance;
-    // name -> wasm.Function, filled on first access: a hot loop's
-    // `inst.exports.f(...)` then allocates and looks up nothing in WAMR.
+    // name -> wasm.Function or wasm.Global, filled on first access: a hot
+    // loop's `inst.exports.f(...)` then allocates and looks up nothing in WAMR.
     mp_map_t functions;
 } mp_obj_wasm_exports_t;
 
@@ -30,29 +30,6 @@ mp_obj_t mp_wasm_exports_new(mp_obj_t instance) {
     self->instance = instance;
     mp_map_init(&self->functions, 0);
     return MP_OBJ_FROM_PTR(self);
-}
-
-static mp_obj_t read_global(const wasm_global_inst_t *global) {
-    wasm_val_t val;
-    memset(&val, 0, sizeof(val));
-    val.kind = global->kind;
-    switch (global->kind) {
-        case WASM_I32:
-            memcpy(&val.of.i32, global->global_data, sizeof(int32_t));
-            break;
-        case WASM_I64:
-            memcpy(&val.of.i64, global->global_data, sizeof(int64_t));
-            break;
-        case WASM_F32:
-            memcpy(&val.of.f32, global->global_data, sizeof(float));
-            break;
-        case WASM_F64:
-            memcpy(&val.of.f64, global->global_data, sizeof(double));
-            break;
-        default:
-            return mp_const_none;
-    }
-    return mp_wasm_value_to_obj(&val);
 }
 
 // Returns the export called `name_in`, or MP_OBJ_NULL if there is none.
@@ -78,38 +55,29 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
     }
     wasm_global_inst_t global;
     if (wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
-        return read_global(&global);
+        mp_obj_t g = mp_wasm_global_for_export(inst, self->instance, &global);
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = g;
+        return g;
     }
     return MP_OBJ_NULL;
 }
 
+void mp_wasm_exports_closing(mp_obj_t exports) {
+    mp_obj_wasm_exports_t *self = MP_OBJ_TO_PTR(exports);
+    for (size_t i = 0; i < self->functions.alloc; i++) {
+        if (mp_map_slot_is_filled(&self->functions, i)) {
+            mp_wasm_global_owner_closing(self->functions.table[i].value, self->instance);
+        }
+    }
+}
+
 // Sets exported global `name_in` to `value`; false if there is no such global.
 static bool write_global(mp_obj_wasm_exports_t *self, mp_obj_t name_in, mp_obj_t value) {
-    mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
-    const char *name = mp_wasm_name_from_str(name_in);
-    wasm_global_inst_t global;
-    if (!wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
+    mp_obj_t found = lookup_export(self, name_in);
+    if (found == MP_OBJ_NULL || !mp_obj_is_type(found, &mp_type_wasm_global)) {
         return false;
     }
-    if (!global.is_mutable) {
-        mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("exported global '%s' is immutable"), name);
-    }
-    wasm_val_t val;
-    mp_wasm_value_from_obj(&val, global.kind, value, name, 0);
-    switch (global.kind) {
-        case WASM_I32:
-            memcpy(global.global_data, &val.of.i32, sizeof(int32_t));
-            break;
-        case WASM_I64:
-            memcpy(global.global_data, &val.of.i64, sizeof(int64_t));
-            break;
-        case WASM_F32:
-            memcpy(global.global_data, &val.of.f32, sizeof(float));
-            break;
-        default: // WASM_F64: mp_wasm_value_from_obj refused the other kinds
-            memcpy(global.global_data, &val.of.f64, sizeof(double));
-            break;
-    }
+    mp_wasm_global_set(found, value, mp_obj_str_get_str(name_in));
     return true;
 }
 
@@ -158,6 +126,26 @@ static mp_obj_t wasm_function_call(mp_obj_t self_in, size_t n_args, size_t n_kw,
     mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
     return mp_wasm_instance_call_sig(inst, self->func, &self->sig, self->cname, n_args, args,
         inst->timeout_ms);
+}
+
+mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn) {
+    if (!mp_obj_is_type(fn, &mp_type_wasm_function)) {
+        return MP_OBJ_NULL;
+    }
+    const mp_wasm_sig_t *sig = &((mp_obj_wasm_function_t *)MP_OBJ_TO_PTR(fn))->sig;
+    vstr_t vstr;
+    vstr_init(&vstr, sig->n_params + sig->n_results + 3);
+    vstr_add_byte(&vstr, '(');
+    for (size_t i = 0; i < (size_t)sig->n_params + sig->n_results; i++) {
+        if (i == sig->n_params) {
+            vstr_add_byte(&vstr, ')');
+        }
+        vstr_add_str(&vstr, mp_wasm_valkind_char(sig->kinds[i]));
+    }
+    if (sig->n_results == 0) {
+        vstr_add_byte(&vstr, ')');
+    }
+    return mp_obj_new_str_from_vstr(&vstr);
 }
 
 static void wasm_function_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {

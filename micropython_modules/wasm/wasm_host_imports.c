@@ -102,24 +102,26 @@ static void host_trampoline(wasm_exec_env_t exec_env, uint64_t *args) {
     mp_wasm_native_run(exec_env, args, host_call, false);
 }
 
+mp_obj_t mp_wasm_import_entry(mp_obj_t imports, const wasm_import_t *imp) {
+    if (imports == mp_const_none) {
+        return MP_OBJ_NULL;
+    }
+    mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(imports),
+        mp_wasm_name_to_str(imp->module_name), MP_MAP_LOOKUP);
+    if (e == NULL) {
+        return MP_OBJ_NULL;
+    }
+    if (!mp_obj_is_dict_or_ordereddict(e->value)) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "imports['%s'] must be a dict", imp->module_name);
+    }
+    e = mp_map_lookup(mp_obj_dict_get_map(e->value), mp_wasm_name_to_str(imp->name), MP_MAP_LOOKUP);
+    return e ? e->value : MP_OBJ_NULL;
+}
+
 // Looks up imports[module][name] and checks it against the module's
 // signature `want_sig`; returns the callable. Raises LinkError.
 static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_t want_sig) {
-    mp_obj_t funcs = MP_OBJ_NULL;
-    if (imports != mp_const_none) {
-        mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(imports),
-            mp_wasm_name_to_str(imp->module_name), MP_MAP_LOOKUP);
-        funcs = e ? e->value : MP_OBJ_NULL;
-    }
-    mp_obj_t entry = MP_OBJ_NULL;
-    if (funcs != MP_OBJ_NULL) {
-        if (!mp_obj_is_dict_or_ordereddict(funcs)) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "imports['%s'] must be a dict", imp->module_name);
-        }
-        mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(funcs),
-            mp_wasm_name_to_str(imp->name), MP_MAP_LOOKUP);
-        entry = e ? e->value : MP_OBJ_NULL;
-    }
+    mp_obj_t entry = mp_wasm_import_entry(imports, imp);
     if (entry == MP_OBJ_NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (func %s)",
             imp->module_name, imp->name, mp_obj_str_get_str(want_sig));
@@ -142,6 +144,14 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
     }
     if (!mp_obj_is_callable(fn)) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s is not callable", imp->module_name, imp->name);
+    }
+    // Another instance's function has a type of its own, checked as the
+    // spec links modules (a Python callable takes what it is given).
+    mp_obj_t fn_sig = mp_wasm_function_sig_str(fn);
+    if (fn_sig != MP_OBJ_NULL && !mp_obj_equal(fn_sig, want_sig)) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            "import %s.%s: the module imports func %s, the wasm.Function is func %s",
+            imp->module_name, imp->name, mp_obj_str_get_str(want_sig), mp_obj_str_get_str(fn_sig));
     }
     return fn;
 }

@@ -60,10 +60,10 @@ int32_t mp_wasm_import_count(const mp_wasm_module_ref_t *ref) {
     return wasm_runtime_get_import_count(ref->module);
 }
 
-void mp_wasm_import_get(mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp) {
+int32_t mp_wasm_import_get(mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t *imp) {
     if (ref->aot_imports == NULL) {
         wasm_runtime_get_import_type(ref->module, index, imp);
-        return;
+        return index;
     }
     // WAMR's AOT import list holds the functions, then the globals; tables
     // and memories were compiled into defined ones and have no entry. An
@@ -89,10 +89,12 @@ void mp_wasm_import_get(mp_wasm_module_ref_t *ref, int32_t index, wasm_import_t 
     }
     uint32_t rank = kind == WASM_IMPORT_EXPORT_KIND_FUNC ? c->funcs : ref->aot_import_funcs + c->globals;
     memset(imp, 0, sizeof(*imp));
-    if (kind == WASM_IMPORT_EXPORT_KIND_FUNC || kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
+    bool has_entry = kind == WASM_IMPORT_EXPORT_KIND_FUNC || kind == WASM_IMPORT_EXPORT_KIND_GLOBAL;
+    if (has_entry) {
         wasm_runtime_get_import_type(ref->module, (int32_t)rank, imp);
     }
     imp->module_name = module;
     imp->name = name;
     imp->kind = (wasm_import_export_kind_t)kind;
+    return has_entry ? (int32_t)rank : -1;
 }

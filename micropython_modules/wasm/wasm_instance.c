@@ -29,6 +29,9 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
         wasm_import_t imp;
         mp_wasm_import_get(self->mref, i, &imp);
         const char *kind = mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type));
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
+            continue; // linked (or refused) by mp_wasm_global_imports_link
+        }
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
                 "unsupported import %s.%s (%s)", imp.module_name, imp.name, kind);
@@ -45,6 +48,7 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
             imp.module_name, imp.name, kind);
     }
+    mp_wasm_global_imports_link(self, imports);
 }
 
 // Creates the module instance with its context already set, and runs none
@@ -114,6 +118,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->inst = NULL;
     self->exec_env = NULL;
     self->import_fns = NULL;
+    self->global_links = NULL;
+    self->n_global_links = 0;
+    self->n_mutable_links = 0;
     self->try_trampoline = NULL;
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
@@ -165,8 +172,10 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
                 (unsigned)mp_wasm_memory_largest_free());
         }
         if (self->inst == NULL) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s", error_buf);
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s",
+                mp_wasm_strip_wamr_prefix(error_buf));
         }
+        mp_wasm_global_imports_bind(self);
         self->try_trampoline = mp_wasm_try_trampoline(self->inst);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
@@ -321,9 +330,11 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
         mp_wasm_port_guest_enter();
     }
     self->running++;
+    mp_wasm_globals_enter(self);
     bool ok = cells != NULL
         ? wasm_runtime_call_wasm(self->exec_env, func, n_cells, cells)
         : wasm_runtime_call_wasm_a(self->exec_env, func, sig->n_results, results, sig->n_params, params);
+    mp_wasm_globals_leave(self);
     self->running--;
     set_running(outer);
     if (outer == NULL) {
@@ -625,6 +636,9 @@ static void release(mp_obj_wasm_instance_t *self) {
     self->wasi_ctx = NULL;
     self->mref = NULL;
     self->import_fns = NULL;
+    self->global_links = NULL;
+    self->n_global_links = 0;
+    self->n_mutable_links = 0;
     self->try_trampoline = NULL;
     self->deferred_exc = MP_OBJ_NULL;
     if (mp_wasm_runtime_active()) {
@@ -647,6 +661,11 @@ mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
     mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->running) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("instance is running"));
+    }
+    if (self->inst != NULL && self->exports != MP_OBJ_NULL) {
+        // Its exported globals outlive it (a finaliser never needs this:
+        // a reachable Global keeps its instance reachable).
+        mp_wasm_exports_closing(self->exports);
     }
     release(self);
     return mp_const_none;

@@ -13,6 +13,7 @@
 #define LOAD_ERROR_PREFIX "WASM module load failed: "
 #define AOT_ERROR_PREFIX "AOT module load failed: "
 #define INSTANTIATE_ERROR_PREFIX "WASM module instantiate failed: "
+#define AOT_INSTANTIATE_ERROR_PREFIX "AOT module instantiate failed: "
 
 static mp_obj_wasm_module_t *module_open(mp_obj_t self_in) {
     mp_obj_wasm_module_t *self = MP_OBJ_TO_PTR(self_in);
@@ -43,8 +44,9 @@ void mp_wasm_module_ref_release(mp_wasm_module_ref_t *ref) {
     wasm_runtime_free(ref);
 }
 
-// WAMR's loader messages carry a generic prefix; keep the informative part.
-static const char *strip_prefix(const char *msg) {
+// WAMR's loader messages carry a generic prefix, which also differs between
+// interpreted and AOT modules; keep the informative part.
+const char *mp_wasm_strip_wamr_prefix(const char *msg) {
     if (strncmp(msg, LOAD_ERROR_PREFIX, strlen(LOAD_ERROR_PREFIX)) == 0) {
         return msg + strlen(LOAD_ERROR_PREFIX);
     }
@@ -53,6 +55,9 @@ static const char *strip_prefix(const char *msg) {
     }
     if (strncmp(msg, INSTANTIATE_ERROR_PREFIX, strlen(INSTANTIATE_ERROR_PREFIX)) == 0) {
         return msg + strlen(INSTANTIATE_ERROR_PREFIX);
+    }
+    if (strncmp(msg, AOT_INSTANTIATE_ERROR_PREFIX, strlen(AOT_INSTANTIATE_ERROR_PREFIX)) == 0) {
+        return msg + strlen(AOT_INSTANTIATE_ERROR_PREFIX);
     }
     return msg;
 }
@@ -64,7 +69,7 @@ static const char *strip_prefix(const char *msg) {
 // WAMR's target checks say "invalid target ..."; say what that means. A
 // v128 value type or a 0xfd-prefixed (SIMD) opcode gets a hint too.
 static NORETURN void raise_load_error(const char *error_buf, bool is_aot) {
-    const char *msg = strip_prefix(error_buf);
+    const char *msg = mp_wasm_strip_wamr_prefix(error_buf);
     if (is_aot && strstr(msg, "invalid target") != NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_load_error,
             "AOT file built for another target (%s); compile it with --target for this firmware", msg);

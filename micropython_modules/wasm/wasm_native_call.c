@@ -24,13 +24,16 @@ bool mp_wasm_native_handle_pending(wasm_exec_env_t exec_env) {
 void mp_wasm_native_run(wasm_exec_env_t exec_env, uint64_t *args, mp_wasm_native_fn_t fn,
     bool errno_result) {
     wasm_module_inst_t module_inst = wasm_runtime_get_module_inst(exec_env);
-    if (wasm_runtime_get_custom_data(module_inst) == NULL) {
+    mp_obj_wasm_instance_t *self = wasm_runtime_get_custom_data(module_inst);
+    if (self == NULL) {
         // Instances are set up before any of their code runs; never trust it.
         wasm_runtime_set_exception(module_inst, "native function called outside an instance");
         return;
     }
     int32_t result;
     nlr_buf_t nlr;
+    // Host code sees (and may change) the guest's shared globals.
+    mp_wasm_globals_leave(self);
     if (nlr_push(&nlr) == 0) {
         result = fn(exec_env, args);
         nlr_pop();
@@ -42,6 +45,7 @@ void mp_wasm_native_run(wasm_exec_env_t exec_env, uint64_t *args, mp_wasm_native
             mp_wasm_native_fail(exec_env, exc);
         }
     }
+    mp_wasm_globals_enter(self);
     if (errno_result) {
         mp_wasm_ret_i32(args, result);
     }

@@ -27,7 +27,7 @@ const char *mp_wasm_valkind_char(wasm_valkind_t kind) {
     }
 }
 
-static const char *valkind_name(wasm_valkind_t kind) {
+const char *mp_wasm_valkind_name(wasm_valkind_t kind) {
     switch (kind) {
         case WASM_I32:
             return "i32";
@@ -93,7 +93,7 @@ mp_obj_t mp_wasm_kind_str(wasm_import_export_kind_t kind, const void *type_ptr) 
             if (wasm_global_type_get_mutable(g)) {
                 vstr_add_str(&vstr, "mut ");
             }
-            vstr_add_str(&vstr, valkind_name(wasm_global_type_get_valkind(g)));
+            vstr_add_str(&vstr, mp_wasm_valkind_name(wasm_global_type_get_valkind(g)));
             break;
         }
         case WASM_IMPORT_EXPORT_KIND_MEMORY:
@@ -218,20 +218,20 @@ void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_nam
             if (!is_int) {
                 mp_raise_msg_varg(&mp_type_TypeError,
                     MP_ERROR_TEXT("%s() %s: expected int for %s, got %s"),
-                    func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
+                    func_name, where, mp_wasm_valkind_name(kind), mp_obj_get_type_str(obj));
             }
             mp_raise_msg_varg(&mp_type_OverflowError,
                 MP_ERROR_TEXT("%s() %s: int out of range for %s"),
-                func_name, where, valkind_name(kind));
+                func_name, where, mp_wasm_valkind_name(kind));
         case WASM_F32:
         case WASM_F64:
             mp_raise_msg_varg(&mp_type_TypeError,
                 MP_ERROR_TEXT("%s() %s: expected float for %s, got %s"),
-                func_name, where, valkind_name(kind), mp_obj_get_type_str(obj));
+                func_name, where, mp_wasm_valkind_name(kind), mp_obj_get_type_str(obj));
         default:
             mp_raise_msg_varg(&mp_type_TypeError,
                 MP_ERROR_TEXT("%s() %s: %s values are not supported"),
-                func_name, where, valkind_name(kind));
+                func_name, where, mp_wasm_valkind_name(kind));
     }
 }
 

@@ -1,0 +1,281 @@
+// wasm.Global: a wasm global as a Python object, shared between the host and
+// any number of instances.
+//
+//   g = wasm.Global("i32", 5, mutable=True)
+//   a = wasm.Instance(m, imports={"env": {"g": g}})
+//   g.value = 6                       # a sees 6
+//   b = wasm.Instance(m2, imports={"env": {"g": a.exports.g}})
+//
+// A Global's value lives in one place: its own cell, or the slot of the
+// instance that defines and exports it. An instance that imports a global
+// gets a private slot from WAMR (WAMR copies imported globals into the
+// instance), so for a mutable global that copy is the live value while the
+// guest runs: it is copied in when the guest is entered or a host function
+// returns to it, and out when the guest returns or calls any host function.
+// Only one guest runs at a time, so every reader sees the last write.
+
+#include <string.h>
+
+#include "py/runtime.h"
+#include "modwasm.h"
+#include "wasm_aot_check.h"
+
+typedef struct _mp_obj_wasm_global_t {
+    mp_obj_base_t base;
+    uint8_t kind;                // WASM_I32, WASM_I64, WASM_F32 or WASM_F64
+    bool is_mutable;
+    void *data;                  // the value: &cell, or the owner's slot
+    mp_obj_t owner;              // the instance whose slot `data` is, or MP_OBJ_NULL
+    uint64_t cell;
+} mp_obj_wasm_global_t;
+
+typedef struct _mp_wasm_global_link_t {
+    mp_obj_wasm_global_t *global;
+    void *slot;                  // the instance's copy (WAMR's global data)
+    int32_t wamr_index;          // the import's WAMR index
+} mp_wasm_global_link_t;
+
+// WAMR internals (wamr_shim/wasm_globals.c).
+bool mp_wasm_import_global_set(wasm_module_t module, int32_t index, const wasm_val_t *value);
+void *mp_wasm_import_global_addr(wasm_module_inst_t inst, int32_t index);
+
+static size_t value_size(uint8_t kind) {
+    return kind == WASM_I64 || kind == WASM_F64 ? 8 : 4;
+}
+
+static bool kind_from_name(const char *name, uint8_t *kind) {
+    static const uint8_t kinds[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64 };
+    for (size_t i = 0; i < MP_ARRAY_SIZE(kinds); i++) {
+        if (strcmp(name, mp_wasm_valkind_name(kinds[i])) == 0) {
+            *kind = kinds[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void global_read(const mp_obj_wasm_global_t *self, wasm_val_t *val) {
+    memset(val, 0, sizeof(*val));
+    val->kind = self->kind;
+    memcpy(&val->of, self->data, value_size(self->kind));
+}
+
+static mp_obj_t global_type_str(uint8_t kind, bool is_mutable) {
+    vstr_t vstr;
+    vstr_init(&vstr, 16);
+    vstr_printf(&vstr, "global %s%s", is_mutable ? "mut " : "", mp_wasm_valkind_name(kind));
+    return mp_obj_new_str_from_vstr(&vstr);
+}
+
+static mp_obj_t wasm_global_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw,
+    const mp_obj_t *all_args) {
+    enum { ARG_kind, ARG_value, ARG_mutable };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_kind, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_value, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_mutable, MP_ARG_BOOL, {.u_bool = false} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    uint8_t kind;
+    if (!mp_obj_is_str(args[ARG_kind].u_obj)
+        || !kind_from_name(mp_obj_str_get_str(args[ARG_kind].u_obj), &kind)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("Global kind must be 'i32', 'i64', 'f32' or 'f64'"));
+    }
+    wasm_val_t val;
+    mp_wasm_value_from_obj(&val, kind, args[ARG_value].u_obj, "Global", 1);
+    mp_obj_wasm_global_t *self = mp_obj_malloc(mp_obj_wasm_global_t, type);
+    self->kind = kind;
+    self->is_mutable = args[ARG_mutable].u_bool;
+    self->owner = MP_OBJ_NULL;
+    self->cell = 0;
+    self->data = &self->cell;
+    memcpy(self->data, &val.of, value_size(kind));
+    return MP_OBJ_FROM_PTR(self);
+}
+
+void mp_wasm_global_set(mp_obj_t global, mp_obj_t value, const char *name) {
+    mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(global);
+    if (!self->is_mutable) {
+        if (name == NULL) {
+            mp_raise_msg(&mp_type_AttributeError, MP_ERROR_TEXT("wasm.Global is immutable"));
+        }
+        mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("exported global '%s' is immutable"), name);
+    }
+    wasm_val_t val;
+    mp_wasm_value_from_obj(&val, self->kind, value, name != NULL ? name : "Global.value", 0);
+    memcpy(self->data, &val.of, value_size(self->kind));
+}
+
+static void wasm_global_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_SENTINEL) {
+        if (attr == MP_QSTR_value && dest[1] != MP_OBJ_NULL) {
+            mp_wasm_global_set(self_in, dest[1], NULL);
+            dest[0] = MP_OBJ_NULL;
+        }
+        return;
+    }
+    if (dest[0] != MP_OBJ_NULL) {
+        return;
+    }
+    if (attr == MP_QSTR_value) {
+        wasm_val_t val;
+        global_read(self, &val);
+        dest[0] = mp_wasm_value_to_obj(&val);
+    } else if (attr == MP_QSTR_kind) {
+        const char *name = mp_wasm_valkind_name(self->kind);
+        dest[0] = mp_obj_new_str(name, strlen(name));
+    } else if (attr == MP_QSTR_mutable) {
+        dest[0] = mp_obj_new_bool(self->is_mutable);
+    } else if (attr == MP_QSTR_type) {
+        dest[0] = global_type_str(self->kind, self->is_mutable);
+    }
+}
+
+static void wasm_global_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    (void)kind;
+    mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(self_in);
+    wasm_val_t val;
+    global_read(self, &val);
+    mp_printf(print, "<wasm.Global %s%s ", self->is_mutable ? "mut " : "", mp_wasm_valkind_name(self->kind));
+    mp_obj_print_helper(print, mp_wasm_value_to_obj(&val), PRINT_REPR);
+    mp_print_str(print, ">");
+}
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    mp_type_wasm_global, MP_QSTR_Global, MP_TYPE_FLAG_NONE,
+    make_new, wasm_global_make_new,
+    attr, wasm_global_attr,
+    print, wasm_global_print
+    );
+
+// The wasm.Global given for an imported global, checked against its type.
+static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t *imp) {
+    wasm_valkind_t kind = wasm_global_type_get_valkind(imp->u.global_type);
+    bool is_mutable = wasm_global_type_get_mutable(imp->u.global_type);
+    const char *want = mp_obj_str_get_str(global_type_str(kind, is_mutable));
+    mp_obj_t entry = mp_wasm_import_entry(imports, imp);
+    if (entry == MP_OBJ_NULL) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
+            imp->module_name, imp->name, want);
+    }
+    if (!mp_obj_is_type(entry, &mp_type_wasm_global)) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s (%s) must be a wasm.Global, not %s",
+            imp->module_name, imp->name, want, mp_obj_get_type_str(entry));
+    }
+    mp_obj_wasm_global_t *global = MP_OBJ_TO_PTR(entry);
+    if (global->kind != kind || global->is_mutable != is_mutable) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s: the module imports %s, the wasm.Global is %s",
+            imp->module_name, imp->name, want,
+            mp_obj_str_get_str(global_type_str(global->kind, global->is_mutable)));
+    }
+    return global;
+}
+
+void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
+    int32_t n = mp_wasm_import_count(self->mref);
+    size_t n_globals = 0;
+    for (int32_t i = 0; i < n; i++) {
+        wasm_import_t imp;
+        mp_wasm_import_get(self->mref, i, &imp);
+        n_globals += imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL;
+    }
+    if (n_globals == 0) {
+        return;
+    }
+    // Mutable links fill the table from the front, immutable ones from the back.
+    // n_mutable_links stays 0 (nothing is copied) until bind finds the slots.
+    mp_wasm_global_link_t *links = m_new0(mp_wasm_global_link_t, n_globals);
+    self->global_links = links;
+    self->n_global_links = (uint16_t)n_globals;
+    size_t front = 0, back = n_globals;
+    for (int32_t i = 0; i < n; i++) {
+        wasm_import_t imp;
+        int32_t wamr_index = mp_wasm_import_get(self->mref, i, &imp);
+        if (imp.kind != WASM_IMPORT_EXPORT_KIND_GLOBAL) {
+            continue;
+        }
+        mp_obj_wasm_global_t *global = import_global(imports, &imp);
+        mp_wasm_global_link_t *link = global->is_mutable ? &links[front++] : &links[--back];
+        if (global->is_mutable) {
+            // Two private copies of one global would drift apart inside the guest.
+            for (size_t j = 0; j + 1 < front; j++) {
+                if (links[j].global == global) {
+                    mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                        "import %s.%s: one mutable wasm.Global cannot be imported twice by an instance",
+                        imp.module_name, imp.name);
+                }
+            }
+        }
+        link->global = global;
+        link->wamr_index = wamr_index;
+        wasm_val_t val;
+        global_read(global, &val);
+        // The module keeps the value until its next instantiation: set now.
+        if (!mp_wasm_import_global_set(self->mref->module, wamr_index, &val)) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s: cannot link this global",
+                imp.module_name, imp.name);
+        }
+    }
+}
+
+void mp_wasm_global_imports_bind(mp_obj_wasm_instance_t *self) {
+    size_t n_mutable = 0;
+    for (size_t i = 0; i < self->n_global_links; i++) {
+        mp_wasm_global_link_t *link = &self->global_links[i];
+        link->slot = mp_wasm_import_global_addr(self->inst, link->wamr_index);
+        if (link->slot == NULL) {
+            mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("imported global has no slot"));
+        }
+        n_mutable += link->global->is_mutable;
+    }
+    self->n_mutable_links = (uint16_t)n_mutable;
+}
+
+void mp_wasm_globals_copy_in(mp_obj_wasm_instance_t *self) {
+    for (size_t i = 0; i < self->n_mutable_links; i++) {
+        mp_wasm_global_link_t *link = &self->global_links[i];
+        memcpy(link->slot, link->global->data, value_size(link->global->kind));
+    }
+}
+
+void mp_wasm_globals_copy_out(mp_obj_wasm_instance_t *self) {
+    for (size_t i = 0; i < self->n_mutable_links; i++) {
+        mp_wasm_global_link_t *link = &self->global_links[i];
+        memcpy(link->global->data, link->slot, value_size(link->global->kind));
+    }
+}
+
+mp_obj_t mp_wasm_global_for_export(mp_obj_wasm_instance_t *self, mp_obj_t self_obj,
+    const wasm_global_inst_t *global) {
+    for (size_t i = 0; i < self->n_global_links; i++) {
+        if (self->global_links[i].slot == global->global_data) {
+            return MP_OBJ_FROM_PTR(self->global_links[i].global);
+        }
+    }
+    uint8_t kind = (uint8_t)global->kind;
+    if (kind != WASM_I32 && kind != WASM_I64 && kind != WASM_F32 && kind != WASM_F64) {
+        mp_raise_msg_varg(&mp_type_NotImplementedError,
+            MP_ERROR_TEXT("%s globals are not supported"), mp_wasm_valkind_name(kind));
+    }
+    mp_obj_wasm_global_t *g = mp_obj_malloc(mp_obj_wasm_global_t, &mp_type_wasm_global);
+    g->kind = kind;
+    g->is_mutable = global->is_mutable;
+    g->owner = self_obj;
+    g->cell = 0;
+    g->data = global->global_data;
+    return MP_OBJ_FROM_PTR(g);
+}
+
+void mp_wasm_global_owner_closing(mp_obj_t global, mp_obj_t owner) {
+    if (!mp_obj_is_type(global, &mp_type_wasm_global)) {
+        return;
+    }
+    mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(global);
+    if (self->owner == owner) {
+        memcpy(&self->cell, self->data, value_size(self->kind));
+        self->data = &self->cell;
+        self->owner = MP_OBJ_NULL;
+    }
+}
