@@ -13,7 +13,8 @@ import subprocess
 
 import pytest
 
-from scripts import aot, build, emulate, flashfs, paths, xip
+from private_board import boot, exec_on
+from scripts import aot, flashfs, paths, xip
 from scripts import real_programs as rp
 
 TARGET = "thumbv7em"
@@ -34,22 +35,6 @@ def apps(tmp_path_factory):
 
 
 SMALL, PSRAM = "QEMU_WAMR", "QEMU_WAMR_LCD"
-
-
-def boot(tmp_path, apps, board, files):
-    """An emulator of `board` with `files` ({'/name': bytes}) in /flash."""
-    image = tmp_path / "flash.img"
-    flashfs.write_image(image, files)
-    firmware = build.emulated_build_dir(board) / "firmware.elf"
-    assert firmware.exists(), f"{firmware} is missing: run `make emulated BOARD={board}`"
-    return emulate.Emulator(firmware=firmware, image=image, apps=apps, board=board,
-                            panel=tmp_path / "panel.bin"), image
-
-
-def exec_on(emu, code, timeout=600):
-    out, err = emulate.raw_exec(emu.port, code, timeout)
-    assert err == "", err
-    return out.replace("\r\n", "\n").splitlines()
 
 
 def run_workloads(tmp_path, apps, board, runs, extra_files=None):
