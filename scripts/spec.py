@@ -166,10 +166,11 @@ def convert(wast, out_dir):
 
 
 def _value(v):
-    """A wast2json value as [type, int bits | "nan:..."]; None for references."""
+    """A wast2json value as [type, int bits | "nan:..."]; a reference as
+    [type, "null" | host reference number | "any"] ("any": not null)."""
     kind, value = v["type"], v.get("value")
     if kind in ("funcref", "externref"):
-        return None
+        return [kind, "any" if value is None else "null" if value == "null" else int(value)]
     if value is None:           # assert_trap lists result types only
         return [kind, None]
     if isinstance(value, str) and value.startswith("nan:"):
@@ -250,9 +251,7 @@ def make_plan(json_path, mode):
             cmd["action"] = {"kind": a["type"], "module": a.get("module"), "field": a["field"],
                              "args": args}
             cmd["expected"] = expected
-            if None in args or None in expected:
-                na = "reference-typed argument or result: issue 14"
-            elif any(_signalling_f32(v) for v in args + expected):
+            if any(_signalling_f32(v) for v in args + expected):
                 na = "f32 signalling NaN through a Python float: issue 14"
         elif t == "assert_trap":       # a module whose instantiation traps
             cmd["type"] = "assert_uninstantiable"

@@ -184,6 +184,7 @@ set(WAMR_SHIM_SRC
     wamr_shim/wasm_limits.c
     wamr_shim/wasm_table.c
     wamr_shim/wasm_globals.c
+    wamr_shim/wasm_refs.c
 )
 
 set(WAMR_LIB_SRC)
@@ -275,6 +276,8 @@ set(WASM_MOD_SRC
     wasm_natives_try.c
     wasm_memory_obj.c
     wasm_global.c
+    wasm_ref_values.c
+    wasm_table_obj.c
     wasm_values.c
     wasm_wasi.c
     wasm_wasi_fd.c

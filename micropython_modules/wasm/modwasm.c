@@ -213,6 +213,7 @@ static const mp_rom_map_elem_t wasm_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_Instance), MP_ROM_PTR(&mp_type_wasm_instance) },
     { MP_ROM_QSTR(MP_QSTR_Memory), MP_ROM_PTR(&mp_type_wasm_memory) },
     { MP_ROM_QSTR(MP_QSTR_Global), MP_ROM_PTR(&mp_type_wasm_global) },
+    { MP_ROM_QSTR(MP_QSTR_Table), MP_ROM_PTR(&mp_type_wasm_table) },
     { MP_ROM_QSTR(MP_QSTR_Function), MP_ROM_PTR(&mp_type_wasm_function) },
     { MP_ROM_QSTR(MP_QSTR_WASI), MP_ROM_PTR(&mp_type_wasm_wasi) },
     { MP_ROM_QSTR(MP_QSTR_Error), MP_ROM_PTR(&mp_type_wasm_error) },

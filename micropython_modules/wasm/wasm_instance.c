@@ -125,6 +125,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
+    self->externrefs = NULL;
+    self->n_externrefs = self->externrefs_used = self->externref_next = 0;
+    self->funcrefs = MP_OBJ_NULL;
     self->pending_exc = MP_OBJ_NULL;
     self->wasi_ctx = NULL;
     self->exit_code = 0;
@@ -320,10 +323,9 @@ static void set_running(wasm_exec_env_t exec_env) {
 // under nlr_push (wasm_native_call.c), so this bookkeeping always unwinds.
 // `self` is live across the call, so the GC (which scans the C stack) never
 // finalises a running instance; `running` makes close() refuse. `cells` is
-// WAMR's argument array (results come back in it), or NULL for the
-// wasm_val_t form of functions with reference-typed results.
+// WAMR's argument array (results come back in it).
 static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    uint32_t n_cells, uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results) {
+    uint32_t n_cells, uint32_t *cells) {
     wasm_exec_env_t outer = running_exec_env;
     set_running(self->exec_env);
     if (outer == NULL) {
@@ -331,9 +333,7 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     }
     self->running++;
     mp_wasm_globals_enter(self);
-    bool ok = cells != NULL
-        ? wasm_runtime_call_wasm(self->exec_env, func, n_cells, cells)
-        : wasm_runtime_call_wasm_a(self->exec_env, func, sig->n_results, results, sig->n_params, params);
+    bool ok = mp_wasm_call_cells(self->exec_env, func, n_cells, cells);
     mp_wasm_globals_leave(self);
     self->running--;
     set_running(outer);
@@ -341,10 +341,6 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
         mp_wasm_port_guest_exit();
     }
     return ok;
-}
-
-static bool is_number(wasm_valkind_t kind) {
-    return kind == WASM_I32 || kind == WASM_I64 || kind == WASM_F32 || kind == WASM_F64;
 }
 
 void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
@@ -358,20 +354,21 @@ void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_fun
     wasm_valkind_t kinds[MP_WASM_MAX_CALL_VALUES];
     sig->n_params = (uint8_t)n_params;
     sig->n_results = (uint8_t)n_results;
-    sig->number_results = true;
+    sig->n_externref_params = 0;
     wasm_func_get_param_types(func, self->inst, kinds);
     for (uint32_t i = 0; i < n_params; i++) {
         sig->kinds[i] = (uint8_t)kinds[i];
+        sig->n_externref_params += kinds[i] == WASM_EXTERNREF;
     }
     wasm_func_get_result_types(func, self->inst, kinds);
     for (uint32_t i = 0; i < n_results; i++) {
         sig->kinds[n_params + i] = (uint8_t)kinds[i];
-        sig->number_results &= is_number(kinds[i]);
     }
 }
 
 // Converts argument `i` into WAMR's 32-bit cells; returns the cells used.
-static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const char *name, size_t i) {
+static size_t put_arg(mp_obj_wasm_instance_t *self, uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj,
+    const char *name, size_t i) {
     if (kind == WASM_I32 && mp_obj_is_small_int(obj)) {
         // The common case, without a wasm_val_t: every small int fits on
         // 32-bit ports; 64-bit ones need the range check.
@@ -380,6 +377,10 @@ static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const c
             cell[0] = (uint32_t)v;
             return 1;
         }
+    }
+    if (kind == WASM_FUNCREF || kind == WASM_EXTERNREF) {
+        cell[0] = mp_wasm_ref_from_obj(self, kind, obj, name, i);
+        return 1;
     }
     wasm_val_t v;
     mp_wasm_value_from_obj(&v, kind, obj, name, i);
@@ -391,10 +392,15 @@ static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const c
     return 1;
 }
 
-static mp_obj_t get_result(const uint32_t *cell, wasm_valkind_t kind, size_t *used) {
+static mp_obj_t get_result(mp_obj_wasm_instance_t *self, const uint32_t *cell, wasm_valkind_t kind,
+    size_t *used) {
     if (kind == WASM_I32) {
         *used = 1;
         return mp_obj_new_int((int32_t)cell[0]);
+    }
+    if (kind == WASM_FUNCREF || kind == WASM_EXTERNREF) {
+        *used = 1;
+        return mp_wasm_ref_to_obj(self, kind, cell[0]);
     }
     wasm_val_t v;
     v.kind = kind;
@@ -435,33 +441,13 @@ static void check_call(mp_obj_wasm_instance_t *self, bool ok, uint32_t timed_out
 
 // One call from Python, under its deadline.
 static void call_checked(mp_obj_wasm_instance_t *self, wasm_function_inst_t func, uint32_t n_cells,
-    uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results,
-    uint32_t timeout_ms) {
+    uint32_t *cells, uint32_t timeout_ms) {
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
     mp_wasm_deadline_t deadline;
     mp_wasm_deadline_enter(&deadline, timeout_ms, self->exec_env);
-    bool ok = call_guest(self, func, n_cells, cells, sig, params, results);
+    bool ok = call_guest(self, func, n_cells, cells);
     check_call(self, ok, mp_wasm_deadline_exit(&deadline));
-}
-
-// Functions with reference-typed results go through wasm_val_t.
-static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const mp_wasm_sig_t *sig, const char *name, const mp_obj_t *args, uint32_t timeout_ms) {
-    wasm_val_t params[MP_WASM_MAX_CALL_VALUES];
-    wasm_val_t results[MP_WASM_MAX_CALL_VALUES];
-    for (size_t i = 0; i < sig->n_params; i++) {
-        mp_wasm_value_from_obj(&params[i], sig->kinds[i], args[i], name, i);
-    }
-    for (size_t i = 0; i < sig->n_results; i++) {
-        results[i].kind = sig->kinds[sig->n_params + i];
-    }
-    call_checked(self, func, 0, NULL, sig, params, results, timeout_ms);
-    mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
-    for (size_t i = 0; i < sig->n_results; i++) {
-        items[i] = mp_wasm_value_to_obj(&results[i]);
-    }
-    return sig->n_results == 1 ? items[0] : mp_obj_new_tuple(sig->n_results, items);
 }
 
 mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
@@ -478,28 +464,28 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
             MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
             name, (int)sig->n_params, (int)n_args);
     }
-    if (!sig->number_results) {
-        return call_with_vals(self, func, sig, name, args, timeout_ms);
+    if (sig->n_externref_params != 0) {
+        mp_wasm_externrefs_reserve(self, sig->n_externref_params);
     }
     // Arguments in, results back: two cells for each i64/f64, one otherwise.
     uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
     size_t n_cells = 0;
     for (size_t i = 0; i < n_args; i++) {
-        n_cells += put_arg(&cells[n_cells], sig->kinds[i], args[i], name, i);
+        n_cells += put_arg(self, &cells[n_cells], sig->kinds[i], args[i], name, i);
     }
-    call_checked(self, func, (uint32_t)n_cells, cells, sig, NULL, NULL, timeout_ms);
+    call_checked(self, func, (uint32_t)n_cells, cells, timeout_ms);
     if (sig->n_results == 0) {
         return mp_const_none;
     }
     const uint8_t *kinds = sig->kinds + sig->n_params;
     size_t used;
     if (sig->n_results == 1) {
-        return get_result(cells, kinds[0], &used);
+        return get_result(self, cells, kinds[0], &used);
     }
     mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
     size_t cell = 0;
     for (size_t i = 0; i < sig->n_results; i++) {
-        items[i] = get_result(&cells[cell], kinds[i], &used);
+        items[i] = get_result(self, &cells[cell], kinds[i], &used);
         cell += used;
     }
     return mp_obj_new_tuple(sig->n_results, items);
@@ -545,10 +531,22 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
     bool outer_exited = self->exited;
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
-    mp_wasm_sig_t sig = { .n_params = (uint8_t)n_args, .n_results = (uint8_t)n_results };
+    // Numbers only (the callers' callbacks): two cells for i64/f64.
+    uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
+    uint32_t n_cells = 0;
+    for (uint32_t i = 0; i < n_args && i < MP_WASM_MAX_CALL_VALUES; i++) {
+        size_t size = args[i].kind == WASM_I64 || args[i].kind == WASM_F64 ? 8 : 4;
+        memcpy(&cells[n_cells], &args[i].of, size);
+        n_cells += (uint32_t)(size / 4);
+    }
     mp_wasm_deadline_t deadline;
     mp_wasm_deadline_enter(&deadline, self->timeout_ms, self->exec_env);
-    bool ok = call_guest(self, func, 0, NULL, &sig, args, results);
+    bool ok = call_guest(self, func, n_cells, cells);
+    for (uint32_t i = 0, cell = 0; ok && i < n_results && i < MP_WASM_MAX_CALL_VALUES; i++) {
+        size_t size = results[i].kind == WASM_I64 || results[i].kind == WASM_F64 ? 8 : 4;
+        memcpy(&results[i].of, &cells[cell], size);
+        cell += (uint32_t)(size / 4);
+    }
     uint32_t timed_out_ms = mp_wasm_deadline_exit(&deadline);
     mp_obj_t exc = MP_OBJ_NULL;
     if (self->running == 0 && running_exec_env == NULL) {
@@ -641,6 +639,7 @@ static void release(mp_obj_wasm_instance_t *self) {
     self->n_mutable_links = 0;
     self->try_trampoline = NULL;
     self->deferred_exc = MP_OBJ_NULL;
+    mp_wasm_externrefs_release(self);
     if (mp_wasm_runtime_active()) {
         if (exec_env != NULL) {
             wasm_runtime_destroy_exec_env(exec_env);
@@ -689,15 +688,18 @@ static mp_obj_t wasm_instance___exit__(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance___exit___obj, 4, 4, wasm_instance___exit__);
 
+mp_obj_t mp_wasm_instance_exports(mp_obj_wasm_instance_t *self) {
+    if (self->exports == MP_OBJ_NULL) {
+        self->exports = mp_wasm_exports_new(MP_OBJ_FROM_PTR(self));
+    }
+    return self->exports;
+}
+
 static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
     if (dest[0] == MP_OBJ_NULL) {
         if (attr == MP_QSTR_exports) {
-            mp_wasm_instance_open(self_in);
-            if (self->exports == MP_OBJ_NULL) {
-                self->exports = mp_wasm_exports_new(self_in);
-            }
-            dest[0] = self->exports;
+            dest[0] = mp_wasm_instance_exports(mp_wasm_instance_open(self_in));
             return;
         }
         if (attr == MP_QSTR_memory) {
