@@ -178,12 +178,6 @@ def _value(v):
     return [kind, int(value)]
 
 
-def _signalling_f32(value):
-    return value[0] == "f32" and isinstance(value[1], int) \
-        and (value[1] & 0x7F800000) == 0x7F800000 and (value[1] & 0x7FFFFF) \
-        and not value[1] & 0x400000
-
-
 _IMPORT_KINDS = {0: "func", 1: "table", 2: "memory", 3: "global"}
 
 
@@ -224,11 +218,11 @@ def module_imports(path):
 
 def imports_not_expressible(path):
     """Why a module's imports cannot be provided through the API yet, or
-    None. Functions and globals can (spectest's, or a registered
-    instance's exports: scripts/spec_harness.py); memories and tables not."""
+    None. Functions, globals and spectest's memory can (spectest's, or a
+    registered instance's exports: scripts/spec_harness.py); tables not."""
     for module, name, kind in module_imports(path) or []:
-        if kind in ("table", "memory"):
-            return f"imports a {kind}: issue 14"
+        if kind == "table":
+            return "imports a table: issue 14"
     return None
 
 
@@ -251,8 +245,6 @@ def make_plan(json_path, mode):
             cmd["action"] = {"kind": a["type"], "module": a.get("module"), "field": a["field"],
                              "args": args}
             cmd["expected"] = expected
-            if any(_signalling_f32(v) for v in args + expected):
-                na = "f32 signalling NaN through a Python float: issue 14"
         elif t == "assert_trap":       # a module whose instantiation traps
             cmd["type"] = "assert_uninstantiable"
             cmd["file"] = c["filename"]

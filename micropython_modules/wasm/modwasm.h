@@ -195,6 +195,17 @@ void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t 
 mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
+// An imported memory (wasm_memory_obj.c): checks the wasm.Memory against
+// the module's limits (LinkError) and lowers *cap (0: none) to its maximum;
+// after instantiation, grows the instance's memory to the object's size and
+// makes the object its view.
+bool mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init, uint32_t max,
+    bool has_max, uint32_t *cap);
+void mp_wasm_memory_import_bind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
+uint32_t mp_wasm_memory_import_pages(mp_obj_t mem); // its size, before it is imported
+// The instance failed to start: the wasm.Memory it imported is free again
+// (without the data the failed start wrote).
+void mp_wasm_memory_import_unbind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
 // A wasm.Table viewing table `index` of the instance (wasm_table_obj.c), and
 // the index of the table exported as `name` or -1 (wamr_shim/wasm_refs.c).
@@ -207,6 +218,8 @@ mp_obj_t mp_wasm_exports_function_for(mp_obj_t exports, wasm_function_inst_t fun
 // to another instance.
 uint32_t mp_wasm_function_ref_index(mp_obj_t fn, mp_obj_t instance);
 mp_obj_t mp_wasm_instance_exports(mp_obj_wasm_instance_t *self);
+// inst.memory: the instance's wasm.Memory (None without a memory).
+mp_obj_t mp_wasm_instance_memory(mp_obj_wasm_instance_t *self);
 // A wasm.Function's type as "(ii)i", or MP_OBJ_NULL if `fn` is not one.
 mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn);
 // The instance is closing: its exported wasm.Global objects keep their values.
@@ -367,7 +380,9 @@ bool mp_wasm_port_may_move(const char *path);
 // Instance limits (wasm_limits.c; WAMR internals in wamr_shim/wasm_limits.c).
 int mp_wasm_exec_env_fuel(wasm_exec_env_t exec_env); // -1: unmetered
 void mp_wasm_exec_env_set_fuel(wasm_exec_env_t exec_env, int fuel);
-bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max);
+// Memory 0's limits (imported or defined); false if the module has none.
+bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max, bool *has_max);
+uint32_t mp_wasm_module_memory_set_init(wasm_module_t module, uint32_t pages);
 int mp_wasm_fuel_from_obj(const mp_wasm_module_ref_t *mref, mp_obj_t fuel); // None: -1
 mp_obj_t mp_wasm_fuel_get(mp_obj_wasm_instance_t *self);
 void mp_wasm_fuel_set(mp_obj_wasm_instance_t *self, mp_obj_t fuel);

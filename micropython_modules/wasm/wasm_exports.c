@@ -1,7 +1,7 @@
 // inst.exports: attribute and item access to a guest's exports. Functions
 // come back as callable wasm.Function objects, globals as wasm.Global
-// objects and tables as wasm.Table objects, each made once per instance
-// and name (the same object on every access); assigning to an exported
+// objects, tables as wasm.Table objects and the memory as the instance's
+// wasm.Memory, each made once per instance and name (the same object on every access); assigning to an exported
 // mutable global sets its value.
 
 #include <string.h>
@@ -69,6 +69,12 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
         mp_obj_t g = mp_wasm_global_for_export(inst, self->instance, &global);
         mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = g;
         return g;
+    }
+    wasm_memory_inst_t memory = wasm_runtime_lookup_memory(inst->inst, name);
+    if (memory != NULL && memory == wasm_runtime_get_default_memory(inst->inst)) {
+        mp_obj_t m = mp_wasm_instance_memory(inst);
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = m;
+        return m;
     }
     int32_t table = mp_wasm_export_table(inst->inst, name);
     if (table >= 0) {

@@ -18,9 +18,26 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
     return self;
 }
 
+// An imported memory: the wasm.Memory, checked against the module's limits;
+// its maximum caps the instance's memory (*max_pages).
+static mp_obj_t link_memory(mp_obj_wasm_instance_t *self, mp_obj_t imports, const wasm_import_t *imp,
+    uint32_t *max_pages) {
+    mp_obj_t mem = mp_wasm_import_entry(imports, imp);
+    if (mem == MP_OBJ_NULL) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (memory)",
+            imp->module_name, imp->name);
+    }
+    uint32_t init = 0, max = 0;
+    bool has_max = false;
+    mp_wasm_module_memory_pages(self->mref->module, &init, &max, &has_max);
+    mp_wasm_memory_import_check(mem, imp, init, max, has_max, max_pages);
+    return mem;
+}
+
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
-static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi) {
+static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi,
+    mp_obj_t *memory, uint32_t *max_pages) {
     mp_wasm_host_imports_bind(self, imports);
     // Declaration order, memories and tables included, in every mode.
     int32_t n = mp_wasm_import_count(self->mref);
@@ -31,6 +48,10 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
         const char *kind = mp_obj_str_get_str(mp_wasm_kind_str(imp.kind, imp.u.func_type));
         if (imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
             continue; // linked (or refused) by mp_wasm_global_imports_link
+        }
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_MEMORY) {
+            *memory = link_memory(self, imports, &imp, max_pages);
+            continue;
         }
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
@@ -149,7 +170,14 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         int fuel = mp_wasm_fuel_from_obj(self->mref, limits->fuel);
         mp_wasm_max_pages_check(self->mref, max_pages);
         bool uses_wasi;
-        link_imports(self, imports, &uses_wasi);
+        mp_obj_t memory = MP_OBJ_NULL;
+        uint32_t cap = (uint32_t)max_pages;
+        link_imports(self, imports, &uses_wasi, &memory, &cap);
+        max_pages = cap;
+        if (memory != MP_OBJ_NULL) {
+            // WAMR would add an app heap's page to the host's memory.
+            heap = 0;
+        }
         if (uses_wasi && self->wasi == mp_const_none) {
             // A WASI guest without explicit configuration gets the console.
             self->wasi = mp_wasm_wasi_default();
@@ -159,6 +187,10 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
+        // An imported memory starts at the wasm.Memory's size (the module
+        // is shared by its instances: restored before anything can raise).
+        uint32_t module_init = memory == MP_OBJ_NULL ? 0
+            : mp_wasm_module_memory_set_init(self->mref->module, mp_wasm_memory_import_pages(memory));
         self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, (uint32_t)max_pages,
             error_buf, sizeof(error_buf));
         if (self->inst == NULL) {
@@ -166,6 +198,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
             gc_collect();
             self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, (uint32_t)max_pages,
                 error_buf, sizeof(error_buf));
+        }
+        if (memory != MP_OBJ_NULL) {
+            mp_wasm_module_memory_set_init(self->mref->module, module_init);
         }
         if (self->inst == NULL && (strstr(error_buf, "allocate memory failed") != NULL
                                    || strstr(error_buf, "allocate linear memory failed") != NULL)) {
@@ -179,6 +214,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
                 mp_wasm_strip_wamr_prefix(error_buf));
         }
         mp_wasm_global_imports_bind(self);
+        if (memory != MP_OBJ_NULL) {
+            mp_wasm_memory_import_bind(memory, self);
+        }
         self->try_trampoline = mp_wasm_try_trampoline(self->inst);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
@@ -192,6 +230,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         run_start(self);
         nlr_pop();
     } else {
+        if (self->memory != MP_OBJ_NULL && self->memory != mp_const_none) {
+            mp_wasm_memory_import_unbind(self->memory, self);
+        }
         mp_wasm_instance_close(MP_OBJ_FROM_PTR(self));
         nlr_jump(nlr.ret_val);
     }
@@ -688,6 +729,13 @@ static mp_obj_t wasm_instance___exit__(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance___exit___obj, 4, 4, wasm_instance___exit__);
 
+mp_obj_t mp_wasm_instance_memory(mp_obj_wasm_instance_t *self) {
+    if (self->memory == MP_OBJ_NULL) {
+        self->memory = mp_wasm_memory_new(self);
+    }
+    return self->memory;
+}
+
 mp_obj_t mp_wasm_instance_exports(mp_obj_wasm_instance_t *self) {
     if (self->exports == MP_OBJ_NULL) {
         self->exports = mp_wasm_exports_new(MP_OBJ_FROM_PTR(self));
@@ -703,11 +751,7 @@ static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             return;
         }
         if (attr == MP_QSTR_memory) {
-            mp_wasm_instance_open(self_in);
-            if (self->memory == MP_OBJ_NULL) {
-                self->memory = mp_wasm_memory_new(self);
-            }
-            dest[0] = self->memory;
+            dest[0] = mp_wasm_instance_memory(mp_wasm_instance_open(self_in));
             return;
         }
         if (attr == MP_QSTR_module) {
