@@ -5,9 +5,8 @@
 # wast2json's output. Every command prints one line
 #     R <index> pass|fail|na <detail>
 # and the host compares those with the expected-failures list. What the
-# `wasm` API cannot express yet is reported as `na` with the reason; the
-# capabilities below are where the API's growth (issue 14: memories and
-# tables as imports) plugs in.
+# `wasm` API cannot express is reported as `na` with the reason (a memory
+# or table shared between instances: WAMR 2.4 cannot).
 
 import sys
 import json
@@ -63,21 +62,21 @@ def host_ref(n):
 
 
 def import_bindings(module, registered):
-    """The imports dict for `module`: spectest's functions, globals and
-    memory, and the exports of instances registered under a module name.
+    """The imports dict for `module`: spectest's functions, globals, memory
+    and table, and the exports of instances registered under a module name.
     What is not there is left out (instantiation then raises LinkError);
-    imported tables and other instances' memories raise NotApplicable."""
+    other instances' memories and tables raise NotApplicable."""
     imports = {}
     for mod, name, kind in module.imports():
-        if kind == "table":
-            raise NotApplicable("imports a table: issue 14")
         value = None
-        if kind == "memory":
+        if kind in ("memory", "table"):
             if mod in registered:
-                raise NotApplicable("imports another instance's memory: WAMR 2.4 cannot share one")
+                raise NotApplicable("imports another instance's %s: WAMR 2.4 cannot share one" % kind)
+            # One of its own: an instance cannot share one.
             if (mod, name) == ("spectest", "memory"):
-                # A memory of its own: an instance cannot share one.
                 value = wasm.Memory(1, 2)
+            elif (mod, name) == ("spectest", "table"):
+                value = wasm.Table(10, 20)
         elif mod == "spectest":
             value = SPECTEST_FUNCS.get(name) if kind.startswith("func") else SPECTEST_GLOBALS.get(name)
         elif mod in registered:

@@ -201,7 +201,7 @@ attempt(lambda: set_item(t, 9, None))
 def del_item():
     del t[0]
 attempt(del_item)
-attempt(lambda: wasm.Table(3))
+print(wasm.Table(3))
 print(t[0] is e.double)
 inst.close()
 attempt(lambda: len(t))
@@ -227,7 +227,7 @@ print(t)
         "TypeError Table.set() argument 2: expected wasm.Function or None for funcref, got int",
         "IndexError Table index out of range",
         "TypeError wasm tables cannot shrink",
-        "TypeError can't create 'Table' instances",
+        "<wasm.Table funcref 3 (not imported)>",
         "True",
         "ValueError wasm instance is closed",
         "ValueError wasm instance is closed",

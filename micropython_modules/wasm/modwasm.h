@@ -124,6 +124,7 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
+    mp_obj_t imported_tables;    // list of the imported wasm.Table objects, or MP_OBJ_NULL
     // Reference values (wasm_ref_values.c): the objects behind the guest's
     // externref handles (a handle is a slot; MP_OBJ_NULL: free), and the
     // wasm.Function of each funcref returned so far (dict, or MP_OBJ_NULL).
@@ -210,7 +211,19 @@ mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
 // A wasm.Table viewing table `index` of the instance (wasm_table_obj.c), and
 // the index of the table exported as `name` or -1 (wamr_shim/wasm_refs.c).
 mp_obj_t mp_wasm_table_new(mp_obj_t instance, uint32_t index);
+// Imported tables (wasm_table_obj.c): checks a wasm.Table against the
+// module's table import number `rank` (LinkError); sets the module's size
+// of it to the object's around instantiation (call with *saved =
+// UINT32_MAX to swap in, then again to swap back); binds (capping the
+// table at the object's maximum) and unbinds.
+void mp_wasm_table_import_check(mp_obj_t tbl, mp_wasm_module_ref_t *mref, const wasm_import_t *imp,
+    uint32_t rank);
+void mp_wasm_table_import_swap(mp_obj_t tbl, mp_wasm_module_ref_t *mref, uint32_t rank, uint32_t *saved);
+void mp_wasm_table_import_bind(mp_obj_t tbl, mp_obj_t instance, uint32_t rank);
+void mp_wasm_table_import_unbind(mp_obj_t tbl, mp_obj_t instance);
 int32_t mp_wasm_export_table(wasm_module_inst_t inst, const char *name);
+// Whether the module exports its memory as `name` (wamr_shim/wasm_refs.c).
+bool mp_wasm_export_memory(wasm_module_inst_t inst, const char *name);
 // The wasm.Function for function `func` (number `index`) of the exports'
 // instance: the export's object if it is exported, else a new one.
 mp_obj_t mp_wasm_exports_function_for(mp_obj_t exports, wasm_function_inst_t func, uint32_t index);
@@ -414,6 +427,6 @@ static inline uint32_t mp_wasm_deadline_exit(mp_wasm_deadline_t *d) {
 uint64_t mp_wasm_deadline_timer(void);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
-NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...);
 
 #endif // MICROPY_INCLUDED_WASM_MODWASM_H

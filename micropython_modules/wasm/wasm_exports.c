@@ -70,15 +70,20 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
         mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = g;
         return g;
     }
-    wasm_memory_inst_t memory = wasm_runtime_lookup_memory(inst->inst, name);
-    if (memory != NULL && memory == wasm_runtime_get_default_memory(inst->inst)) {
+    if (mp_wasm_export_memory(inst->inst, name)) {
         mp_obj_t m = mp_wasm_instance_memory(inst);
         mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = m;
         return m;
     }
     int32_t table = mp_wasm_export_table(inst->inst, name);
     if (table >= 0) {
-        mp_obj_t t = mp_wasm_table_new(self->instance, (uint32_t)table);
+        // An imported table is its wasm.Table; another, a new view.
+        size_t n = 0;
+        mp_obj_t *imported = NULL;
+        if (inst->imported_tables != MP_OBJ_NULL) {
+            mp_obj_list_get(inst->imported_tables, &n, &imported);
+        }
+        mp_obj_t t = (size_t)table < n ? imported[table] : mp_wasm_table_new(self->instance, (uint32_t)table);
         mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = t;
         return t;
     }

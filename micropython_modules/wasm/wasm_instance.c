@@ -24,7 +24,7 @@ static mp_obj_t link_memory(mp_obj_wasm_instance_t *self, mp_obj_t imports, cons
     uint32_t *max_pages) {
     mp_obj_t mem = mp_wasm_import_entry(imports, imp);
     if (mem == MP_OBJ_NULL) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (memory)",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (memory)"),
             imp->module_name, imp->name);
     }
     uint32_t init = 0, max = 0;
@@ -37,7 +37,7 @@ static mp_obj_t link_memory(mp_obj_wasm_instance_t *self, mp_obj_t imports, cons
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
 static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi,
-    mp_obj_t *memory, uint32_t *max_pages) {
+    mp_obj_t *memory, uint32_t *max_pages, mp_obj_t tables) {
     mp_wasm_host_imports_bind(self, imports);
     // Declaration order, memories and tables included, in every mode.
     int32_t n = mp_wasm_import_count(self->mref);
@@ -53,9 +53,22 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
             *memory = link_memory(self, imports, &imp, max_pages);
             continue;
         }
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_TABLE) {
+            mp_obj_t tbl = mp_wasm_import_entry(imports, &imp);
+            if (tbl == MP_OBJ_NULL) {
+                mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (table)"),
+                    imp.module_name, imp.name);
+            }
+            size_t rank;
+            mp_obj_t *items;
+            mp_obj_list_get(tables, &rank, &items);
+            mp_wasm_table_import_check(tbl, self->mref, &imp, (uint32_t)rank);
+            mp_obj_list_append(tables, tbl);
+            continue;
+        }
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "unsupported import %s.%s (%s)", imp.module_name, imp.name, kind);
+                MP_ERROR_TEXT("unsupported import %s.%s (%s)"), imp.module_name, imp.name, kind);
         }
         bool is_wasi = strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0;
         *uses_wasi |= is_wasi;
@@ -63,10 +76,10 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
             continue;
         }
         if (is_wasi && mp_wasm_wasi_has(imp.name)) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s has the wrong type (%s)",
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s has the wrong type (%s)"),
                 imp.module_name, imp.name, kind);
         }
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (%s)"),
             imp.module_name, imp.name, kind);
     }
     mp_wasm_global_imports_link(self, imports);
@@ -146,6 +159,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
+    self->imported_tables = MP_OBJ_NULL;
     self->externrefs = NULL;
     self->n_externrefs = self->externrefs_used = self->externref_next = 0;
     self->funcrefs = MP_OBJ_NULL;
@@ -172,7 +186,11 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         bool uses_wasi;
         mp_obj_t memory = MP_OBJ_NULL;
         uint32_t cap = (uint32_t)max_pages;
-        link_imports(self, imports, &uses_wasi, &memory, &cap);
+        mp_obj_t tables = mp_obj_new_list(0, NULL);
+        link_imports(self, imports, &uses_wasi, &memory, &cap, tables);
+        size_t n_tables;
+        mp_obj_t *table_objs;
+        mp_obj_list_get(tables, &n_tables, &table_objs);
         max_pages = cap;
         if (memory != MP_OBJ_NULL) {
             // WAMR would add an app heap's page to the host's memory.
@@ -191,6 +209,12 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         // is shared by its instances: restored before anything can raise).
         uint32_t module_init = memory == MP_OBJ_NULL ? 0
             : mp_wasm_module_memory_set_init(self->mref->module, mp_wasm_memory_import_pages(memory));
+        // Imported tables likewise get the wasm.Table's size.
+        uint32_t *table_sizes = n_tables ? m_new(uint32_t, n_tables) : NULL;
+        for (size_t i = 0; i < n_tables; i++) {
+            table_sizes[i] = UINT32_MAX;
+            mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
+        }
         self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, (uint32_t)max_pages,
             error_buf, sizeof(error_buf));
         if (self->inst == NULL) {
@@ -202,6 +226,9 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         if (memory != MP_OBJ_NULL) {
             mp_wasm_module_memory_set_init(self->mref->module, module_init);
         }
+        for (size_t i = 0; i < n_tables; i++) {
+            mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
+        }
         if (self->inst == NULL && (strstr(error_buf, "allocate memory failed") != NULL
                                    || strstr(error_buf, "allocate linear memory failed") != NULL)) {
             // Mostly the initial linear memory: say how much room there is.
@@ -210,13 +237,17 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
                 (unsigned)mp_wasm_memory_largest_free());
         }
         if (self->inst == NULL) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s",
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("instantiation failed: %s"),
                 mp_wasm_strip_wamr_prefix(error_buf));
         }
         mp_wasm_global_imports_bind(self);
         if (memory != MP_OBJ_NULL) {
             mp_wasm_memory_import_bind(memory, self);
         }
+        for (size_t i = 0; i < n_tables; i++) {
+            mp_wasm_table_import_bind(table_objs[i], MP_OBJ_FROM_PTR(self), (uint32_t)i);
+        }
+        self->imported_tables = n_tables ? tables : MP_OBJ_NULL;
         self->try_trampoline = mp_wasm_try_trampoline(self->inst);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
@@ -232,6 +263,14 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     } else {
         if (self->memory != MP_OBJ_NULL && self->memory != mp_const_none) {
             mp_wasm_memory_import_unbind(self->memory, self);
+        }
+        if (self->imported_tables != MP_OBJ_NULL) {
+            size_t n;
+            mp_obj_t *items;
+            mp_obj_list_get(self->imported_tables, &n, &items);
+            for (size_t i = 0; i < n; i++) {
+                mp_wasm_table_import_unbind(items[i], MP_OBJ_FROM_PTR(self));
+            }
         }
         mp_wasm_instance_close(MP_OBJ_FROM_PTR(self));
         nlr_jump(nlr.ret_val);
@@ -637,7 +676,7 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
     mp_obj_wasm_instance_t *self = mp_wasm_instance_open(self_in);
     wasm_function_inst_t start = wasm_runtime_lookup_function(self->inst, "_start");
     if (start == NULL) {
-        mp_wasm_raise(&mp_type_wasm_link_error, "module has no _start function (not a WASI command)");
+        mp_raise_msg(&mp_type_wasm_link_error, MP_ERROR_TEXT("module has no _start function (not a WASI command)"));
     }
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {

@@ -80,14 +80,13 @@ static wasm_memory_inst_t memory_of(mp_obj_t self_in) {
 bool mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp, uint32_t init,
     uint32_t max, bool has_max, uint32_t *cap) {
     if (!mp_obj_is_type(mem_in, &mp_type_wasm_memory)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s must be a wasm.Memory, not %s",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s must be a wasm.Memory, not %s"),
             imp->module_name, imp->name, mp_obj_get_type_str(mem_in));
     }
     mp_obj_wasm_memory_t *mem = MP_OBJ_TO_PTR(mem_in);
     if (mem->instance != MP_OBJ_NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s: the wasm.Memory is already an instance's memory "
-            "(WAMR 2.4 cannot share one linear memory between instances)", imp->module_name, imp->name);
+            MP_ERROR_TEXT("import %s.%s: the wasm.Memory is already an instance's memory (WAMR 2.4 cannot share one linear memory between instances)"), imp->module_name, imp->name);
     }
     // The spec's import matching: at least the module's minimum, and within
     // its maximum if it declares one.
@@ -97,7 +96,7 @@ bool mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp, uint
         snprintf(got, sizeof(got), mem->has_max ? "%u..%u" : "%u..", (unsigned)mem->pages,
             (unsigned)mem->max_pages);
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s: the module imports memory of %s pages, the wasm.Memory has %s",
+            MP_ERROR_TEXT("import %s.%s: the module imports memory of %s pages, the wasm.Memory has %s"),
             imp->module_name, imp->name, want, got);
     }
     // The instance may grow it to the object's maximum, not the module's.
@@ -205,7 +204,7 @@ static NORETURN void raise_grow_failed(mp_obj_t pages_in, uint64_t before, uint6
     mp_print_t print;
     vstr_init_print(&vstr, 16, &print);
     mp_obj_print_helper(&print, pages_in, PRINT_STR);
-    mp_wasm_raise_fmt(&mp_type_wasm_error, "cannot grow memory by %s pages (now %u, max %u)%s%s",
+    mp_wasm_raise_fmt(&mp_type_wasm_error, MP_ERROR_TEXT("cannot grow memory by %s pages (now %u, max %u)%s%s"),
         vstr_null_terminated_str(&vstr), (unsigned)before, (unsigned)max, why ? ": " : "", why ? why : "");
 }
 

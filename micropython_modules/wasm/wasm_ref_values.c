@@ -133,7 +133,7 @@ static mp_obj_t function_for_index(mp_obj_wasm_instance_t *self, uint32_t index)
     }
     wasm_function_inst_t func = mp_wasm_function_at(self->inst, index);
     if (func == NULL) {
-        mp_wasm_raise(&mp_type_wasm_error, "the guest returned an invalid funcref");
+        mp_raise_msg(&mp_type_wasm_error, MP_ERROR_TEXT("the guest returned an invalid funcref"));
     }
     mp_obj_t fn = mp_wasm_exports_function_for(mp_wasm_instance_exports(self), func, index);
     mp_map_lookup(map, key, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = fn;
@@ -149,7 +149,7 @@ mp_obj_t mp_wasm_ref_to_obj(mp_obj_wasm_instance_t *self, wasm_valkind_t kind, u
     }
     if (cell >= self->n_externrefs || self->externrefs[cell] == MP_OBJ_NULL) {
         // Guests cannot make handles: this would be a bug here.
-        mp_wasm_raise(&mp_type_wasm_error, "the guest returned an unknown externref");
+        mp_raise_msg(&mp_type_wasm_error, MP_ERROR_TEXT("the guest returned an unknown externref"));
     }
     return self->externrefs[cell];
 }

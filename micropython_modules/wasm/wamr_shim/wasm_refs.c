@@ -135,18 +135,17 @@ bool mp_wasm_call_cells(wasm_exec_env_t exec_env, wasm_function_inst_t func, uin
     return false;
 }
 
-// Exported tables (wasm_table_obj.c): the index of the table exported as
-// `name`, or -1; then its element kind, size and capacity, and its elements.
-// A table's elements never move: WAMR allocates them up to the capacity.
-int32_t mp_wasm_export_table(wasm_module_inst_t module_inst, const char *name) {
+// The index of the table or memory exported as `name`, or -1 (WAMR's own
+// memory lookup ignores the name without multi-memory).
+static int32_t export_index(wasm_module_inst_t module_inst, const char *name, uint8 kind) {
     WASMModuleInstance *inst = (WASMModuleInstance *)module_inst;
     uint32 n = 0;
     #if WASM_ENABLE_INTERP != 0
     if (module_inst->module_type == Wasm_Module_Bytecode) {
         WASMExport *exports = inst->module->exports;
         for (n = inst->module->export_count; n-- > 0;) {
-            if (exports[n].kind == EXPORT_KIND_TABLE && strcmp(exports[n].name, name) == 0) {
-                return exports[n].index < inst->table_count ? (int32_t)exports[n].index : -1;
+            if (exports[n].kind == kind && strcmp(exports[n].name, name) == 0) {
+                return (int32_t)exports[n].index;
             }
         }
     }
@@ -156,14 +155,27 @@ int32_t mp_wasm_export_table(wasm_module_inst_t module_inst, const char *name) {
         AOTModule *module = (AOTModule *)inst->module;
         for (n = module->export_count; n-- > 0;) {
             AOTExport *e = &module->exports[n];
-            if (e->kind == EXPORT_KIND_TABLE && strcmp(e->name, name) == 0) {
-                return e->index < inst->table_count ? (int32_t)e->index : -1;
+            if (e->kind == kind && strcmp(e->name, name) == 0) {
+                return (int32_t)e->index;
             }
         }
     }
     #endif
     (void)n;
+    (void)inst;
     return -1;
+}
+
+bool mp_wasm_export_memory(wasm_module_inst_t module_inst, const char *name) {
+    return export_index(module_inst, name, EXPORT_KIND_MEMORY) == 0;
+}
+
+// Exported tables (wasm_table_obj.c): the index of the table exported as
+// `name`, or -1; then its element kind, size and capacity, and its elements.
+// A table's elements never move: WAMR allocates them up to the capacity.
+int32_t mp_wasm_export_table(wasm_module_inst_t module_inst, const char *name) {
+    int32_t index = export_index(module_inst, name, EXPORT_KIND_TABLE);
+    return index >= 0 && (uint32_t)index < ((WASMModuleInstance *)module_inst)->table_count ? index : -1;
 }
 
 static WASMTableInstance *table_at(wasm_module_inst_t module_inst, uint32_t index) {
@@ -211,4 +223,60 @@ bool mp_wasm_table_grow(wasm_module_inst_t module_inst, uint32_t index, uint32_t
     }
     table->cur_size += n;
     return true;
+}
+
+// Imported tables (wasm_table_obj.c): the type of the module's table import
+// number `rank` (among table imports), read and, around one instantiation,
+// set to the wasm.Table's size. Only the size: AOT code has the tables'
+// layout in the instance compiled in (each holds its maximum if the module
+// has table.grow, else its initial size), so no table's capacity may change.
+static WASMTableType *import_table_type(wasm_module_t module, uint32_t rank) {
+    #if WASM_ENABLE_AOT != 0
+    if (module->module_type == Wasm_Module_AoT) {
+        // The AOT compiler turns imported tables into the first defined ones.
+        AOTModule *m = (AOTModule *)module;
+        return rank < m->import_table_count ? &m->import_tables[rank].table_type
+            : rank - m->import_table_count < m->table_count ? &m->tables[rank - m->import_table_count].table_type
+            : NULL;
+    }
+    #endif
+    #if WASM_ENABLE_INTERP != 0
+    if (module->module_type == Wasm_Module_Bytecode) {
+        WASMModule *m = (WASMModule *)module;
+        return rank < m->import_table_count ? &m->import_tables[rank].u.table.table_type : NULL;
+    }
+    #endif
+    return NULL;
+}
+
+bool mp_wasm_module_import_table(wasm_module_t module, uint32_t rank, wasm_valkind_t *kind,
+    uint32_t *init, uint32_t *max, bool *has_max, bool *can_grow) {
+    WASMTableType *t = import_table_type(module, rank);
+    if (t == NULL) {
+        return false;
+    }
+    *kind = t->elem_type == VALUE_TYPE_EXTERNREF ? WASM_EXTERNREF : WASM_FUNCREF;
+    *init = t->init_size;
+    *max = t->max_size;
+    *has_max = (t->flags & 1) != 0;
+    *can_grow = t->possible_grow;
+    return true;
+}
+
+void mp_wasm_module_import_table_swap(wasm_module_t module, uint32_t rank, uint32_t *init) {
+    WASMTableType *t = import_table_type(module, rank);
+    if (t != NULL) {
+        uint32 v = t->init_size;
+        t->init_size = *init;
+        *init = v;
+    }
+}
+
+// Lowers an instance's table's maximum (the wasm.Table's own), keeping its
+// storage.
+void mp_wasm_table_limit(wasm_module_inst_t module_inst, uint32_t index, uint32_t max) {
+    WASMTableInstance *table = table_at(module_inst, index);
+    if (table != NULL && max < table->max_size && max >= table->cur_size) {
+        table->max_size = max;
+    }
 }
