@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from scripts import aot
+from wat_modes import MODES, PRELUDE, build_for_mode
 
 REFS_WAT = """
 (module
@@ -43,22 +43,14 @@ REFS_WAT = """
 """
 
 
-@pytest.fixture(params=["fast", "classic", "aot"])
+@pytest.fixture(params=MODES)
 def mode(request, tmp_path):
     """(firmware, module path) for one mode."""
-    src = tmp_path / "refs.wat"
-    src.write_text(REFS_WAT)
-    path = tmp_path / "refs.wasm"
-    subprocess.run(["wat2wasm", str(src), "-o", str(path)], check=True)
-    if request.param == "aot":
-        request.getfixturevalue("aotc")
-        path = aot.compile_wasm(path, "x86_64", output=path.with_suffix(".aot"), quiet=True)
-    fw = request.getfixturevalue("classic_fw" if request.param == "classic" else "fw")
-    return fw, path
+    fw, paths = build_for_mode(request, tmp_path, {"refs": REFS_WAT})
+    return fw, paths["refs"]
 
 
-PRELUDE = """
-import wasm
+HOSTS = PRELUDE + """
 def host(x):
     return x + 1000
 tick_hook = [None]
@@ -67,17 +59,12 @@ def tick():
         tick_hook[0]()
 def new(path):
     return wasm.Instance(wasm.Module.load(path), {"env": {"host": host, "tick": tick}})
-def attempt(f):
-    try:
-        print(f())
-    except Exception as e:
-        print(type(e).__name__, e)
 """
 
 
 def test_externref_carries_python_objects(mode):
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 e = new({str(path)!r}).exports
 o, d = object(), {{"k": 1}}
 print(e.id_ext(o) is o, e.id_ext(d) is d, e.id_ext(None), e.id_ext(0), e.id_ext(""))
@@ -104,7 +91,7 @@ def test_externref_objects_are_released_once_the_guest_drops_them(mode):
     # 5,000 distinct 1 KB objects: kept all, they would not fit the 2 MB
     # heap. Objects the guest holds in a global or a table survive sweeps.
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 inst = new({str(path)!r})
 e = inst.exports
 x, y = ["in a global"], ["in a table"]
@@ -127,7 +114,7 @@ def test_externrefs_on_the_guest_stack_survive_nested_calls(mode):
     # While `hold` keeps its argument on the wasm stack, a host function
     # makes hundreds of calls with new objects: no handle may be reused.
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 e = new({str(path)!r}).exports
 def churn():
     for i in range(300):
@@ -143,7 +130,7 @@ print(e.hold(None))
 
 def test_funcref_arguments_and_results(mode):
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 inst = new({str(path)!r})
 e = inst.exports
 print(e.id_func(e.double) is e.double, e.id_func(None), e.ref_double() is e.double)
@@ -170,7 +157,7 @@ attempt(lambda: e.slot(4))
 
 def test_exported_tables(mode):
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 inst = new({str(path)!r})
 e = inst.exports
 t, x = e.t, e.ext
@@ -239,7 +226,7 @@ def test_tables_written_by_python_inside_a_host_call(mode):
     # Re-entry: the guest calls out, Python rewires the table under it, and
     # the guest's next call_indirect sees the change.
     fw, path = mode
-    out = fw.lines(PRELUDE + f"""
+    out = fw.lines(HOSTS + f"""
 inst = new({str(path)!r})
 e = inst.exports
 def rewire():

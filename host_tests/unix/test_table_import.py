@@ -4,11 +4,9 @@ capped at its maximum, and the object becomes that table's view; sharing
 one between instances is refused with a clear LinkError; on the fast and
 classic interpreters and as AOT code, with the same results in every mode."""
 
-import subprocess
-
 import pytest
 
-from scripts import aot
+from wat_modes import MODES, PRELUDE, build_for_mode
 
 # A funcref table from a module other than "env", which the module grows
 # and re-exports, and an externref table it never grows.
@@ -38,31 +36,10 @@ PLACED_WAT = """
 """
 
 
-@pytest.fixture(params=["fast", "classic", "aot"])
+@pytest.fixture(params=MODES)
 def mode(request, tmp_path):
     """(firmware, {name: module path}) for one mode."""
-    paths = {}
-    for name, wat in (("importer", IMPORTER_WAT), ("placed", PLACED_WAT)):
-        src = tmp_path / f"{name}.wat"
-        src.write_text(wat)
-        paths[name] = tmp_path / f"{name}.wasm"
-        subprocess.run(["wat2wasm", str(src), "-o", str(paths[name])], check=True)
-    if request.param == "aot":
-        request.getfixturevalue("aotc")
-        paths = {name: aot.compile_wasm(p, "x86_64", output=p.with_suffix(".aot"), quiet=True)
-                 for name, p in paths.items()}
-    fw = request.getfixturevalue("classic_fw" if request.param == "classic" else "fw")
-    return fw, paths
-
-
-PRELUDE = """
-import wasm
-def attempt(f):
-    try:
-        print(f())
-    except Exception as e:
-        print(type(e).__name__, e)
-"""
+    return build_for_mode(request, tmp_path, {"importer": IMPORTER_WAT, "placed": PLACED_WAT})
 
 
 def test_table_objects_before_any_import(fw):
