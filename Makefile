@@ -58,10 +58,13 @@ emulated:
 emulate: emulated guests
 	$(VENV_PY) -m scripts emulate --board $(EMU_BOARD)
 
-# The bad-input, hostile-guest and WAMR-patch tests again on the ASan build:
+# The bad-input, hostile-guest and WAMR-patch tests, and those of linking
+# (globals, references, tables, memories), again on the ASan build:
 # any sanitizer report fails them.
 SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
-	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py)
+	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py) \
+	host_tests/unix/test_ref_values.py host_tests/unix/test_memory_import.py \
+	host_tests/unix/test_table_import.py host_tests/unix/test_globals.py
 
 # Every emulated board, for the hardware-in-loop suite.
 emulated-all:

@@ -334,11 +334,14 @@ for path in ({str(wasm_path)!r}, {str(aot_path)!r}):
         wasm.Instance(m, {{"env": {{"f": lambda x: x}}}})
     except wasm.LinkError as e:
         print('LinkError:', e)
+    env = {{"f": lambda x: x, "mem": wasm.Memory(1), "g": wasm.Global("i32", 3), "tbl": wasm.Table(2)}}
+    inst = wasm.Instance(m, {{"env": env}})
+    print(inst.exports.run(), inst.memory is env["mem"], len(env["tbl"]))
 """)
     imports = ("[('env', 'f', 'func (i)i'), ('env', 'tbl', 'table'), ('env', 'mem', 'memory'), "
                "('env', 'g', 'global i32')]")
-    assert out == [f"False {imports}", "LinkError: unsupported import env.tbl (table)",
-                   f"True {imports}", "LinkError: unsupported import env.tbl (table)"]
+    assert out == [f"False {imports}", "LinkError: missing import env.tbl (table)", "7 True 2",
+                   f"True {imports}", "LinkError: missing import env.tbl (table)", "7 True 2"]
 
 
 def test_aot_file_without_the_firmware_section_is_refused(fw, imports_module, tmp_path):

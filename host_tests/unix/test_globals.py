@@ -2,11 +2,9 @@
 them (issue 14), on the fast and classic interpreters and as AOT code, with
 the same results in every mode."""
 
-import subprocess
-
 import pytest
 
-from scripts import aot
+from wat_modes import MODES, build_for_mode
 
 # Imports a mutable i32 and an immutable i64, re-exports the first, exports
 # a global initialised from the second, and calls a host function between
@@ -53,22 +51,11 @@ PLACED_WAT = """
 """
 
 
-@pytest.fixture(params=["fast", "classic", "aot"])
+@pytest.fixture(params=MODES)
 def mode(request, tmp_path):
     """(firmware, {name: module path}) for one mode."""
-    paths = {}
-    for name, wat in (("importer", IMPORTER_WAT), ("definer", DEFINER_WAT),
-                      ("twice", TWICE_WAT), ("placed", PLACED_WAT)):
-        src = tmp_path / f"{name}.wat"
-        src.write_text(wat)
-        paths[name] = tmp_path / f"{name}.wasm"
-        subprocess.run(["wat2wasm", str(src), "-o", str(paths[name])], check=True)
-    if request.param == "aot":
-        request.getfixturevalue("aotc")
-        paths = {name: aot.compile_wasm(p, "x86_64", output=p.with_suffix(".aot"), quiet=True)
-                 for name, p in paths.items()}
-    fw = request.getfixturevalue("classic_fw" if request.param == "classic" else "fw")
-    return fw, paths
+    return build_for_mode(request, tmp_path, {"importer": IMPORTER_WAT, "definer": DEFINER_WAT,
+                                              "twice": TWICE_WAT, "placed": PLACED_WAT})
 
 
 def test_global_objects(fw):

@@ -123,6 +123,7 @@ set(WAMR_FEATURE_DEFS
     WASM_ENABLE_QUICK_AOT_ENTRY=1
     WASM_ENABLE_LOAD_CUSTOM_SECTION=0
     WASM_ENABLE_LOG=0
+    WASM_ENABLE_EXTERNREF_MAP=0
     WASM_DISABLE_WRITE_GS_BASE=1
     BH_MALLOC=wasm_runtime_malloc
     BH_FREE=wasm_runtime_free
@@ -184,6 +185,7 @@ set(WAMR_SHIM_SRC
     wamr_shim/wasm_limits.c
     wamr_shim/wasm_table.c
     wamr_shim/wasm_globals.c
+    wamr_shim/wasm_refs.c
 )
 
 set(WAMR_LIB_SRC)
@@ -275,6 +277,8 @@ set(WASM_MOD_SRC
     wasm_natives_try.c
     wasm_memory_obj.c
     wasm_global.c
+    wasm_ref_values.c
+    wasm_table_obj.c
     wasm_values.c
     wasm_wasi.c
     wasm_wasi_fd.c

@@ -53,6 +53,8 @@ WASM_MOD_SRC := \
 	wasm_natives_try.c \
 	wasm_memory_obj.c \
 	wasm_global.c \
+	wasm_ref_values.c \
+	wasm_table_obj.c \
 	wasm_values.c \
 	wasm_wasi.c \
 	wasm_wasi_fd.c \

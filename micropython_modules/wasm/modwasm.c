@@ -9,6 +9,15 @@
 #include "py/objstr.h"
 #include "modwasm.h"
 
+#if MICROPY_ROM_TEXT_COMPRESSION && !defined(NO_QSTR)
+// MP_MAX_UNCOMPRESSED_TEXT_LEN, as py/objexcept.c gets it.
+#define MP_MATCH_COMPRESSED(...)
+#define MP_COMPRESSED_DATA(...)
+#include "genhdr/compressed.data.h"
+#undef MP_MATCH_COMPRESSED
+#undef MP_COMPRESSED_DATA
+#endif
+
 // --- Exceptions -------------------------------------------------------------
 
 static void wasm_exit_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
@@ -81,11 +90,21 @@ NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg) {
     nlr_raise(mp_obj_new_exception_args(type, 1, &arg));
 }
 
-NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...) {
+// The format is an MP_ERROR_TEXT: compressed in flash where the port
+// compresses error texts (%s and %u only).
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...) {
+    const char *text = (const char *)fmt;
+    #if MICROPY_ROM_TEXT_COMPRESSION
+    byte decompressed[MP_MAX_UNCOMPRESSED_TEXT_LEN + 1];
+    if (MP_IS_COMPRESSED_ROM_STRING(fmt)) {
+        mp_decompress_rom_string(decompressed, fmt);
+        text = (const char *)decompressed;
+    }
+    #endif
     char buf[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    vsnprintf(buf, sizeof(buf), text, ap);
     va_end(ap);
     mp_wasm_raise(type, buf);
 }
@@ -213,6 +232,7 @@ static const mp_rom_map_elem_t wasm_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_Instance), MP_ROM_PTR(&mp_type_wasm_instance) },
     { MP_ROM_QSTR(MP_QSTR_Memory), MP_ROM_PTR(&mp_type_wasm_memory) },
     { MP_ROM_QSTR(MP_QSTR_Global), MP_ROM_PTR(&mp_type_wasm_global) },
+    { MP_ROM_QSTR(MP_QSTR_Table), MP_ROM_PTR(&mp_type_wasm_table) },
     { MP_ROM_QSTR(MP_QSTR_Function), MP_ROM_PTR(&mp_type_wasm_function) },
     { MP_ROM_QSTR(MP_QSTR_WASI), MP_ROM_PTR(&mp_type_wasm_wasi) },
     { MP_ROM_QSTR(MP_QSTR_Error), MP_ROM_PTR(&mp_type_wasm_error) },

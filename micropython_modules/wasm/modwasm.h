@@ -36,6 +36,7 @@ extern const mp_obj_type_t mp_type_wasm_exports;
 extern const mp_obj_type_t mp_type_wasm_function;
 extern const mp_obj_type_t mp_type_wasm_memory;
 extern const mp_obj_type_t mp_type_wasm_global;
+extern const mp_obj_type_t mp_type_wasm_table;
 extern const mp_obj_type_t mp_type_wasm_wasi;
 
 // The WAMR pool: MICROPY_WASM_POOL_SIZE bytes, 8-byte aligned, alive for
@@ -123,6 +124,13 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
+    mp_obj_t imported_tables;    // list of the imported wasm.Table objects, or MP_OBJ_NULL
+    // Reference values (wasm_ref_values.c): the objects behind the guest's
+    // externref handles (a handle is a slot; MP_OBJ_NULL: free), and the
+    // wasm.Function of each funcref returned so far (dict, or MP_OBJ_NULL).
+    mp_obj_t *externrefs;
+    uint32_t n_externrefs, externrefs_used, externref_next;
+    mp_obj_t funcrefs;
     mp_obj_t pending_exc;        // exception raised by Python inside a host call
     struct _mp_wasm_wasi_ctx_t *wasi_ctx; // per-instance WASI state (GC heap)
     int32_t exit_code;
@@ -153,7 +161,7 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in);
 #define MP_WASM_MAX_CALL_VALUES 16
 typedef struct _mp_wasm_sig_t {
     uint8_t n_params, n_results;
-    bool number_results;         // no reference-typed result
+    uint8_t n_externref_params;  // each needs a handle per call
     uint8_t kinds[2 * MP_WASM_MAX_CALL_VALUES]; // wasm_valkind_t: parameters, then results
 } mp_wasm_sig_t;
 void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
@@ -188,7 +196,43 @@ void mp_wasm_memory_grow_failed(uint32_t inc_pages, uint64_t cur_size, uint32_t 
 mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
+// An imported memory (wasm_memory_obj.c): checks the wasm.Memory against
+// the module's limits (LinkError) and lowers *cap (0: none) to its maximum;
+// after instantiation, grows the instance's memory to the object's size and
+// makes the object its view.
+bool mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init, uint32_t max,
+    bool has_max, uint32_t *cap);
+void mp_wasm_memory_import_bind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
+uint32_t mp_wasm_memory_import_pages(mp_obj_t mem); // its size, before it is imported
+// The instance failed to start: the wasm.Memory it imported is free again
+// (without the data the failed start wrote).
+void mp_wasm_memory_import_unbind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
+// A wasm.Table viewing table `index` of the instance (wasm_table_obj.c), and
+// the index of the table exported as `name` or -1 (wamr_shim/wasm_refs.c).
+mp_obj_t mp_wasm_table_new(mp_obj_t instance, uint32_t index);
+// Imported tables (wasm_table_obj.c): checks a wasm.Table against the
+// module's table import number `rank` (LinkError); sets the module's size
+// of it to the object's around instantiation (call with *saved =
+// UINT32_MAX to swap in, then again to swap back); binds (capping the
+// table at the object's maximum) and unbinds.
+void mp_wasm_table_import_check(mp_obj_t tbl, mp_wasm_module_ref_t *mref, const wasm_import_t *imp,
+    uint32_t rank);
+void mp_wasm_table_import_swap(mp_obj_t tbl, mp_wasm_module_ref_t *mref, uint32_t rank, uint32_t *saved);
+void mp_wasm_table_import_bind(mp_obj_t tbl, mp_obj_t instance, uint32_t rank);
+void mp_wasm_table_import_unbind(mp_obj_t tbl, mp_obj_t instance);
+int32_t mp_wasm_export_table(wasm_module_inst_t inst, const char *name);
+// Whether the module exports its memory as `name` (wamr_shim/wasm_refs.c).
+bool mp_wasm_export_memory(wasm_module_inst_t inst, const char *name);
+// The wasm.Function for function `func` (number `index`) of the exports'
+// instance: the export's object if it is exported, else a new one.
+mp_obj_t mp_wasm_exports_function_for(mp_obj_t exports, wasm_function_inst_t func, uint32_t index);
+// The funcref a wasm.Function is in `instance`, or 0xFFFFFFFF if it belongs
+// to another instance.
+uint32_t mp_wasm_function_ref_index(mp_obj_t fn, mp_obj_t instance);
+mp_obj_t mp_wasm_instance_exports(mp_obj_wasm_instance_t *self);
+// inst.memory: the instance's wasm.Memory (None without a memory).
+mp_obj_t mp_wasm_instance_memory(mp_obj_wasm_instance_t *self);
 // A wasm.Function's type as "(ii)i", or MP_OBJ_NULL if `fn` is not one.
 mp_obj_t mp_wasm_function_sig_str(mp_obj_t fn);
 // The instance is closing: its exported wasm.Global objects keep their values.
@@ -204,6 +248,17 @@ NORETURN void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char 
 void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,
     const char *func_name, size_t arg_index);
 mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val);
+// Reference values (wasm_ref_values.c): a cell from a Python object (None,
+// a wasm.Function of the instance, or for externref any object: reserve
+// handles first) and back; the instance's objects forgotten as it closes.
+void mp_wasm_externrefs_reserve(mp_obj_wasm_instance_t *self, uint32_t n);
+uint32_t mp_wasm_ref_from_obj(mp_obj_wasm_instance_t *self, wasm_valkind_t kind, mp_obj_t obj,
+    const char *func_name, size_t arg_index);
+// Calls `func` with its arguments in WAMR's cells, references as they are
+// (wamr_shim/wasm_refs.c): the results come back in the cells.
+bool mp_wasm_call_cells(wasm_exec_env_t exec_env, wasm_function_inst_t func, uint32_t argc, uint32_t *argv);
+mp_obj_t mp_wasm_ref_to_obj(mp_obj_wasm_instance_t *self, wasm_valkind_t kind, uint32_t cell);
+void mp_wasm_externrefs_release(mp_obj_wasm_instance_t *self);
 const char *mp_wasm_valkind_char(wasm_valkind_t kind);
 // "i32", "i64", "f32", "f64", "externref", "funcref".
 const char *mp_wasm_valkind_name(wasm_valkind_t kind);
@@ -338,7 +393,9 @@ bool mp_wasm_port_may_move(const char *path);
 // Instance limits (wasm_limits.c; WAMR internals in wamr_shim/wasm_limits.c).
 int mp_wasm_exec_env_fuel(wasm_exec_env_t exec_env); // -1: unmetered
 void mp_wasm_exec_env_set_fuel(wasm_exec_env_t exec_env, int fuel);
-bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max);
+// Memory 0's limits (imported or defined); false if the module has none.
+bool mp_wasm_module_memory_pages(wasm_module_t module, uint32_t *init, uint32_t *max, bool *has_max);
+uint32_t mp_wasm_module_memory_set_init(wasm_module_t module, uint32_t pages);
 int mp_wasm_fuel_from_obj(const mp_wasm_module_ref_t *mref, mp_obj_t fuel); // None: -1
 mp_obj_t mp_wasm_fuel_get(mp_obj_wasm_instance_t *self);
 void mp_wasm_fuel_set(mp_obj_wasm_instance_t *self, mp_obj_t fuel);
@@ -370,6 +427,6 @@ static inline uint32_t mp_wasm_deadline_exit(mp_wasm_deadline_t *d) {
 uint64_t mp_wasm_deadline_timer(void);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
-NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, const char *fmt, ...);
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...);
 
 #endif // MICROPY_INCLUDED_WASM_MODWASM_H

@@ -1,7 +1,8 @@
 // inst.exports: attribute and item access to a guest's exports. Functions
-// come back as callable wasm.Function objects and globals as wasm.Global
-// objects, each made once per instance and name (the same object on every
-// access); assigning to an exported mutable global sets its value.
+// come back as callable wasm.Function objects, globals as wasm.Global
+// objects, tables as wasm.Table objects and the memory as the instance's
+// wasm.Memory, each made once per instance and name (the same object on every access); assigning to an exported
+// mutable global sets its value.
 
 #include <string.h>
 
@@ -22,8 +23,23 @@ typedef struct _mp_obj_wasm_function_t {
     mp_obj_t name;
     const char *cname;           // the name's text, kept alive by `name`
     wasm_function_inst_t func;
+    uint32_t func_index;         // in its instance: what a funcref to it is
     mp_wasm_sig_t sig;           // read once, at lookup
 } mp_obj_wasm_function_t;
+
+uint32_t mp_wasm_function_index(wasm_module_inst_t inst, wasm_function_inst_t func);
+
+static mp_obj_t function_new(mp_obj_t instance, mp_obj_t name, const char *cname, wasm_function_inst_t func) {
+    mp_obj_wasm_instance_t *inst = MP_OBJ_TO_PTR(instance);
+    mp_obj_wasm_function_t *f = mp_obj_malloc(mp_obj_wasm_function_t, &mp_type_wasm_function);
+    f->instance = instance;
+    f->name = name;
+    f->cname = cname;
+    f->func = func;
+    f->func_index = mp_wasm_function_index(inst->inst, func);
+    mp_wasm_sig_read(&f->sig, inst, func, cname);
+    return MP_OBJ_FROM_PTR(f);
+}
 
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance) {
     mp_obj_wasm_exports_t *self = mp_obj_malloc(mp_obj_wasm_exports_t, &mp_type_wasm_exports);
@@ -43,15 +59,10 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
     const char *name = mp_wasm_name_from_str(name_in);
     wasm_function_inst_t func = wasm_runtime_lookup_function(inst->inst, name);
     if (func != NULL) {
-        mp_obj_wasm_function_t *f = mp_obj_malloc(mp_obj_wasm_function_t, &mp_type_wasm_function);
-        f->instance = self->instance;
-        f->name = name_in;
-        f->cname = name;
-        f->func = func;
-        mp_wasm_sig_read(&f->sig, inst, func, name);
+        mp_obj_t f = function_new(self->instance, name_in, name, func);
         // Only after the signature was accepted: a refused one is not cached.
-        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = MP_OBJ_FROM_PTR(f);
-        return MP_OBJ_FROM_PTR(f);
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = f;
+        return f;
     }
     wasm_global_inst_t global;
     if (wasm_runtime_get_export_global_inst(inst->inst, name, &global)) {
@@ -59,7 +70,52 @@ static mp_obj_t lookup_export(mp_obj_wasm_exports_t *self, mp_obj_t name_in) {
         mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = g;
         return g;
     }
+    if (mp_wasm_export_memory(inst->inst, name)) {
+        mp_obj_t m = mp_wasm_instance_memory(inst);
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = m;
+        return m;
+    }
+    int32_t table = mp_wasm_export_table(inst->inst, name);
+    if (table >= 0) {
+        // An imported table is its wasm.Table; another, a new view.
+        size_t n = 0;
+        mp_obj_t *imported = NULL;
+        if (inst->imported_tables != MP_OBJ_NULL) {
+            mp_obj_list_get(inst->imported_tables, &n, &imported);
+        }
+        mp_obj_t t = (size_t)table < n ? imported[table] : mp_wasm_table_new(self->instance, (uint32_t)table);
+        mp_map_lookup(&self->functions, name_in, MP_MAP_LOOKUP_ADD_IF_NOT_FOUND)->value = t;
+        return t;
+    }
     return MP_OBJ_NULL;
+}
+
+mp_obj_t mp_wasm_exports_function_for(mp_obj_t exports, wasm_function_inst_t func, uint32_t index) {
+    mp_obj_wasm_exports_t *self = MP_OBJ_TO_PTR(exports);
+    mp_obj_wasm_instance_t *inst = mp_wasm_instance_open(self->instance);
+    wasm_module_t module = inst->mref->module;
+    int32_t n = wasm_runtime_get_export_count(module);
+    for (int32_t i = 0; i < n; i++) {
+        wasm_export_t exp;
+        wasm_runtime_get_export_type(module, i, &exp);
+        if (exp.kind == WASM_IMPORT_EXPORT_KIND_FUNC) {
+            mp_obj_t f = lookup_export(self, mp_wasm_name_to_str(exp.name));
+            if (f != MP_OBJ_NULL && ((mp_obj_wasm_function_t *)MP_OBJ_TO_PTR(f))->func_index == index) {
+                return f;
+            }
+        }
+    }
+    // Not exported: named by its index, as wasm's text format does.
+    vstr_t vstr;
+    vstr_init(&vstr, 16);
+    vstr_printf(&vstr, "func[%u]", (unsigned)index);
+    mp_obj_t name = mp_obj_new_str_from_vstr(&vstr);
+    return function_new(self->instance, name, mp_obj_str_get_str(name), func);
+}
+
+uint32_t mp_wasm_function_ref_index(mp_obj_t fn, mp_obj_t instance) {
+    mp_obj_wasm_function_t *f = MP_OBJ_TO_PTR(fn);
+    return f->instance == instance ? f->func_index : 0xFFFFFFFFu;
 }
 
 void mp_wasm_exports_closing(mp_obj_t exports) {

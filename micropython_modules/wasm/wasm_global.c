@@ -157,16 +157,16 @@ static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t
     const char *want = mp_obj_str_get_str(global_type_str(kind, is_mutable));
     mp_obj_t entry = mp_wasm_import_entry(imports, imp);
     if (entry == MP_OBJ_NULL) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (%s)"),
             imp->module_name, imp->name, want);
     }
     if (!mp_obj_is_type(entry, &mp_type_wasm_global)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s (%s) must be a wasm.Global, not %s",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s (%s) must be a wasm.Global, not %s"),
             imp->module_name, imp->name, want, mp_obj_get_type_str(entry));
     }
     mp_obj_wasm_global_t *global = MP_OBJ_TO_PTR(entry);
     if (global->kind != kind || global->is_mutable != is_mutable) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s: the module imports %s, the wasm.Global is %s",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s: the module imports %s, the wasm.Global is %s"),
             imp->module_name, imp->name, want,
             mp_obj_str_get_str(global_type_str(global->kind, global->is_mutable)));
     }
@@ -203,7 +203,7 @@ void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports)
             for (size_t j = 0; j + 1 < front; j++) {
                 if (links[j].global == global) {
                     mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                        "import %s.%s: one mutable wasm.Global cannot be imported twice by an instance",
+                        MP_ERROR_TEXT("import %s.%s: one mutable wasm.Global cannot be imported twice by an instance"),
                         imp.module_name, imp.name);
                 }
             }
@@ -214,7 +214,7 @@ void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports)
         global_read(global, &val);
         // The module keeps the value until its next instantiation: set now.
         if (!mp_wasm_import_global_set(self->mref->module, wamr_index, &val)) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s: cannot link this global",
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s: cannot link this global"),
                 imp.module_name, imp.name);
         }
     }

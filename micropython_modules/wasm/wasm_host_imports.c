@@ -112,7 +112,7 @@ mp_obj_t mp_wasm_import_entry(mp_obj_t imports, const wasm_import_t *imp) {
         return MP_OBJ_NULL;
     }
     if (!mp_obj_is_dict_or_ordereddict(e->value)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "imports['%s'] must be a dict", imp->module_name);
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("imports['%s'] must be a dict"), imp->module_name);
     }
     e = mp_map_lookup(mp_obj_dict_get_map(e->value), mp_wasm_name_to_str(imp->name), MP_MAP_LOOKUP);
     return e ? e->value : MP_OBJ_NULL;
@@ -123,7 +123,7 @@ mp_obj_t mp_wasm_import_entry(mp_obj_t imports, const wasm_import_t *imp) {
 static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_t want_sig) {
     mp_obj_t entry = mp_wasm_import_entry(imports, imp);
     if (entry == MP_OBJ_NULL) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (func %s)",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (func %s)"),
             imp->module_name, imp->name, mp_obj_str_get_str(want_sig));
     }
     mp_obj_t fn = entry;
@@ -133,24 +133,24 @@ static mp_obj_t lookup_entry(mp_obj_t imports, const wasm_import_t *imp, mp_obj_
         mp_obj_tuple_get(entry, &n, &items);
         if (n != 2 || !mp_obj_is_str(items[1])) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "import %s.%s must be a callable or (callable, signature)", imp->module_name, imp->name);
+                MP_ERROR_TEXT("import %s.%s must be a callable or (callable, signature)"), imp->module_name, imp->name);
         }
         fn = items[0];
         if (!mp_obj_equal(items[1], want_sig)) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "import %s.%s: signature %s does not match the module's %s", imp->module_name, imp->name,
+                MP_ERROR_TEXT("import %s.%s: signature %s does not match the module's %s"), imp->module_name, imp->name,
                 mp_obj_str_get_str(items[1]), mp_obj_str_get_str(want_sig));
         }
     }
     if (!mp_obj_is_callable(fn)) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s is not callable", imp->module_name, imp->name);
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s is not callable"), imp->module_name, imp->name);
     }
     // Another instance's function has a type of its own, checked as the
     // spec links modules (a Python callable takes what it is given).
     mp_obj_t fn_sig = mp_wasm_function_sig_str(fn);
     if (fn_sig != MP_OBJ_NULL && !mp_obj_equal(fn_sig, want_sig)) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s: the module imports func %s, the wasm.Function is func %s",
+            MP_ERROR_TEXT("import %s.%s: the module imports func %s, the wasm.Function is func %s"),
             imp->module_name, imp->name, mp_obj_str_get_str(want_sig), mp_obj_str_get_str(fn_sig));
     }
     return fn;
@@ -168,17 +168,17 @@ static void check_shape(const wasm_import_t *imp, const char *sig) {
     uint32_t n_results = wasm_func_type_get_result_count(imp->u.func_type);
     if (n_params > MAX_HOST_VALUES) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s has %u parameters; host functions take at most %u",
+            MP_ERROR_TEXT("import %s.%s has %u parameters; host functions take at most %u"),
             imp->module_name, imp->name, (unsigned)n_params, (unsigned)MAX_HOST_VALUES);
     }
     if (n_results > 1) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s returns %u values; host functions return at most one",
+            MP_ERROR_TEXT("import %s.%s returns %u values; host functions return at most one"),
             imp->module_name, imp->name, (unsigned)n_results);
     }
     if (strchr(sig, 'r') != NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            "import %s.%s (func %s): host functions take and return numbers only",
+            MP_ERROR_TEXT("import %s.%s (func %s): host functions take and return numbers only"),
             imp->module_name, imp->name, sig);
     }
 }

@@ -18,9 +18,26 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
     return self;
 }
 
+// An imported memory: the wasm.Memory, checked against the module's limits;
+// its maximum caps the instance's memory (*max_pages).
+static mp_obj_t link_memory(mp_obj_wasm_instance_t *self, mp_obj_t imports, const wasm_import_t *imp,
+    uint32_t *max_pages) {
+    mp_obj_t mem = mp_wasm_import_entry(imports, imp);
+    if (mem == MP_OBJ_NULL) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (memory)"),
+            imp->module_name, imp->name);
+    }
+    uint32_t init = 0, max = 0;
+    bool has_max = false;
+    mp_wasm_module_memory_pages(self->mref->module, &init, &max, &has_max);
+    mp_wasm_memory_import_check(mem, imp, init, max, has_max, max_pages);
+    return mem;
+}
+
 // Every function import must be satisfied before the guest runs: WAMR
 // would otherwise trap only when the missing function is first called.
-static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi) {
+static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *uses_wasi,
+    mp_obj_t *memory, uint32_t *max_pages, mp_obj_t tables) {
     mp_wasm_host_imports_bind(self, imports);
     // Declaration order, memories and tables included, in every mode.
     int32_t n = mp_wasm_import_count(self->mref);
@@ -32,9 +49,26 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
         if (imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
             continue; // linked (or refused) by mp_wasm_global_imports_link
         }
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_MEMORY) {
+            *memory = link_memory(self, imports, &imp, max_pages);
+            continue;
+        }
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_TABLE) {
+            mp_obj_t tbl = mp_wasm_import_entry(imports, &imp);
+            if (tbl == MP_OBJ_NULL) {
+                mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (table)"),
+                    imp.module_name, imp.name);
+            }
+            size_t rank;
+            mp_obj_t *items;
+            mp_obj_list_get(tables, &rank, &items);
+            mp_wasm_table_import_check(tbl, self->mref, &imp, (uint32_t)rank);
+            mp_obj_list_append(tables, tbl);
+            continue;
+        }
         if (imp.kind != WASM_IMPORT_EXPORT_KIND_FUNC) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-                "unsupported import %s.%s (%s)", imp.module_name, imp.name, kind);
+                MP_ERROR_TEXT("unsupported import %s.%s (%s)"), imp.module_name, imp.name, kind);
         }
         bool is_wasi = strcmp(imp.module_name, MP_WASM_WASI_MODULE) == 0;
         *uses_wasi |= is_wasi;
@@ -42,10 +76,10 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
             continue;
         }
         if (is_wasi && mp_wasm_wasi_has(imp.name)) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "import %s.%s has the wrong type (%s)",
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s has the wrong type (%s)"),
                 imp.module_name, imp.name, kind);
         }
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error, "missing import %s.%s (%s)",
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (%s)"),
             imp.module_name, imp.name, kind);
     }
     mp_wasm_global_imports_link(self, imports);
@@ -125,6 +159,10 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
+    self->imported_tables = MP_OBJ_NULL;
+    self->externrefs = NULL;
+    self->n_externrefs = self->externrefs_used = self->externref_next = 0;
+    self->funcrefs = MP_OBJ_NULL;
     self->pending_exc = MP_OBJ_NULL;
     self->wasi_ctx = NULL;
     self->exit_code = 0;
@@ -146,7 +184,18 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         int fuel = mp_wasm_fuel_from_obj(self->mref, limits->fuel);
         mp_wasm_max_pages_check(self->mref, max_pages);
         bool uses_wasi;
-        link_imports(self, imports, &uses_wasi);
+        mp_obj_t memory = MP_OBJ_NULL;
+        uint32_t cap = (uint32_t)max_pages;
+        mp_obj_t tables = mp_obj_new_list(0, NULL);
+        link_imports(self, imports, &uses_wasi, &memory, &cap, tables);
+        size_t n_tables;
+        mp_obj_t *table_objs;
+        mp_obj_list_get(tables, &n_tables, &table_objs);
+        max_pages = cap;
+        if (memory != MP_OBJ_NULL) {
+            // WAMR would add an app heap's page to the host's memory.
+            heap = 0;
+        }
         if (uses_wasi && self->wasi == mp_const_none) {
             // A WASI guest without explicit configuration gets the console.
             self->wasi = mp_wasm_wasi_default();
@@ -156,6 +205,16 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
+        // An imported memory starts at the wasm.Memory's size (the module
+        // is shared by its instances: restored before anything can raise).
+        uint32_t module_init = memory == MP_OBJ_NULL ? 0
+            : mp_wasm_module_memory_set_init(self->mref->module, mp_wasm_memory_import_pages(memory));
+        // Imported tables likewise get the wasm.Table's size.
+        uint32_t *table_sizes = n_tables ? m_new(uint32_t, n_tables) : NULL;
+        for (size_t i = 0; i < n_tables; i++) {
+            table_sizes[i] = UINT32_MAX;
+            mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
+        }
         self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, (uint32_t)max_pages,
             error_buf, sizeof(error_buf));
         if (self->inst == NULL) {
@@ -163,6 +222,12 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
             gc_collect();
             self->inst = instantiate(self, (uint32_t)stack, (uint32_t)heap, (uint32_t)max_pages,
                 error_buf, sizeof(error_buf));
+        }
+        if (memory != MP_OBJ_NULL) {
+            mp_wasm_module_memory_set_init(self->mref->module, module_init);
+        }
+        for (size_t i = 0; i < n_tables; i++) {
+            mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
         }
         if (self->inst == NULL && (strstr(error_buf, "allocate memory failed") != NULL
                                    || strstr(error_buf, "allocate linear memory failed") != NULL)) {
@@ -172,10 +237,17 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
                 (unsigned)mp_wasm_memory_largest_free());
         }
         if (self->inst == NULL) {
-            mp_wasm_raise_fmt(&mp_type_wasm_link_error, "instantiation failed: %s",
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("instantiation failed: %s"),
                 mp_wasm_strip_wamr_prefix(error_buf));
         }
         mp_wasm_global_imports_bind(self);
+        if (memory != MP_OBJ_NULL) {
+            mp_wasm_memory_import_bind(memory, self);
+        }
+        for (size_t i = 0; i < n_tables; i++) {
+            mp_wasm_table_import_bind(table_objs[i], MP_OBJ_FROM_PTR(self), (uint32_t)i);
+        }
+        self->imported_tables = n_tables ? tables : MP_OBJ_NULL;
         self->try_trampoline = mp_wasm_try_trampoline(self->inst);
         self->exec_env = wasm_runtime_create_exec_env(self->inst, (uint32_t)stack);
         if (self->exec_env == NULL) {
@@ -189,6 +261,17 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         run_start(self);
         nlr_pop();
     } else {
+        if (self->memory != MP_OBJ_NULL && self->memory != mp_const_none) {
+            mp_wasm_memory_import_unbind(self->memory, self);
+        }
+        if (self->imported_tables != MP_OBJ_NULL) {
+            size_t n;
+            mp_obj_t *items;
+            mp_obj_list_get(self->imported_tables, &n, &items);
+            for (size_t i = 0; i < n; i++) {
+                mp_wasm_table_import_unbind(items[i], MP_OBJ_FROM_PTR(self));
+            }
+        }
         mp_wasm_instance_close(MP_OBJ_FROM_PTR(self));
         nlr_jump(nlr.ret_val);
     }
@@ -320,10 +403,9 @@ static void set_running(wasm_exec_env_t exec_env) {
 // under nlr_push (wasm_native_call.c), so this bookkeeping always unwinds.
 // `self` is live across the call, so the GC (which scans the C stack) never
 // finalises a running instance; `running` makes close() refuse. `cells` is
-// WAMR's argument array (results come back in it), or NULL for the
-// wasm_val_t form of functions with reference-typed results.
+// WAMR's argument array (results come back in it).
 static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    uint32_t n_cells, uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results) {
+    uint32_t n_cells, uint32_t *cells) {
     wasm_exec_env_t outer = running_exec_env;
     set_running(self->exec_env);
     if (outer == NULL) {
@@ -331,9 +413,7 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
     }
     self->running++;
     mp_wasm_globals_enter(self);
-    bool ok = cells != NULL
-        ? wasm_runtime_call_wasm(self->exec_env, func, n_cells, cells)
-        : wasm_runtime_call_wasm_a(self->exec_env, func, sig->n_results, results, sig->n_params, params);
+    bool ok = mp_wasm_call_cells(self->exec_env, func, n_cells, cells);
     mp_wasm_globals_leave(self);
     self->running--;
     set_running(outer);
@@ -341,10 +421,6 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
         mp_wasm_port_guest_exit();
     }
     return ok;
-}
-
-static bool is_number(wasm_valkind_t kind) {
-    return kind == WASM_I32 || kind == WASM_I64 || kind == WASM_F32 || kind == WASM_F64;
 }
 
 void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
@@ -358,20 +434,21 @@ void mp_wasm_sig_read(mp_wasm_sig_t *sig, mp_obj_wasm_instance_t *self, wasm_fun
     wasm_valkind_t kinds[MP_WASM_MAX_CALL_VALUES];
     sig->n_params = (uint8_t)n_params;
     sig->n_results = (uint8_t)n_results;
-    sig->number_results = true;
+    sig->n_externref_params = 0;
     wasm_func_get_param_types(func, self->inst, kinds);
     for (uint32_t i = 0; i < n_params; i++) {
         sig->kinds[i] = (uint8_t)kinds[i];
+        sig->n_externref_params += kinds[i] == WASM_EXTERNREF;
     }
     wasm_func_get_result_types(func, self->inst, kinds);
     for (uint32_t i = 0; i < n_results; i++) {
         sig->kinds[n_params + i] = (uint8_t)kinds[i];
-        sig->number_results &= is_number(kinds[i]);
     }
 }
 
 // Converts argument `i` into WAMR's 32-bit cells; returns the cells used.
-static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const char *name, size_t i) {
+static size_t put_arg(mp_obj_wasm_instance_t *self, uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj,
+    const char *name, size_t i) {
     if (kind == WASM_I32 && mp_obj_is_small_int(obj)) {
         // The common case, without a wasm_val_t: every small int fits on
         // 32-bit ports; 64-bit ones need the range check.
@@ -380,6 +457,10 @@ static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const c
             cell[0] = (uint32_t)v;
             return 1;
         }
+    }
+    if (kind == WASM_FUNCREF || kind == WASM_EXTERNREF) {
+        cell[0] = mp_wasm_ref_from_obj(self, kind, obj, name, i);
+        return 1;
     }
     wasm_val_t v;
     mp_wasm_value_from_obj(&v, kind, obj, name, i);
@@ -391,10 +472,15 @@ static size_t put_arg(uint32_t *cell, wasm_valkind_t kind, mp_obj_t obj, const c
     return 1;
 }
 
-static mp_obj_t get_result(const uint32_t *cell, wasm_valkind_t kind, size_t *used) {
+static mp_obj_t get_result(mp_obj_wasm_instance_t *self, const uint32_t *cell, wasm_valkind_t kind,
+    size_t *used) {
     if (kind == WASM_I32) {
         *used = 1;
         return mp_obj_new_int((int32_t)cell[0]);
+    }
+    if (kind == WASM_FUNCREF || kind == WASM_EXTERNREF) {
+        *used = 1;
+        return mp_wasm_ref_to_obj(self, kind, cell[0]);
     }
     wasm_val_t v;
     v.kind = kind;
@@ -435,33 +521,13 @@ static void check_call(mp_obj_wasm_instance_t *self, bool ok, uint32_t timed_out
 
 // One call from Python, under its deadline.
 static void call_checked(mp_obj_wasm_instance_t *self, wasm_function_inst_t func, uint32_t n_cells,
-    uint32_t *cells, const mp_wasm_sig_t *sig, wasm_val_t *params, wasm_val_t *results,
-    uint32_t timeout_ms) {
+    uint32_t *cells, uint32_t timeout_ms) {
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
     mp_wasm_deadline_t deadline;
     mp_wasm_deadline_enter(&deadline, timeout_ms, self->exec_env);
-    bool ok = call_guest(self, func, n_cells, cells, sig, params, results);
+    bool ok = call_guest(self, func, n_cells, cells);
     check_call(self, ok, mp_wasm_deadline_exit(&deadline));
-}
-
-// Functions with reference-typed results go through wasm_val_t.
-static mp_obj_t call_with_vals(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
-    const mp_wasm_sig_t *sig, const char *name, const mp_obj_t *args, uint32_t timeout_ms) {
-    wasm_val_t params[MP_WASM_MAX_CALL_VALUES];
-    wasm_val_t results[MP_WASM_MAX_CALL_VALUES];
-    for (size_t i = 0; i < sig->n_params; i++) {
-        mp_wasm_value_from_obj(&params[i], sig->kinds[i], args[i], name, i);
-    }
-    for (size_t i = 0; i < sig->n_results; i++) {
-        results[i].kind = sig->kinds[sig->n_params + i];
-    }
-    call_checked(self, func, 0, NULL, sig, params, results, timeout_ms);
-    mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
-    for (size_t i = 0; i < sig->n_results; i++) {
-        items[i] = mp_wasm_value_to_obj(&results[i]);
-    }
-    return sig->n_results == 1 ? items[0] : mp_obj_new_tuple(sig->n_results, items);
 }
 
 mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
@@ -478,28 +544,28 @@ mp_obj_t mp_wasm_instance_call_sig(mp_obj_wasm_instance_t *self, wasm_function_i
             MP_ERROR_TEXT("%s() takes %d arguments but %d were given"),
             name, (int)sig->n_params, (int)n_args);
     }
-    if (!sig->number_results) {
-        return call_with_vals(self, func, sig, name, args, timeout_ms);
+    if (sig->n_externref_params != 0) {
+        mp_wasm_externrefs_reserve(self, sig->n_externref_params);
     }
     // Arguments in, results back: two cells for each i64/f64, one otherwise.
     uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
     size_t n_cells = 0;
     for (size_t i = 0; i < n_args; i++) {
-        n_cells += put_arg(&cells[n_cells], sig->kinds[i], args[i], name, i);
+        n_cells += put_arg(self, &cells[n_cells], sig->kinds[i], args[i], name, i);
     }
-    call_checked(self, func, (uint32_t)n_cells, cells, sig, NULL, NULL, timeout_ms);
+    call_checked(self, func, (uint32_t)n_cells, cells, timeout_ms);
     if (sig->n_results == 0) {
         return mp_const_none;
     }
     const uint8_t *kinds = sig->kinds + sig->n_params;
     size_t used;
     if (sig->n_results == 1) {
-        return get_result(cells, kinds[0], &used);
+        return get_result(self, cells, kinds[0], &used);
     }
     mp_obj_t items[MP_WASM_MAX_CALL_VALUES];
     size_t cell = 0;
     for (size_t i = 0; i < sig->n_results; i++) {
-        items[i] = get_result(&cells[cell], kinds[i], &used);
+        items[i] = get_result(self, &cells[cell], kinds[i], &used);
         cell += used;
     }
     return mp_obj_new_tuple(sig->n_results, items);
@@ -545,10 +611,22 @@ mp_obj_t mp_wasm_instance_callback(mp_obj_wasm_instance_t *self, wasm_function_i
     bool outer_exited = self->exited;
     self->pending_exc = MP_OBJ_NULL;
     self->exited = false;
-    mp_wasm_sig_t sig = { .n_params = (uint8_t)n_args, .n_results = (uint8_t)n_results };
+    // Numbers only (the callers' callbacks): two cells for i64/f64.
+    uint32_t cells[2 * MP_WASM_MAX_CALL_VALUES];
+    uint32_t n_cells = 0;
+    for (uint32_t i = 0; i < n_args && i < MP_WASM_MAX_CALL_VALUES; i++) {
+        size_t size = args[i].kind == WASM_I64 || args[i].kind == WASM_F64 ? 8 : 4;
+        memcpy(&cells[n_cells], &args[i].of, size);
+        n_cells += (uint32_t)(size / 4);
+    }
     mp_wasm_deadline_t deadline;
     mp_wasm_deadline_enter(&deadline, self->timeout_ms, self->exec_env);
-    bool ok = call_guest(self, func, 0, NULL, &sig, args, results);
+    bool ok = call_guest(self, func, n_cells, cells);
+    for (uint32_t i = 0, cell = 0; ok && i < n_results && i < MP_WASM_MAX_CALL_VALUES; i++) {
+        size_t size = results[i].kind == WASM_I64 || results[i].kind == WASM_F64 ? 8 : 4;
+        memcpy(&results[i].of, &cells[cell], size);
+        cell += (uint32_t)(size / 4);
+    }
     uint32_t timed_out_ms = mp_wasm_deadline_exit(&deadline);
     mp_obj_t exc = MP_OBJ_NULL;
     if (self->running == 0 && running_exec_env == NULL) {
@@ -598,7 +676,7 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
     mp_obj_wasm_instance_t *self = mp_wasm_instance_open(self_in);
     wasm_function_inst_t start = wasm_runtime_lookup_function(self->inst, "_start");
     if (start == NULL) {
-        mp_wasm_raise(&mp_type_wasm_link_error, "module has no _start function (not a WASI command)");
+        mp_raise_msg(&mp_type_wasm_link_error, MP_ERROR_TEXT("module has no _start function (not a WASI command)"));
     }
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
@@ -641,6 +719,7 @@ static void release(mp_obj_wasm_instance_t *self) {
     self->n_mutable_links = 0;
     self->try_trampoline = NULL;
     self->deferred_exc = MP_OBJ_NULL;
+    mp_wasm_externrefs_release(self);
     if (mp_wasm_runtime_active()) {
         if (exec_env != NULL) {
             wasm_runtime_destroy_exec_env(exec_env);
@@ -689,23 +768,29 @@ static mp_obj_t wasm_instance___exit__(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_instance___exit___obj, 4, 4, wasm_instance___exit__);
 
+mp_obj_t mp_wasm_instance_memory(mp_obj_wasm_instance_t *self) {
+    if (self->memory == MP_OBJ_NULL) {
+        self->memory = mp_wasm_memory_new(self);
+    }
+    return self->memory;
+}
+
+mp_obj_t mp_wasm_instance_exports(mp_obj_wasm_instance_t *self) {
+    if (self->exports == MP_OBJ_NULL) {
+        self->exports = mp_wasm_exports_new(MP_OBJ_FROM_PTR(self));
+    }
+    return self->exports;
+}
+
 static void wasm_instance_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
     if (dest[0] == MP_OBJ_NULL) {
         if (attr == MP_QSTR_exports) {
-            mp_wasm_instance_open(self_in);
-            if (self->exports == MP_OBJ_NULL) {
-                self->exports = mp_wasm_exports_new(self_in);
-            }
-            dest[0] = self->exports;
+            dest[0] = mp_wasm_instance_exports(mp_wasm_instance_open(self_in));
             return;
         }
         if (attr == MP_QSTR_memory) {
-            mp_wasm_instance_open(self_in);
-            if (self->memory == MP_OBJ_NULL) {
-                self->memory = mp_wasm_memory_new(self);
-            }
-            dest[0] = self->memory;
+            dest[0] = mp_wasm_instance_memory(mp_wasm_instance_open(self_in));
             return;
         }
         if (attr == MP_QSTR_module) {

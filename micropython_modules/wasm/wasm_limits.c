@@ -51,10 +51,11 @@ void mp_wasm_fuel_set(mp_obj_wasm_instance_t *self, mp_obj_t fuel) {
 // memory has a maximum of 0 pages (its AOT file has a memory of 0 pages).
 void mp_wasm_max_pages_check(const mp_wasm_module_ref_t *mref, mp_int_t max_pages) {
     uint32_t init = 0, max = 0;
+    bool has_max;
     if (max_pages == 0) {
         return;
     }
-    mp_wasm_module_memory_pages(mref->module, &init, &max);
+    mp_wasm_module_memory_pages(mref->module, &init, &max, &has_max);
     if ((uint32_t)max_pages > max) {
         mp_raise_msg_varg(&mp_type_ValueError,
             MP_ERROR_TEXT("max_pages=%d is above the module's maximum of %u pages"), (int)max_pages,

@@ -72,7 +72,7 @@ static NORETURN void raise_load_error(const char *error_buf, bool is_aot) {
     const char *msg = mp_wasm_strip_wamr_prefix(error_buf);
     if (is_aot && strstr(msg, "invalid target") != NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_load_error,
-            "AOT file built for another target (%s); compile it with --target for this firmware", msg);
+            MP_ERROR_TEXT("AOT file built for another target (%s); compile it with --target for this firmware"), msg);
     }
     if (strcmp(msg, "unknown value type") == 0) {
         mp_wasm_raise(&mp_type_wasm_load_error,
@@ -151,7 +151,7 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
         if (file_version != runtime_version) {
             wasm_runtime_free(binary); // never in place: AOT
             mp_wasm_raise_fmt(&mp_type_wasm_load_error,
-                "AOT file version %u does not match this firmware's AOT version %u",
+                MP_ERROR_TEXT("AOT file version %u does not match this firmware's AOT version %u"),
                 (unsigned)file_version, (unsigned)runtime_version);
         }
     }
@@ -212,10 +212,10 @@ static mp_wasm_module_ref_t *try_load(module_source_t *src, char *error_buf, siz
 
 static mp_obj_t module_load(module_source_t *src) {
     if (src->len == 0) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "empty module");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("empty module"));
     }
     if (src->len > UINT32_MAX) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "module too large");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("module too large"));
     }
     mp_wasm_runtime_ensure();
     mp_obj_wasm_module_t *self = module_new();
@@ -232,8 +232,7 @@ static mp_obj_t module_load(module_source_t *src) {
         // A corrupt count field makes WAMR ask for huge tables, so running
         // out of pool here usually means a malformed module.
         mp_wasm_raise_fmt(&mp_type_wasm_load_error,
-            "out of WAMR pool memory while loading a %u byte module (largest free block %u of %u bytes): "
-            "the module is malformed or too large for the pool",
+            MP_ERROR_TEXT("out of WAMR pool memory while loading a %u byte module (largest free block %u of %u bytes): the module is malformed or too large for the pool"),
             (unsigned)src->len, (unsigned)largest_free, (unsigned)total);
     }
     self->ref = ref;

@@ -52,7 +52,7 @@ static int32_t try_native_call(wasm_exec_env_t exec_env, uint64_t *args) {
             TRY_TRAMPOLINE " (func (param i32 i32 i32))");
         return 0;
     }
-    if (wasm_runtime_call_wasm(exec_env, func, 3, argv)) {
+    if (mp_wasm_call_cells(exec_env, func, 3, argv)) {
         return 0;
     }
     const char *exc = wasm_runtime_get_exception(inst);

@@ -107,7 +107,7 @@ void mp_wasm_runtime_ensure(void) {
     runtime_alloc_args(&init, pool, pool_size);
     init.running_mode = Mode_Interp;
     if (!wasm_runtime_full_init(&init)) {
-        mp_wasm_raise(&mp_type_wasm_error, "WAMR runtime initialisation failed");
+        mp_raise_msg(&mp_type_wasm_error, MP_ERROR_TEXT("WAMR runtime initialisation failed"));
     }
     // Load and link problems are reported as Python exceptions; WAMR's own
     // log lines would only duplicate them on the console (an allocation that
@@ -118,7 +118,7 @@ void mp_wasm_runtime_ensure(void) {
     // Natives are dropped by wasm_runtime_destroy: register them every time.
     if (!mp_wasm_wasi_register() || !mp_wasm_natives_register()) {
         wasm_runtime_destroy();
-        mp_wasm_raise(&mp_type_wasm_error, "could not register native functions");
+        mp_raise_msg(&mp_type_wasm_error, MP_ERROR_TEXT("could not register native functions"));
     }
     mp_wasm_ready = true;
 }

@@ -47,23 +47,23 @@ static const uint8_t *xip_image(uint16_t *count, const uint8_t **code) {
     const uint8_t *code_image = NULL;
     const uint8_t *image = mp_wasm_port_xip_map(&mapped, &code_image);
     if (image == NULL) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "no wasmapps partition image on this device");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("no wasmapps partition image on this device"));
     }
     if (mapped < XIP_HEADER_SIZE || memcmp(image, XIP_MAGIC, 4) != 0) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "wasmapps partition holds no app image (bad magic)");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("wasmapps partition holds no app image (bad magic)"));
     }
     uint16_t version = image[4] | (image[5] << 8);
     if (version != XIP_FORMAT_VERSION) {
-        mp_wasm_raise_fmt(&mp_type_wasm_load_error, "wasmapps format version %u is not supported", version);
+        mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("wasmapps format version %u is not supported"), version);
     }
     *count = image[6] | (image[7] << 8);
     uint32_t size = rd32(image + 8);
     size_t table_end = XIP_HEADER_SIZE + (size_t)*count * XIP_ENTRY_SIZE;
     if (size > mapped || table_end > size) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "wasmapps image is truncated");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("wasmapps image is truncated"));
     }
     if (crc32_update(0, image + XIP_HEADER_SIZE, table_end - XIP_HEADER_SIZE) != rd32(image + 12)) {
-        mp_wasm_raise(&mp_type_wasm_load_error, "wasmapps index checksum mismatch");
+        mp_raise_msg(&mp_type_wasm_load_error, MP_ERROR_TEXT("wasmapps index checksum mismatch"));
     }
     if (code != NULL) {
         *code = code_image;
@@ -127,39 +127,39 @@ static mp_obj_t wasm_module_xip(mp_obj_t name_in) {
             continue;
         }
         if ((uint64_t)e.offset + e.size > image_size) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: blob lies outside the image", name);
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: blob lies outside the image"), name);
         }
         const uint8_t *blob = image + e.offset;
         if (((uintptr_t)blob & 3) != 0 || ((uintptr_t)code_image & 3) != 0) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: blob is not word-aligned", name);
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: blob is not word-aligned"), name);
         }
         char target[XIP_TARGET_LEN + 1];
         runtime_target(target, sizeof(target));
         if (strncmp(e.target, target, strlen(target)) != 0) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: built for %s, this firmware runs %s",
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: built for %s, this firmware runs %s"),
                 name, e.target, target);
         }
         uint32_t runtime_version = wasm_runtime_get_current_package_version(Wasm_Module_AoT);
         if (e.aot_version != runtime_version) {
             mp_wasm_raise_fmt(&mp_type_wasm_load_error,
-                "%s: AOT version %u does not match this firmware's AOT version %u",
+                MP_ERROR_TEXT("%s: AOT version %u does not match this firmware's AOT version %u"),
                 name, (unsigned)e.aot_version, (unsigned)runtime_version);
         }
         if (crc32_update(0, blob, e.size) != e.crc) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: blob checksum mismatch", name);
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: blob checksum mismatch"), name);
         }
         if (!wasm_runtime_is_xip_file(blob, e.size)) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: not an XIP AOT file", name);
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: not an XIP AOT file"), name);
         }
         // WAMR's loader trusts the file, and would patch code in flash.
         const uint8_t *imports;
         char refused[128];
         if (!mp_wasm_aot_check(blob, e.size, true, &imports, refused, sizeof(refused))) {
-            mp_wasm_raise_fmt(&mp_type_wasm_load_error, "%s: %s", name, refused);
+            mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("%s: %s"), name, refused);
         }
         return mp_wasm_module_from_xip(code_image + e.offset, e.size, imports);
     }
-    mp_wasm_raise_fmt(&mp_type_wasm_load_error, "no app named '%s' in the wasmapps partition", name);
+    mp_wasm_raise_fmt(&mp_type_wasm_load_error, MP_ERROR_TEXT("no app named '%s' in the wasmapps partition"), name);
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(wasm_module_xip_fun_obj, wasm_module_xip);
 MP_DEFINE_CONST_STATICMETHOD_OBJ(mp_wasm_module_xip_obj, MP_ROM_PTR(&wasm_module_xip_fun_obj));

@@ -6,9 +6,8 @@
 
 #include "wasm_export.h"
 #include "wasm_runtime.h"
-#if WASM_ENABLE_AOT != 0
-#include "aot_runtime.h"
-#endif
+
+wasm_function_inst_t mp_wasm_function_at(wasm_module_inst_t module_inst, uint32_t index);
 
 wasm_function_inst_t mp_wasm_table_function(wasm_module_inst_t module_inst, uint32_t index) {
     WASMModuleInstance *inst = (WASMModuleInstance *)module_inst;
@@ -20,24 +19,5 @@ wasm_function_inst_t mp_wasm_table_function(wasm_module_inst_t module_inst, uint
         return NULL;
     }
     table_elem_type_t elem = table->elems[index];
-    if (elem == NULL_REF) {
-        return NULL;
-    }
-    uint32 func_index = (uint32)elem;
-    #if WASM_ENABLE_INTERP != 0
-    if (module_inst->module_type == Wasm_Module_Bytecode) {
-        return func_index < inst->e->function_count ? inst->e->functions + func_index : NULL;
-    }
-    #endif
-    #if WASM_ENABLE_AOT != 0
-    if (module_inst->module_type == Wasm_Module_AoT) {
-        AOTModule *module = (AOTModule *)inst->module;
-        if (func_index >= module->import_func_count + module->func_count) {
-            return NULL;
-        }
-        wasm_table_inst_t view = { WASM_FUNCREF, table->cur_size, table->max_size, table->elems };
-        return wasm_table_get_func_inst(module_inst, &view, index);
-    }
-    #endif
-    return NULL;
+    return elem == NULL_REF ? NULL : mp_wasm_function_at(module_inst, (uint32_t)elem);
 }
