@@ -243,6 +243,8 @@ void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t 
 #define MP_WASM_RETURN_VALUE ((size_t)-1)
 // Converts without raising; false for a wrong type or an out-of-range int.
 bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj);
+// How error messages name a value: "argument 2" (in buf) or "return value".
+const char *mp_wasm_value_where(char *buf, size_t size, size_t arg_index);
 // Raises the TypeError/OverflowError that try_from_obj's failure means.
 NORETURN void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_name, size_t arg_index);
 void mp_wasm_value_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj,

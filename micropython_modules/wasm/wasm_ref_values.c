@@ -105,18 +105,19 @@ uint32_t mp_wasm_ref_from_obj(mp_obj_wasm_instance_t *self, wasm_valkind_t kind,
     if (kind == WASM_EXTERNREF) {
         return externref_new(self, obj);
     }
+    char buf[24];
+    const char *where = mp_wasm_value_where(buf, sizeof(buf), arg_index);
     if (mp_obj_is_type(obj, &mp_type_wasm_function)) {
         uint32_t index = mp_wasm_function_ref_index(obj, MP_OBJ_FROM_PTR(self));
         if (index != NULL_REF) {
             return index;
         }
         mp_raise_msg_varg(&mp_type_TypeError,
-            MP_ERROR_TEXT("%s() argument %u: a funcref must be a function of the same instance"),
-            func_name, (unsigned)arg_index + 1);
+            MP_ERROR_TEXT("%s() %s: a funcref must be a function of the same instance"), func_name, where);
     }
     mp_raise_msg_varg(&mp_type_TypeError,
-        MP_ERROR_TEXT("%s() argument %u: expected wasm.Function or None for funcref, got %s"),
-        func_name, (unsigned)arg_index + 1, mp_obj_get_type_str(obj));
+        MP_ERROR_TEXT("%s() %s: expected wasm.Function or None for funcref, got %s"),
+        func_name, where, mp_obj_get_type_str(obj));
 }
 
 // The wasm.Function for function `index`: the export's own object when the

@@ -203,14 +203,17 @@ bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t o
     }
 }
 
-void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_name, size_t arg_index) {
-    // Names the value in error messages: "argument 2" or "return value".
-    char where[24];
+const char *mp_wasm_value_where(char *buf, size_t size, size_t arg_index) {
     if (arg_index == MP_WASM_RETURN_VALUE) {
-        strcpy(where, "return value");
-    } else {
-        snprintf(where, sizeof(where), "argument %u", (unsigned)arg_index + 1);
+        return "return value";
     }
+    snprintf(buf, size, "argument %u", (unsigned)arg_index + 1);
+    return buf;
+}
+
+void mp_wasm_value_raise(wasm_valkind_t kind, mp_obj_t obj, const char *func_name, size_t arg_index) {
+    char buf[24];
+    const char *where = mp_wasm_value_where(buf, sizeof(buf), arg_index);
     bool is_int = mp_obj_is_int(obj);
     switch (kind) {
         case WASM_I32:
