@@ -260,7 +260,8 @@ mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val) {
         case WASM_F64:
             return mp_obj_new_float((mp_float_t)val->of.f64);
         default:
-            // References are opaque to Python.
-            return mp_obj_new_int_from_uint((mp_uint_t)val->of.foreign);
+            // References need their instance (mp_wasm_ref_to_obj): the
+            // callers never pass one here; should one come, it is None.
+            return mp_const_none;
     }
 }
