@@ -203,6 +203,13 @@ bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t o
     }
 }
 
+void mp_wasm_limits_text(char *buf, size_t size, const char *kind, uint32_t min, uint32_t max, bool has_max) {
+    int n = snprintf(buf, size, "%s%s%u..", kind ? kind : "", kind ? " " : "", (unsigned)min);
+    if (has_max && n > 0 && (size_t)n < size) {
+        snprintf(buf + n, size - n, "%u", (unsigned)max);
+    }
+}
+
 const char *mp_wasm_value_where(char *buf, size_t size, size_t arg_index) {
     if (arg_index == MP_WASM_RETURN_VALUE) {
         return "return value";
