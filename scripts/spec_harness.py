@@ -72,6 +72,8 @@ def import_bindings(module, registered):
         if kind in ("memory", "table"):
             if mod in registered:
                 raise NotApplicable("imports another instance's %s: WAMR 2.4 cannot share one" % kind)
+            if name in imports.get(mod, {}):
+                raise NotApplicable("imports one %s twice: WAMR 2.4 cannot share one" % kind)
             # One of its own: an instance cannot share one.
             if (mod, name) == ("spectest", "memory"):
                 value = wasm.Memory(1, 2)

@@ -316,3 +316,63 @@ attempt(lambda: wasm.Instance(m, {{"env": {{"f": print}}}}))
         "[('env', 'f', 'func (r)'), ('env', 'f', 'func (i)')]",
         "LinkError import env.f: imported twice with different types, one with a funcref",
     ]
+
+
+# Exported globals of reference type, and one imported.
+REF_GLOBALS_WAT = """
+(module
+  (global $e (export "e") (mut externref) (ref.null extern))
+  (global $f (export "f") (mut funcref) (ref.func $one))
+  (global $c (export "c") funcref (ref.func $one))
+  (func $one (export "one") (result i32) i32.const 1)
+  (func (export "get_e") (result externref) global.get $e)
+  (func (export "f_is_null") (result i32) global.get $f ref.is_null))
+"""
+
+REF_IMPORT_WAT = '(module (import "env" "g" (global externref)))'
+
+
+@pytest.fixture(params=MODES)
+def globals_mode(request, tmp_path):
+    return build_for_mode(request, tmp_path, {"globals": REF_GLOBALS_WAT, "importer": REF_IMPORT_WAT})
+
+
+def test_exported_reference_globals(globals_mode):
+    fw, p = globals_mode
+    out = fw.lines(PRELUDE + f"""
+m = wasm.Module.load({str(p['globals'])!r})
+inst = wasm.Instance(m)
+e = inst.exports
+print(e.e, e.f, e.c, e.e.type)
+o = ["obj"]
+e.e.value = o
+print(e.get_e() is o, e.e.value is o, e.f.value is e.one, e.c.value is e.one)
+e.f.value = None
+print(e.f_is_null(), e.f.value)
+attempt(lambda: setattr(e.c, "value", None))
+attempt(lambda: setattr(e.f, "value", 3))
+attempt(lambda: setattr(e.f, "value", wasm.Instance(m).exports.one))
+e.e = "via exports"
+for i in range(2000):
+    inst.exports.get_e()
+print(e.get_e(), e.e.value)
+g = e.e
+inst.close()
+print(g.value, g)
+attempt(lambda: setattr(g, "value", 1))
+attempt(lambda: wasm.Instance(wasm.Module.load({str(p['importer'])!r}), {{"env": {{"g": g}}}}))
+""")
+    assert out == [
+        "<wasm.Global mut externref None> <wasm.Global mut funcref <wasm.Function one>> "
+        "<wasm.Global funcref <wasm.Function one>> global mut externref",
+        "True True True True",
+        "1 None",
+        "AttributeError wasm.Global is immutable",
+        "TypeError Global.value() argument 1: expected wasm.Function or None for funcref, got int",
+        "TypeError Global.value() argument 1: a funcref must be a function of the same instance",
+        "via exports via exports",
+        "via exports <wasm.Global mut externref 'via exports'>",
+        "ValueError wasm instance is closed",
+        "LinkError import env.g (global externref): reference globals cannot be imported "
+        "(their values are an instance's own)",
+    ]

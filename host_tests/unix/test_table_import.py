@@ -26,6 +26,13 @@ IMPORTER_WAT = """
   (func (export "setx") (param i32 externref) local.get 0 local.get 1 table.set $x))
 """
 
+# Imports two tables of the same type.
+TWICE_WAT = """
+(module
+  (import "env" "a" (table 2 externref))
+  (import "env" "b" (table 2 externref)))
+"""
+
 # Its element segment lies beyond the module's minimum.
 PLACED_WAT = """
 (module
@@ -39,7 +46,8 @@ PLACED_WAT = """
 @pytest.fixture(params=MODES)
 def mode(request, tmp_path):
     """(firmware, {name: module path}) for one mode."""
-    return build_for_mode(request, tmp_path, {"importer": IMPORTER_WAT, "placed": PLACED_WAT})
+    return build_for_mode(request, tmp_path, {"importer": IMPORTER_WAT, "placed": PLACED_WAT,
+                                              "twice": TWICE_WAT})
 
 
 def test_table_objects_before_any_import(fw):
@@ -128,6 +136,8 @@ attempt(lambda: new(wasm.Table(2, 6), wasm.Table(1)))
 attempt(lambda: new(wasm.Table(2, 6), wasm.Table(2, kind="externref")))
 attempt(lambda: new(wasm.Table(2, 6), 3))
 attempt(lambda: wasm.Instance(m, {{"mylib": {{"tbl": wasm.Table(2, 6)}}}}))
+both = wasm.Table(2, 6, kind="externref")
+attempt(lambda: wasm.Instance(wasm.Module.load({str(p['twice'])!r}), {{"env": {{"a": both, "b": both}}}}))
 print(a.exports.call(0, 4))
 """)
     assert out == [
@@ -142,6 +152,7 @@ print(a.exports.call(0, 4))
         "it its 1 elements; the wasm.Table has 2",
         "LinkError import env.ext must be a wasm.Table, not int",
         "LinkError missing import env.ext (table)",
+        "LinkError import env.b: one wasm.Table cannot be imported twice",
         "8",
     ]
 

@@ -91,8 +91,8 @@ NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg) {
 }
 
 // The format is an MP_ERROR_TEXT: compressed in flash where the port
-// compresses error texts (%s and %u only).
-NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...) {
+// compresses error texts.
+static void format_rom(char *out, size_t size, mp_rom_error_text_t fmt, va_list ap) {
     const char *text = (const char *)fmt;
     #if MICROPY_ROM_TEXT_COMPRESSION
     byte decompressed[MP_MAX_UNCOMPRESSED_TEXT_LEN + 1];
@@ -101,10 +101,21 @@ NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t f
         text = (const char *)decompressed;
     }
     #endif
+    vsnprintf(out, size, text, ap);
+}
+
+void mp_wasm_format_rom(char *out, size_t size, mp_rom_error_text_t fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    format_rom(out, size, fmt, ap);
+    va_end(ap);
+}
+
+NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...) {
     char buf[160];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), text, ap);
+    format_rom(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     mp_wasm_raise(type, buf);
 }

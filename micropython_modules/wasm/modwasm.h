@@ -243,6 +243,9 @@ void mp_wasm_instance_set_host_exception(mp_obj_wasm_instance_t *self, mp_obj_t 
 #define MP_WASM_RETURN_VALUE ((size_t)-1)
 // Converts without raising; false for a wrong type or an out-of-range int.
 bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t obj);
+// Limits in LinkError messages: "funcref 2..6", or "1.." without a maximum
+// (kind NULL: none).
+void mp_wasm_limits_text(char *buf, size_t size, const char *kind, uint32_t min, uint32_t max, bool has_max);
 // How error messages name a value: "argument 2" (in buf) or "return value".
 const char *mp_wasm_value_where(char *buf, size_t size, size_t arg_index);
 // Raises the TypeError/OverflowError that try_from_obj's failure means.
@@ -430,5 +433,7 @@ uint64_t mp_wasm_deadline_timer(void);
 
 NORETURN void mp_wasm_raise(const mp_obj_type_t *type, const char *msg);
 NORETURN void mp_wasm_raise_fmt(const mp_obj_type_t *type, mp_rom_error_text_t fmt, ...);
+// snprintf with an MP_ERROR_TEXT format (compressed where the port compresses).
+void mp_wasm_format_rom(char *out, size_t size, mp_rom_error_text_t fmt, ...);
 
 #endif // MICROPY_INCLUDED_WASM_MODWASM_H

@@ -57,7 +57,7 @@ typedef struct _checker_t {
     const uint8_t *buf;    // the file
     uint32_t len;
     uint32_t pos, end;     // cursor, end of the current section
-    const char *problem;   // first problem found
+    mp_rom_error_text_t problem; // first problem found (a format: the index)
     uint32_t problem_index;
     bool is_64bit;         // the runtime's pointer size: function offsets, relocations
     // What later sections are checked against.
@@ -80,7 +80,7 @@ static bool ok(const checker_t *c) {
     return c->problem == NULL;
 }
 
-static void fail(checker_t *c, const char *problem) {
+static void fail(checker_t *c, mp_rom_error_text_t problem) {
     if (c->problem == NULL) {
         c->problem = problem;
         c->problem_index = NO_INDEX;
@@ -89,7 +89,7 @@ static void fail(checker_t *c, const char *problem) {
 }
 
 // The problem names an item: "function 3 ...".
-static void fail_at(checker_t *c, const char *problem, uint32_t index) {
+static void fail_at(checker_t *c, mp_rom_error_text_t problem, uint32_t index) {
     if (c->problem == NULL) {
         fail(c, problem);
         c->problem_index = index;
@@ -108,7 +108,7 @@ static bool take(checker_t *c, uint32_t align, uint32_t size) {
     }
     uint32_t at = (c->pos + align - 1) & ~(align - 1);
     if (at < c->pos || at > c->end || c->end - at < size) {
-        fail(c, "truncated section");
+        fail(c, MP_ERROR_TEXT("truncated section"));
         return false;
     }
     c->pos = at + size;
@@ -137,7 +137,7 @@ static void rd_skip(checker_t *c, uint32_t n) {
 
 // A count of items that take at least `min_size` bytes each: a count the
 // rest of the section cannot hold would make the loader allocate for it.
-static uint32_t rd_count(checker_t *c, uint32_t min_size, const char *problem) {
+static uint32_t rd_count(checker_t *c, uint32_t min_size, mp_rom_error_text_t problem) {
     uint32_t n = rd_u32(c);
     if (ok(c) && n > (c->end - c->pos) / min_size) {
         fail(c, problem);
@@ -197,11 +197,11 @@ static uint32_t rd_string(checker_t *c, bool is_name) {
         return 0;
     }
     if (n > 0 && c->buf[at + n - 1] != '\0') {
-        fail(c, "string without terminating NUL");
+        fail(c, MP_ERROR_TEXT("string without terminating NUL"));
         return 0;
     }
     if (is_name && n > 0 && !utf8_valid(c->buf + at, n - 1)) {
-        fail(c, "name is not valid UTF-8");
+        fail(c, MP_ERROR_TEXT("name is not valid UTF-8"));
         return 0;
     }
     return at;
@@ -248,7 +248,7 @@ static uint32_t rd_init_expr(checker_t *c, uint32_t *value) {
             rd_u64(c);
             break;
         default:
-            fail(c, "unsupported initializer expression");
+            fail(c, MP_ERROR_TEXT("unsupported initializer expression"));
             break;
     }
     return type;
@@ -260,10 +260,10 @@ static void check_memories(checker_t *c) {
     // WAMR's compiler writes an imported memory as a defined one; the loader
     // has no array for a memory import that a file declares.
     if (rd_u32(c) != 0) {
-        fail(c, "imported memory (not supported in AOT files)");
+        fail(c, MP_ERROR_TEXT("imported memory (not supported in AOT files)"));
         return;
     }
-    c->memory_count = rd_count(c, 16, "memory count too large");
+    c->memory_count = rd_count(c, 16, MP_ERROR_TEXT("memory count too large"));
     for (uint32_t i = 0; ok(c) && i < c->memory_count; i++) {
         uint32_t flags = rd_u32(c);
         uint32_t page_bytes = rd_u32(c);
@@ -273,18 +273,18 @@ static void check_memories(checker_t *c) {
             break;
         }
         if (flags > 1) { // only "has maximum": no shared memory, no memory64
-            fail_at(c, "memory %u has unsupported flags", i);
+            fail_at(c, MP_ERROR_TEXT("memory %u has unsupported flags"), i);
         } else if ((uint64_t)page_bytes * init_pages > (uint64_t)PAGE_BYTES * MAX_PAGES
                    || (page_bytes == 0 && max_pages != 0)) {
             // WAMR's compiler folds the pages of a memory that cannot grow
             // into one; no bytes at all only for an empty memory (the
             // runtime divides by the page size).
-            fail_at(c, "memory %u has an invalid page size", i);
+            fail_at(c, MP_ERROR_TEXT("memory %u has an invalid page size"), i);
         } else if (init_pages > max_pages || max_pages > MAX_PAGES) {
-            fail_at(c, "memory %u has invalid limits", i);
+            fail_at(c, MP_ERROR_TEXT("memory %u has invalid limits"), i);
         }
     }
-    uint32_t segments = rd_count(c, 16, "data segment count too large");
+    uint32_t segments = rd_count(c, 16, MP_ERROR_TEXT("data segment count too large"));
     for (uint32_t i = 0; ok(c) && i < segments; i++) {
         uint32_t is_passive = rd_u32(c);
         uint32_t memory_index = rd_u32(c);
@@ -296,11 +296,11 @@ static void check_memories(checker_t *c) {
             break;
         }
         if (is_passive > 1) {
-            fail_at(c, "data segment %u has an invalid mode", i);
+            fail_at(c, MP_ERROR_TEXT("data segment %u has an invalid mode"), i);
         } else if (!is_passive && memory_index >= c->memory_count) {
-            fail_at(c, "data segment %u names a memory that does not exist", i);
+            fail_at(c, MP_ERROR_TEXT("data segment %u names a memory that does not exist"), i);
         } else if (!is_passive && offset_type != EXPR_I32 && offset_type != EXPR_GLOBAL) {
-            fail_at(c, "data segment %u has an invalid offset", i);
+            fail_at(c, MP_ERROR_TEXT("data segment %u has an invalid offset"), i);
         }
     }
 }
@@ -325,7 +325,7 @@ static void check_table_type(checker_t *c, uint32_t index) {
         return;
     }
     if (!is_ref_type(elem_type) || flags > 1 || grow > 1 || ((flags & 1) && init_size > max_size)) {
-        fail_at(c, "table %u has an invalid type", index);
+        fail_at(c, MP_ERROR_TEXT("table %u has an invalid type"), index);
     }
 }
 
@@ -333,14 +333,14 @@ static void check_tables(checker_t *c) {
     // WAMR's compiler writes imported tables as defined ones; a table import
     // has no names in the format, which WAMR's import list would hand out.
     if (rd_u32(c) != 0) {
-        fail(c, "imported table (not supported in AOT files)");
+        fail(c, MP_ERROR_TEXT("imported table (not supported in AOT files)"));
         return;
     }
-    c->table_count = rd_count(c, 12, "table count too large");
+    c->table_count = rd_count(c, 12, MP_ERROR_TEXT("table count too large"));
     for (uint32_t i = 0; ok(c) && i < c->table_count; i++) {
         check_table_type(c, i);
     }
-    uint32_t segments = rd_count(c, 32, "element segment count too large");
+    uint32_t segments = rd_count(c, 32, MP_ERROR_TEXT("element segment count too large"));
     for (uint32_t i = 0; ok(c) && i < segments; i++) {
         uint32_t mode = rd_u32(c);
         uint32_t elem_type = rd_u32(c);
@@ -348,20 +348,20 @@ static void check_tables(checker_t *c) {
         uint32_t value;
         uint32_t offset_type = rd_init_expr(c, &value);
         rd_skip(c, 8); // reference type details (GC only)
-        uint32_t count = rd_count(c, 8, "element segment too long");
+        uint32_t count = rd_count(c, 8, MP_ERROR_TEXT("element segment too long"));
         bool active = (mode & 1) == 0;
         if (ok(c) && (mode > 7 || !is_ref_type(elem_type))) {
-            fail_at(c, "element segment %u has an invalid mode or type", i);
+            fail_at(c, MP_ERROR_TEXT("element segment %u has an invalid mode or type"), i);
         } else if (ok(c) && active && table_index >= c->table_count) {
             // The runtime only asserts this.
-            fail_at(c, "element segment %u names a table that does not exist", i);
+            fail_at(c, MP_ERROR_TEXT("element segment %u names a table that does not exist"), i);
         } else if (ok(c) && active && offset_type != EXPR_I32 && offset_type != EXPR_GLOBAL) {
-            fail_at(c, "element segment %u has an invalid offset", i);
+            fail_at(c, MP_ERROR_TEXT("element segment %u has an invalid offset"), i);
         }
         for (uint32_t j = 0; ok(c) && j < count; j++) {
             uint32_t type = rd_init_expr(c, &value);
             if (ok(c) && type != EXPR_REF_FUNC && type != EXPR_REF_NULL) {
-                fail_at(c, "element segment %u holds an invalid reference", i);
+                fail_at(c, MP_ERROR_TEXT("element segment %u holds an invalid reference"), i);
             }
             note_func_ref(c, value); // ref.null's operand is copied as well
         }
@@ -371,7 +371,7 @@ static void check_tables(checker_t *c) {
 // Function types: u16 flag, u16 param count, u16 result count, then the
 // value types (aligned to 4 before each type).
 static void check_types(checker_t *c) {
-    c->type_count = rd_count(c, 6, "type count too large");
+    c->type_count = rd_count(c, 6, MP_ERROR_TEXT("type count too large"));
     for (uint32_t i = 0; ok(c) && i < c->type_count; i++) {
         take(c, 4, 0);
         rd_u16(c);
@@ -381,14 +381,14 @@ static void check_types(checker_t *c) {
         rd_skip(c, params + results);
         for (uint32_t k = 0; ok(c) && k < params + results; k++) {
             if (!is_value_type(c->buf[at + k])) {
-                fail_at(c, "type %u has an unsupported value type", i);
+                fail_at(c, MP_ERROR_TEXT("type %u has an unsupported value type"), i);
             }
         }
     }
 }
 
 static void check_import_globals(checker_t *c) {
-    c->import_global_count = rd_count(c, 6, "global import count too large");
+    c->import_global_count = rd_count(c, 6, MP_ERROR_TEXT("global import count too large"));
     c->import_globals_pos = c->pos;
     for (uint32_t i = 0; ok(c) && i < c->import_global_count; i++) {
         take(c, 2, 0);
@@ -397,13 +397,13 @@ static void check_import_globals(checker_t *c) {
         rd_string(c, true);
         rd_string(c, true);
         if (ok(c) && (!is_value_type(type) || mut > 1)) {
-            fail_at(c, "global import %u has an invalid type", i);
+            fail_at(c, MP_ERROR_TEXT("global import %u has an invalid type"), i);
         }
     }
 }
 
 static void check_globals(checker_t *c) {
-    c->global_count = rd_count(c, 8, "global count too large");
+    c->global_count = rd_count(c, 8, MP_ERROR_TEXT("global count too large"));
     for (uint32_t i = 0; ok(c) && i < c->global_count; i++) {
         uint32_t type = rd_u8(c);
         uint32_t mut = rd_u8(c);
@@ -413,9 +413,9 @@ static void check_globals(checker_t *c) {
             break;
         }
         if (!is_value_type(type) || mut > 1) {
-            fail_at(c, "global %u has an invalid type", i);
+            fail_at(c, MP_ERROR_TEXT("global %u has an invalid type"), i);
         } else if (init == EXPR_GLOBAL && value >= c->import_global_count) {
-            fail_at(c, "global %u is initialised from a global that is not imported", i);
+            fail_at(c, MP_ERROR_TEXT("global %u is initialised from a global that is not imported"), i);
         } else if (init == EXPR_REF_FUNC) {
             note_func_ref(c, value);
         }
@@ -423,14 +423,14 @@ static void check_globals(checker_t *c) {
 }
 
 static void check_import_funcs(checker_t *c) {
-    c->import_func_count = rd_count(c, 6, "function import count too large");
+    c->import_func_count = rd_count(c, 6, MP_ERROR_TEXT("function import count too large"));
     c->import_funcs_pos = c->pos;
     for (uint32_t i = 0; ok(c) && i < c->import_func_count; i++) {
         uint32_t type = rd_u16(c);
         rd_string(c, true);
         rd_string(c, true);
         if (ok(c) && type >= c->type_count) {
-            fail_at(c, "function import %u has an unknown type", i);
+            fail_at(c, MP_ERROR_TEXT("function import %u has an unknown type"), i);
         }
     }
 }
@@ -451,7 +451,7 @@ static void check_init_data(checker_t *c) {
     check_import_funcs(c);
     c->func_count = rd_u32(c);
     if (ok(c) && c->func_count > (c->len / 8)) {
-        fail(c, "function count too large");
+        fail(c, MP_ERROR_TEXT("function count too large"));
     }
     uint32_t start = rd_u32(c);
     uint32_t data_end_global = rd_u32(c);
@@ -465,21 +465,21 @@ static void check_init_data(checker_t *c) {
         return;
     }
     if (start != NO_INDEX && !is_func_index(c, start)) {
-        fail(c, "invalid start function");
+        fail(c, MP_ERROR_TEXT("invalid start function"));
     } else if (c->max_func_ref > 0 && !is_func_index(c, c->max_func_ref - 1)) {
-        fail(c, "table or global refers to a function that does not exist");
+        fail(c, MP_ERROR_TEXT("table or global refers to a function that does not exist"));
     } else if (!aux_global_ok(c, data_end_global) || !aux_global_ok(c, heap_base_global)
                || !aux_global_ok(c, stack_top_global)) {
-        fail(c, "invalid aux global index");
+        fail(c, MP_ERROR_TEXT("invalid aux global index"));
     }
-    c->data_section_count = rd_count(c, 6, "data section count too large");
+    c->data_section_count = rd_count(c, 6, MP_ERROR_TEXT("data section count too large"));
     c->data_sections_pos = c->pos;
     for (uint32_t i = 0; ok(c) && i < c->data_section_count; i++) {
         rd_string(c, false);
         rd_skip(c, rd_u32(c));
     }
     if (ok(c) && c->pos != c->end) {
-        fail(c, "init data section has trailing bytes");
+        fail(c, MP_ERROR_TEXT("init data section has trailing bytes"));
     }
 }
 
@@ -511,23 +511,23 @@ static void check_target_info(checker_t *c) {
     uint32_t e_type = rd_u16(c);
     rd_skip(c, 2 + 4 + 4 + 8 + 8 + 16);
     if (ok(c) && c->pos != c->end) {
-        fail(c, "target info section has the wrong size");
+        fail(c, MP_ERROR_TEXT("target info section has the wrong size"));
     }
     // WAMR refuses the other bit width itself; the layouts below depend on it.
     if (ok(c) && ((bin_type & 2) != 0) != c->is_64bit) {
-        fail(c, "AOT file for another pointer size");
+        fail(c, MP_ERROR_TEXT("AOT file for another pointer size"));
     }
     c->xip = e_type == E_TYPE_XIP;
 }
 
 static void check_text(checker_t *c) {
     if (c->func_count > 0 && c->end == c->pos) {
-        fail(c, "empty text section");
+        fail(c, MP_ERROR_TEXT("empty text section"));
         return;
     }
     c->literal_size = rd_u32(c);
     if (ok(c) && c->literal_size > c->end - c->pos) {
-        fail(c, "literal size larger than the text section");
+        fail(c, MP_ERROR_TEXT("literal size larger than the text section"));
         return;
     }
     c->code_size = c->end - c->pos - c->literal_size;
@@ -537,29 +537,29 @@ static void check_functions(checker_t *c) {
     for (uint32_t i = 0; ok(c) && i < c->func_count; i++) {
         uint64_t offset = c->is_64bit ? rd_u64(c) : rd_u32(c);
         if (ok(c) && offset >= c->code_size) {
-            fail_at(c, "function %u starts outside the code", i);
+            fail_at(c, MP_ERROR_TEXT("function %u starts outside the code"), i);
         }
     }
     for (uint32_t i = 0; ok(c) && i < c->func_count; i++) {
         if (rd_u32(c) >= c->type_count && ok(c)) {
-            fail_at(c, "function %u has an unknown type", i);
+            fail_at(c, MP_ERROR_TEXT("function %u has an unknown type"), i);
         }
     }
     rd_skip(c, c->func_count * 8); // max local and stack cell counts, u32 each
     if (ok(c) && c->pos != c->end) {
-        fail(c, "function section has the wrong size");
+        fail(c, MP_ERROR_TEXT("function section has the wrong size"));
     }
 }
 
 static void check_exports(checker_t *c) {
-    uint32_t count = rd_count(c, 7, "export count too large");
+    uint32_t count = rd_count(c, 7, MP_ERROR_TEXT("export count too large"));
     for (uint32_t i = 0; ok(c) && i < count; i++) {
         rd_u32(c); // index: the loader checks it against its kind
         rd_u8(c);
         rd_string(c, true);
     }
     if (ok(c) && c->pos != c->end) {
-        fail(c, "export section has the wrong size");
+        fail(c, MP_ERROR_TEXT("export section has the wrong size"));
     }
 }
 
@@ -578,7 +578,7 @@ static const char *symbol(const checker_t *c, const symbols_t *s, uint32_t index
 // The symbol table must be exactly what the loader's validator expects:
 // strings in order, each at the offset the table gives, filling it.
 static void check_symbol_table(checker_t *c, symbols_t *s) {
-    s->count = rd_count(c, 4, "relocation symbol count too large");
+    s->count = rd_count(c, 4, MP_ERROR_TEXT("relocation symbol count too large"));
     take(c, 4, 0);
     s->offsets = c->pos;
     rd_skip(c, 4 * s->count);
@@ -594,17 +594,17 @@ static void check_symbol_table(checker_t *c, symbols_t *s) {
     for (uint32_t i = 0; ok(&t) && i < s->count; i++) {
         take(&t, 2, 0);
         if (ok(&t) && le32(c->buf + s->offsets + 4 * i) != t.pos - s->strings) {
-            fail(&t, "relocation symbol table is inconsistent");
+            fail(&t, MP_ERROR_TEXT("relocation symbol table is inconsistent"));
         }
         uint32_t n = rd_u16(&t);
         rd_skip(&t, n);
         if (ok(&t) && (n == 0 || c->buf[t.pos - 1] != '\0')) {
-            fail(&t, "relocation symbol without terminating NUL");
+            fail(&t, MP_ERROR_TEXT("relocation symbol without terminating NUL"));
         }
     }
     take(&t, 2, 0);
     if (ok(&t) && t.pos != t.end) {
-        fail(&t, "relocation symbol table has trailing bytes");
+        fail(&t, MP_ERROR_TEXT("relocation symbol table has trailing bytes"));
     }
     if (!ok(&t)) {
         fail(c, t.problem);
@@ -669,21 +669,21 @@ static void check_relocations(checker_t *c) {
     symbols_t s;
     check_symbol_table(c, &s);
     uint32_t reloc_size = c->is_64bit ? 24 : 16;
-    uint32_t groups = rd_count(c, 8, "relocation group count too large");
+    uint32_t groups = rd_count(c, 8, MP_ERROR_TEXT("relocation group count too large"));
     for (uint32_t g = 0; ok(c) && g < groups; g++) {
         uint32_t name = rd_u32(c);
-        uint32_t count = rd_count(c, reloc_size, "relocation count too large");
+        uint32_t count = rd_count(c, reloc_size, MP_ERROR_TEXT("relocation count too large"));
         if (!ok(c)) {
             break;
         }
         if (name >= s.count) {
-            fail_at(c, "relocation group %u has an invalid name", g);
+            fail_at(c, MP_ERROR_TEXT("relocation group %u has an invalid name"), g);
             break;
         }
         bool text;
         uint32_t target_size = group_target(c, symbol(c, &s, name), &text);
         if (target_size == NO_INDEX) {
-            fail_at(c, "relocation group %u patches an unknown section", g);
+            fail_at(c, MP_ERROR_TEXT("relocation group %u patches an unknown section"), g);
             break;
         }
         if (text) {
@@ -698,14 +698,14 @@ static void check_relocations(checker_t *c) {
                 break;
             }
             if (offset > target_size || target_size - offset < reloc_width(c, type)) {
-                fail_at(c, "relocation outside its section (group %u)", g);
+                fail_at(c, MP_ERROR_TEXT("relocation outside its section (group %u)"), g);
             } else if (sym >= s.count || !symbol_ok(c, symbol(c, &s, sym))) {
-                fail_at(c, "relocation against an invalid symbol (group %u)", g);
+                fail_at(c, MP_ERROR_TEXT("relocation against an invalid symbol (group %u)"), g);
             }
         }
     }
     if (ok(c) && c->pos != c->end) {
-        fail(c, "relocation section has the wrong size");
+        fail(c, MP_ERROR_TEXT("relocation section has the wrong size"));
     }
 }
 
@@ -732,12 +732,12 @@ static bool native_symbol_ok(const char *name) {
 static void check_custom(checker_t *c) {
     uint32_t kind = rd_u32(c);
     if (kind == CUSTOM_NATIVE_SYMBOL) {
-        uint32_t count = rd_count(c, 2, "native symbol count too large");
+        uint32_t count = rd_count(c, 2, MP_ERROR_TEXT("native symbol count too large"));
         c->native_symbols = count;
         for (uint32_t i = 0; ok(c) && i < count; i++) {
             uint32_t at = rd_string(c, false);
             if (ok(c) && !native_symbol_ok(string_at(c, at - 2))) {
-                fail_at(c, "native symbol %u is malformed", i);
+                fail_at(c, MP_ERROR_TEXT("native symbol %u is malformed"), i);
             }
         }
     } else if (kind == CUSTOM_RAW && ok(c) && c->pos < c->end) {
@@ -761,10 +761,10 @@ static void check_firmware_section(checker_t *c) {
     w.pos = c->section - c->buf;
     w.end = c->section_end;
     if (rd_u32(&w) != c->native_symbols && ok(&w)) {
-        fail(&w, "native symbol count does not match the file");
+        fail(&w, MP_ERROR_TEXT("native symbol count does not match the file"));
     }
     c->imports = c->buf + w.pos;
-    uint32_t count = rd_count(&w, 8, "imports list too long");
+    uint32_t count = rd_count(&w, 8, MP_ERROR_TEXT("imports list too long"));
     uint32_t funcs = 0, globals = 0, tables = 0, memories = 0;
     checker_t f = *c, g = *c; // cursors in the file's own import lists
     f.pos = c->import_funcs_pos;
@@ -793,18 +793,18 @@ static void check_firmware_section(checker_t *c) {
         } else if (kind == WASM_IMPORT_EXPORT_KIND_MEMORY) {
             memories++;
         } else {
-            fail_at(&w, "import %u does not match the file", i);
+            fail_at(&w, MP_ERROR_TEXT("import %u does not match the file"), i);
             break;
         }
         if (own_module && (strcmp(string_at(c, own_module - 2), string_at(c, module - 2))
                            || strcmp(string_at(c, own_name - 2), string_at(c, name - 2)))) {
-            fail_at(&w, "import %u does not match the file", i);
+            fail_at(&w, MP_ERROR_TEXT("import %u does not match the file"), i);
         }
     }
     // Imported tables and memories were compiled into defined ones.
     if (ok(&w) && (funcs != c->import_func_count || globals != c->import_global_count
                    || tables > c->table_count || memories > c->memory_count)) {
-        fail(&w, "imports do not match the file");
+        fail(&w, MP_ERROR_TEXT("imports do not match the file"));
     }
     if (!ok(&w)) {
         c->problem = w.problem;
@@ -863,9 +863,9 @@ bool mp_wasm_aot_check(const uint8_t *aot, uint32_t len, bool in_place, const ui
     c.pos = 8;
     c.is_64bit = sizeof(void *) == 8;
     if (len < 8) {
-        fail(&c, "file header truncated");
+        fail(&c, MP_ERROR_TEXT("file header truncated"));
     } else if (memcmp(aot, "\0aot", 4) != 0 || le32(aot + 4) != AOT_VERSION) {
-        fail(&c, "not a version 6 AOT file");
+        fail(&c, MP_ERROR_TEXT("not a version 6 AOT file"));
     }
     uint32_t last = NO_INDEX, seen = 0;
     while (ok(&c) && c.pos < len) {
@@ -876,14 +876,14 @@ bool mp_wasm_aot_check(const uint8_t *aot, uint32_t len, bool in_place, const ui
             break;
         }
         if (size > len - c.pos) {
-            fail(&c, "section extends past the end of the file");
+            fail(&c, MP_ERROR_TEXT("section extends past the end of the file"));
             break;
         }
         // The loader's order: 0 to 5, each once, then custom sections.
         bool in_order = last == NO_INDEX ? type == SECTION_TARGET_INFO
             : type == SECTION_CUSTOM || (type == last + 1 && type <= SECTION_RELOCATION);
         if (!in_order) {
-            fail(&c, "sections out of order");
+            fail(&c, MP_ERROR_TEXT("sections out of order"));
             break;
         }
         last = type;
@@ -915,16 +915,16 @@ bool mp_wasm_aot_check(const uint8_t *aot, uint32_t len, bool in_place, const ui
         c.pos = c.end;
     }
     if (ok(&c) && seen != (1u << (SECTION_RELOCATION + 1)) - 1) {
-        fail(&c, "sections missing");
+        fail(&c, MP_ERROR_TEXT("sections missing"));
     }
     if (ok(&c) && c.section == NULL) {
-        fail(&c, "no " MP_WASM_AOT_SECTION " section (compile it with `python3 -m scripts aot`)");
+        fail(&c, MP_ERROR_TEXT("no micropython.aot section (compile it with `python3 -m scripts aot`)"));
     } else if (ok(&c)) {
         check_firmware_section(&c);
     }
     if (!ok(&c)) {
         char what[100];
-        snprintf(what, sizeof(what), c.problem, (unsigned)c.problem_index);
+        mp_wasm_format_rom(what, sizeof(what), c.problem, (unsigned)c.problem_index);
         snprintf(err, err_len, "malformed AOT file: %s", what);
         return false;
     }

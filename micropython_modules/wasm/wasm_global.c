@@ -13,6 +13,10 @@
 // guest runs: it is copied in when the guest is entered or a host function
 // returns to it, and out when the guest returns or calls any host function.
 // Only one guest runs at a time, so every reader sees the last write.
+//
+// A global of reference type exists only as an instance's export: its value
+// is a handle of that instance (wasm_ref_values.c), converted on each access,
+// so it cannot be imported elsewhere.
 
 #include <string.h>
 
@@ -22,11 +26,12 @@
 
 typedef struct _mp_obj_wasm_global_t {
     mp_obj_base_t base;
-    uint8_t kind;                // WASM_I32, WASM_I64, WASM_F32 or WASM_F64
+    uint8_t kind;                // WASM_I32, WASM_I64, WASM_F32, WASM_F64 (or a reference kind)
     bool is_mutable;
     void *data;                  // the value: &cell, or the owner's slot
     mp_obj_t owner;              // the instance whose slot `data` is, or MP_OBJ_NULL
     uint64_t cell;
+    mp_obj_t ref_value;          // a reference global's value after its owner closed
 } mp_obj_wasm_global_t;
 
 typedef struct _mp_wasm_global_link_t {
@@ -54,10 +59,28 @@ static bool kind_from_name(const char *name, uint8_t *kind) {
     return false;
 }
 
+static bool is_ref(uint8_t kind) {
+    return kind == WASM_EXTERNREF || kind == WASM_FUNCREF;
+}
+
 static void global_read(const mp_obj_wasm_global_t *self, wasm_val_t *val) {
     memset(val, 0, sizeof(*val));
     val->kind = self->kind;
     memcpy(&val->of, self->data, value_size(self->kind));
+}
+
+static mp_obj_t global_value(const mp_obj_wasm_global_t *self) {
+    if (is_ref(self->kind)) {
+        if (self->owner == MP_OBJ_NULL) {
+            return self->ref_value;
+        }
+        uint32_t cell;
+        memcpy(&cell, self->data, sizeof(cell));
+        return mp_wasm_ref_to_obj(mp_wasm_instance_open(self->owner), self->kind, cell);
+    }
+    wasm_val_t val;
+    global_read(self, &val);
+    return mp_wasm_value_to_obj(&val);
 }
 
 static mp_obj_t global_type_str(uint8_t kind, bool is_mutable) {
@@ -89,6 +112,7 @@ static mp_obj_t wasm_global_make_new(const mp_obj_type_t *type, size_t n_args, s
     self->is_mutable = args[ARG_mutable].u_bool;
     self->owner = MP_OBJ_NULL;
     self->cell = 0;
+    self->ref_value = mp_const_none;
     self->data = &self->cell;
     memcpy(self->data, &val.of, value_size(kind));
     return MP_OBJ_FROM_PTR(self);
@@ -102,8 +126,21 @@ void mp_wasm_global_set(mp_obj_t global, mp_obj_t value, const char *name) {
         }
         mp_raise_msg_varg(&mp_type_AttributeError, MP_ERROR_TEXT("exported global '%s' is immutable"), name);
     }
+    const char *what = name != NULL ? name : "Global.value";
+    if (is_ref(self->kind)) {
+        if (self->owner == MP_OBJ_NULL) {
+            mp_raise_ValueError(MP_ERROR_TEXT("wasm instance is closed"));
+        }
+        mp_obj_wasm_instance_t *owner = mp_wasm_instance_open(self->owner);
+        if (self->kind == WASM_EXTERNREF && value != mp_const_none) {
+            mp_wasm_externrefs_reserve(owner, 1);
+        }
+        uint32_t cell = mp_wasm_ref_from_obj(owner, self->kind, value, what, 0);
+        memcpy(self->data, &cell, sizeof(cell));
+        return;
+    }
     wasm_val_t val;
-    mp_wasm_value_from_obj(&val, self->kind, value, name != NULL ? name : "Global.value", 0);
+    mp_wasm_value_from_obj(&val, self->kind, value, what, 0);
     memcpy(self->data, &val.of, value_size(self->kind));
 }
 
@@ -120,9 +157,7 @@ static void wasm_global_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         return;
     }
     if (attr == MP_QSTR_value) {
-        wasm_val_t val;
-        global_read(self, &val);
-        dest[0] = mp_wasm_value_to_obj(&val);
+        dest[0] = global_value(self);
     } else if (attr == MP_QSTR_kind) {
         const char *name = mp_wasm_valkind_name(self->kind);
         dest[0] = mp_obj_new_str(name, strlen(name));
@@ -136,10 +171,8 @@ static void wasm_global_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 static void wasm_global_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     (void)kind;
     mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(self_in);
-    wasm_val_t val;
-    global_read(self, &val);
     mp_printf(print, "<wasm.Global %s%s ", self->is_mutable ? "mut " : "", mp_wasm_valkind_name(self->kind));
-    mp_obj_print_helper(print, mp_wasm_value_to_obj(&val), PRINT_REPR);
+    mp_obj_print_helper(print, global_value(self), PRINT_REPR);
     mp_print_str(print, ">");
 }
 
@@ -155,6 +188,11 @@ static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t
     wasm_valkind_t kind = wasm_global_type_get_valkind(imp->u.global_type);
     bool is_mutable = wasm_global_type_get_mutable(imp->u.global_type);
     const char *want = mp_obj_str_get_str(global_type_str(kind, is_mutable));
+    if (is_ref(kind)) {
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            MP_ERROR_TEXT("import %s.%s (%s): reference globals cannot be imported (their values are an instance's own)"),
+            imp->module_name, imp->name, want);
+    }
     mp_obj_t entry = mp_wasm_import_entry(imports, imp);
     if (entry == MP_OBJ_NULL) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("missing import %s.%s (%s)"),
@@ -255,7 +293,7 @@ mp_obj_t mp_wasm_global_for_export(mp_obj_wasm_instance_t *self, mp_obj_t self_o
         }
     }
     uint8_t kind = (uint8_t)global->kind;
-    if (kind != WASM_I32 && kind != WASM_I64 && kind != WASM_F32 && kind != WASM_F64) {
+    if (kind != WASM_I32 && kind != WASM_I64 && kind != WASM_F32 && kind != WASM_F64 && !is_ref(kind)) {
         mp_raise_msg_varg(&mp_type_NotImplementedError,
             MP_ERROR_TEXT("%s globals are not supported"), mp_wasm_valkind_name(kind));
     }
@@ -264,6 +302,7 @@ mp_obj_t mp_wasm_global_for_export(mp_obj_wasm_instance_t *self, mp_obj_t self_o
     g->is_mutable = global->is_mutable;
     g->owner = self_obj;
     g->cell = 0;
+    g->ref_value = mp_const_none;
     g->data = global->global_data;
     return MP_OBJ_FROM_PTR(g);
 }
@@ -274,6 +313,10 @@ void mp_wasm_global_owner_closing(mp_obj_t global, mp_obj_t owner) {
     }
     mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(global);
     if (self->owner == owner) {
+        if (is_ref(self->kind)) {
+            // Its value as the instance last held it (read-only from now on).
+            self->ref_value = global_value(self);
+        }
         memcpy(&self->cell, self->data, value_size(self->kind));
         self->data = &self->cell;
         self->owner = MP_OBJ_NULL;

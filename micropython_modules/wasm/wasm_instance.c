@@ -62,6 +62,14 @@ static void link_imports(mp_obj_wasm_instance_t *self, mp_obj_t imports, bool *u
             size_t rank;
             mp_obj_t *items;
             mp_obj_list_get(tables, &rank, &items);
+            for (size_t j = 0; j < rank; j++) {
+                if (items[j] == tbl) {
+                    // It would become the view of two tables.
+                    mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                        MP_ERROR_TEXT("import %s.%s: one wasm.Table cannot be imported twice"),
+                        imp.module_name, imp.name);
+                }
+            }
             mp_wasm_table_import_check(tbl, self->mref, &imp, (uint32_t)rank);
             mp_obj_list_append(tables, tbl);
             continue;

@@ -92,9 +92,8 @@ bool mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp, uint
     // its maximum if it declares one.
     if (mem->pages < init || (has_max && (!mem->has_max || mem->max_pages > max))) {
         char want[24], got[24];
-        snprintf(want, sizeof(want), has_max ? "%u..%u" : "%u..", (unsigned)init, (unsigned)max);
-        snprintf(got, sizeof(got), mem->has_max ? "%u..%u" : "%u..", (unsigned)mem->pages,
-            (unsigned)mem->max_pages);
+        mp_wasm_limits_text(want, sizeof(want), NULL, init, max, has_max);
+        mp_wasm_limits_text(got, sizeof(got), NULL, mem->pages, mem->max_pages, mem->has_max);
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
             MP_ERROR_TEXT("import %s.%s: the module imports memory of %s pages, the wasm.Memory has %s"),
             imp->module_name, imp->name, want, got);

@@ -103,10 +103,8 @@ void mp_wasm_table_import_check(mp_obj_t tbl_in, mp_wasm_module_ref_t *mref, con
     mp_wasm_module_import_table(mref->module, rank, &kind, &init, &max, &has_max, &can_grow);
     if (kind != t->kind || t->size < init || (has_max && (!t->has_max || t->max > max))) {
         char want[40], got[40];
-        snprintf(want, sizeof(want), has_max ? "%s %u..%u" : "%s %u..", mp_wasm_valkind_name(kind),
-            (unsigned)init, (unsigned)max);
-        snprintf(got, sizeof(got), t->has_max ? "%s %u..%u" : "%s %u..", mp_wasm_valkind_name(t->kind),
-            (unsigned)t->size, (unsigned)t->max);
+        mp_wasm_limits_text(want, sizeof(want), mp_wasm_valkind_name(kind), init, max, has_max);
+        mp_wasm_limits_text(got, sizeof(got), mp_wasm_valkind_name(t->kind), t->size, t->max, t->has_max);
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
             MP_ERROR_TEXT("import %s.%s: the module imports table %s, the wasm.Table is %s"),
             imp->module_name, imp->name, want, got);
@@ -207,26 +205,23 @@ static mp_obj_t wasm_table_grow(size_t n_args, const mp_obj_t *args) {
     if (n < 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("n must be >= 0"));
     }
-    if (self->instance == MP_OBJ_NULL) {
-        // Not imported yet: only its size changes (its elements are null).
-        if (n_args > 2 && args[2] != mp_const_none) {
-            raise_not_imported();
-        }
-        if ((uint64_t)n > self->max - self->size) {
-            mp_wasm_raise_fmt(&mp_type_wasm_error, MP_ERROR_TEXT("cannot grow table by %u elements (now %u, max %u)"),
-                (unsigned)(n > (mp_int_t)UINT32_MAX ? UINT32_MAX : n), (unsigned)self->size, (unsigned)self->max);
-        }
-        uint32_t before = self->size;
-        self->size += (uint32_t)n;
-        return mp_obj_new_int_from_uint(before);
+    mp_obj_t init_obj = n_args > 2 ? args[2] : mp_const_none;
+    table_state_t t = { NULL, self->kind, self->size, self->max };
+    if (self->instance != MP_OBJ_NULL) {
+        t = table_state(args[0]);
+    } else if (init_obj != mp_const_none) {
+        raise_not_imported(); // not imported yet: its elements are null
     }
-    table_state_t t = table_state(args[0]);
     if ((uint64_t)n > t.capacity - t.size) {
         mp_wasm_raise_fmt(&mp_type_wasm_error, MP_ERROR_TEXT("cannot grow table by %u elements (now %u, max %u)"),
             (unsigned)(n > (mp_int_t)UINT32_MAX ? UINT32_MAX : n), (unsigned)t.size, (unsigned)t.capacity);
     }
-    uint32_t init = element_cell(&t, n_args > 2 ? args[2] : mp_const_none, "Table.grow", 1);
-    mp_wasm_table_grow(t.inst->inst, self->index, (uint32_t)n, init);
+    if (t.inst == NULL) {
+        self->size += (uint32_t)n;
+    } else {
+        uint32_t init = element_cell(&t, init_obj, "Table.grow", 1);
+        mp_wasm_table_grow(t.inst->inst, self->index, (uint32_t)n, init);
+    }
     return mp_obj_new_int_from_uint(t.size);
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(wasm_table_grow_obj, 2, 3, wasm_table_grow);

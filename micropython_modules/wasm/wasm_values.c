@@ -203,6 +203,13 @@ bool mp_wasm_value_try_from_obj(wasm_val_t *out, wasm_valkind_t kind, mp_obj_t o
     }
 }
 
+void mp_wasm_limits_text(char *buf, size_t size, const char *kind, uint32_t min, uint32_t max, bool has_max) {
+    int n = snprintf(buf, size, "%s%s%u..", kind ? kind : "", kind ? " " : "", (unsigned)min);
+    if (has_max && n > 0 && (size_t)n < size) {
+        snprintf(buf + n, size - n, "%u", (unsigned)max);
+    }
+}
+
 const char *mp_wasm_value_where(char *buf, size_t size, size_t arg_index) {
     if (arg_index == MP_WASM_RETURN_VALUE) {
         return "return value";
@@ -260,7 +267,8 @@ mp_obj_t mp_wasm_value_to_obj(const wasm_val_t *val) {
         case WASM_F64:
             return mp_obj_new_float((mp_float_t)val->of.f64);
         default:
-            // References are opaque to Python.
-            return mp_obj_new_int_from_uint((mp_uint_t)val->of.foreign);
+            // References need their instance (mp_wasm_ref_to_obj): the
+            // callers never pass one here; should one come, it is None.
+            return mp_const_none;
     }
 }
