@@ -186,6 +186,7 @@ set(WAMR_SHIM_SRC
     wamr_shim/wasm_table.c
     wamr_shim/wasm_globals.c
     wamr_shim/wasm_refs.c
+    wamr_shim/wasm_guest_range.c
 )
 
 set(WAMR_LIB_SRC)

@@ -282,6 +282,8 @@ bool mp_wasm_natives_register(void);
 bool mp_wasm_natives_has(const char *module_name, const char *name);
 extern NativeSymbol mp_wasm_natives_mp[];
 extern const size_t mp_wasm_natives_mp_len;
+extern NativeSymbol mp_wasm_natives_mp_leaf[];
+extern const size_t mp_wasm_natives_mp_leaf_len;
 extern NativeSymbol mp_wasm_natives_try[];
 extern const size_t mp_wasm_natives_try_len;
 // The instance's export wasm_try.call calls back through, or NULL if it has

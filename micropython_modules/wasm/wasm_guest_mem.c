@@ -3,14 +3,8 @@
 
 #include "wasm_native_call.h"
 
-void *mp_wasm_guest_ptr(wasm_exec_env_t exec_env, uint32_t offset, uint64_t size) {
-    wasm_module_inst_t inst = wasm_runtime_get_module_inst(exec_env);
-    // Raises WAMR's "out of bounds memory access" trap when invalid.
-    if (!wasm_runtime_validate_app_addr(inst, offset, size)) {
-        return NULL;
-    }
-    return wasm_runtime_addr_app_to_native(inst, offset);
-}
+// mp_wasm_guest_ptr() itself reads WAMR's memory instance: it lives in
+// wamr_shim/wasm_guest_range.c.
 
 bool mp_wasm_guest_check(wasm_exec_env_t exec_env, uint32_t offset, uint64_t size) {
     return mp_wasm_guest_ptr(exec_env, offset, size) != NULL;

@@ -14,7 +14,17 @@
 //    wasm parameter (mp_wasm_arg_*), and leaves its result in args[0]
 //    (mp_wasm_ret_*). Guest pointers arrive as plain offsets.
 //
-// 3. Guest memory is addressed by offset and translated at the moment of
+// 3. Leaf natives (MP_WASM_LEAF_NATIVE) are the fast path for small
+//    functions that only compute or read a clock: WAMR calls them directly,
+//    without a frame, argument conversion, nlr_push or the sync of shared
+//    globals (WAMR patch 0093). The price is what they may do: no MicroPython
+//    API that can raise or allocate on its heap (an allocation may run a
+//    finaliser, i.e. Python), no Python, no call back into wasm. They read
+//    their arguments from `cells` (mp_wasm_cell_*: one 32-bit cell per i32,
+//    two per i64), write the result over them (mp_wasm_cell_ret_*), and
+//    return false only after raising a trap (a failed mp_wasm_guest_* check).
+//
+// 4. Guest memory is addressed by offset and translated at the moment of
 //    each access (mp_wasm_guest_*). Any Python code (a stream or VFS method,
 //    mp_handle_pending(), a GC finaliser run by an allocation) may re-enter
 //    the guest and grow, i.e. move, its memory: a native never keeps a host
@@ -40,6 +50,11 @@ void mp_wasm_errno_entry(wasm_exec_env_t exec_env, uint64_t *args);
 // NativeSymbol rows (register the tables with wasm_runtime_register_natives_raw).
 #define MP_WASM_NATIVE(name, fn, sig) { name, (void *)mp_wasm_native_entry, sig, (void *)(fn) }
 #define MP_WASM_ERRNO_NATIVE(name, fn, sig) { name, (void *)mp_wasm_errno_entry, sig, (void *)(fn) }
+
+// A leaf native (see 3. above); tables of these are registered with
+// wasm_runtime_register_natives_leaf.
+typedef bool (*mp_wasm_leaf_fn_t)(wasm_exec_env_t exec_env, uint32_t *cells);
+#define MP_WASM_LEAF_NATIVE(name, fn, sig) { name, (void *)(mp_wasm_leaf_fn_t)(fn), sig, NULL }
 
 // The Python instance a native runs for (never NULL inside a native).
 static inline mp_obj_wasm_instance_t *mp_wasm_native_instance(wasm_exec_env_t exec_env) {
@@ -78,6 +93,27 @@ static inline int64_t mp_wasm_arg_i64(const uint64_t *args, size_t i) {
 
 static inline void mp_wasm_ret_i32(uint64_t *args, int32_t v) {
     memcpy(&args[0], &v, sizeof(v));
+}
+
+// --- Leaf natives' arguments and results (cells of 32 bits, see 3. above) ---
+
+static inline uint32_t mp_wasm_cell_u32(const uint32_t *cells, size_t i) {
+    return cells[i];
+}
+
+static inline int32_t mp_wasm_cell_i32(const uint32_t *cells, size_t i) {
+    return (int32_t)cells[i];
+}
+
+// An i64 in cells i and i + 1 (only 4-byte aligned).
+static inline int64_t mp_wasm_cell_i64(const uint32_t *cells, size_t i) {
+    int64_t v;
+    memcpy(&v, &cells[i], sizeof(v));
+    return v;
+}
+
+static inline void mp_wasm_cell_ret_i32(uint32_t *cells, int32_t v) {
+    cells[0] = (uint32_t)v;
 }
 
 // --- Guest memory by offset --------------------------------------------------------

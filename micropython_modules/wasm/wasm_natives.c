@@ -12,20 +12,25 @@ typedef struct _native_family_t {
     const char *module_name;
     NativeSymbol *symbols;
     const size_t *count;
+    bool leaf; // MP_WASM_LEAF_NATIVE rows, else MP_WASM_NATIVE/MP_WASM_ERRNO_NATIVE
 } native_family_t;
 
+// One import module may have a table of each kind.
 static const native_family_t native_families[] = {
-    { "mp", mp_wasm_natives_mp, &mp_wasm_natives_mp_len },
-    { "wasm_try", mp_wasm_natives_try, &mp_wasm_natives_try_len },
+    { "mp", mp_wasm_natives_mp, &mp_wasm_natives_mp_len, false },
+    { "mp", mp_wasm_natives_mp_leaf, &mp_wasm_natives_mp_leaf_len, true },
+    { "wasm_try", mp_wasm_natives_try, &mp_wasm_natives_try_len, false },
     #if MICROPY_WASM_LVGL
-    { "lvgl", mp_wasm_natives_lvgl, &mp_wasm_natives_lvgl_len },
+    { "lvgl", mp_wasm_natives_lvgl, &mp_wasm_natives_lvgl_len, false },
     #endif
 };
 
 bool mp_wasm_natives_register(void) {
     for (size_t i = 0; i < MP_ARRAY_SIZE(native_families); i++) {
         const native_family_t *f = &native_families[i];
-        if (!wasm_runtime_register_natives_raw(f->module_name, f->symbols, (uint32_t)*f->count)) {
+        uint32_t n = (uint32_t)*f->count;
+        if (!(f->leaf ? wasm_runtime_register_natives_leaf(f->module_name, f->symbols, n)
+                      : wasm_runtime_register_natives_raw(f->module_name, f->symbols, n))) {
             return false;
         }
     }

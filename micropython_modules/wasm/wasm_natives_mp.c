@@ -18,10 +18,11 @@
 // `(later - earlier) & (TICKS_PERIOD - 1)` is the elapsed time across a wrap.
 #define TICKS_PERIOD (1u << 30)
 
-static int32_t mp_native_ticks_ms(wasm_exec_env_t exec_env, uint64_t *args) {
+// Leaf native (wasm_native_call.h): reads a clock, nothing else.
+static bool mp_native_ticks_ms(wasm_exec_env_t exec_env, uint32_t *cells) {
     (void)exec_env;
-    mp_wasm_ret_i32(args, (int32_t)((mp_wasm_port_time_ns(false) / 1000000u) & (TICKS_PERIOD - 1)));
-    return 0;
+    mp_wasm_cell_ret_i32(cells, (int32_t)((mp_wasm_port_time_ns(false) / 1000000u) & (TICKS_PERIOD - 1)));
+    return true;
 }
 
 // Sleeps in short slices so that Ctrl-C still stops the guest.
@@ -61,25 +62,33 @@ static int32_t mp_native_log(wasm_exec_env_t exec_env, uint64_t *args) {
     return 0;
 }
 
-static int32_t mp_native_random_bytes(wasm_exec_env_t exec_env, uint64_t *args) {
-    uint32_t len = mp_wasm_arg_u32(args, 1);
+// Leaf native: the port's random source is plain C (no Python, no raise).
+static bool mp_native_random_bytes(wasm_exec_env_t exec_env, uint32_t *cells) {
+    uint32_t len = mp_wasm_cell_u32(cells, 1);
     // Filled in place: no Python code runs in between.
-    uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_arg_u32(args, 0), len);
-    if (buf != NULL) {
-        mp_wasm_port_random(buf, len);
-        mp_wasm_ret_i32(args, 0);
+    uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_cell_u32(cells, 0), len);
+    if (buf == NULL) {
+        return false;
     }
-    return 0;
+    mp_wasm_port_random(buf, len);
+    mp_wasm_cell_ret_i32(cells, 0);
+    return true;
 }
 
 #define NATIVE(name, sig) MP_WASM_NATIVE(#name, mp_native_##name, sig)
+#define LEAF_NATIVE(name, sig) MP_WASM_LEAF_NATIVE(#name, mp_native_##name, sig)
 
-// WAMR sorts registered arrays in place: this table must stay writable.
+// WAMR sorts registered arrays in place: these tables must stay writable.
 NativeSymbol mp_wasm_natives_mp[] = {
-    NATIVE(ticks_ms, "()i"),
     NATIVE(sleep_ms, "(i)"),
     NATIVE(log, "(ii)"),
-    NATIVE(random_bytes, "(ii)i"),
 };
 
 const size_t mp_wasm_natives_mp_len = MP_ARRAY_SIZE(mp_wasm_natives_mp);
+
+NativeSymbol mp_wasm_natives_mp_leaf[] = {
+    LEAF_NATIVE(ticks_ms, "()i"),
+    LEAF_NATIVE(random_bytes, "(ii)i"),
+};
+
+const size_t mp_wasm_natives_mp_leaf_len = MP_ARRAY_SIZE(mp_wasm_natives_mp_leaf);

@@ -1,0 +1,119 @@
+"""Leaf natives (mp.ticks_ms, mp.random_bytes): WAMR calls them without a
+frame of their own, straight from the interpreter's call instruction or AOT
+code (WAMR patch 0093). Every way a guest can reach one, on fast, classic and
+AOT, hostile arguments included: the result lands in the caller's slot, the
+caller's locals survive, a bad range traps and the instance stays usable."""
+
+import pytest
+
+from wat_modes import MODES, PRELUDE, build_for_mode
+
+LEAF_WAT = """
+(module
+  (import "mp" "random_bytes" (func $rand (param i32 i32) (result i32)))
+  (import "mp" "ticks_ms" (func $ticks (result i32)))
+  (memory (export "memory") 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $rand $ticks)
+  (type $rand_t (func (param i32 i32) (result i32)))
+  (type $ticks_t (func (result i32)))
+  ;; the imports themselves, called from Python
+  (export "rand" (func $rand))
+  (export "ticks" (func $ticks))
+  ;; a direct call between locals that must survive it
+  (func (export "around") (param $a i32) (param $b i32) (param $ptr i32) (param $len i32)
+        (result i32)
+    (local $c i32)
+    (local.set $c (i32.const 7))
+    (i32.add
+      (i32.add (i32.mul (local.get $a) (i32.const 100)) (i32.mul (local.get $b) (i32.const 10)))
+      (i32.add (local.get $c)
+               (call $rand (local.get $ptr) (local.get $len)))))
+  ;; through the table
+  (func (export "indirect_rand") (param i32 i32) (result i32)
+    (call_indirect (type $rand_t) (local.get 0) (local.get 1) (i32.const 0)))
+  (func (export "indirect_ticks") (result i32)
+    (call_indirect (type $ticks_t) (i32.const 1)))
+  ;; n calls in a loop, summing the results
+  (func (export "many") (param $n i32) (result i32)
+    (local $s i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $s (i32.add (local.get $s) (call $rand (i32.const 64) (i32.const 4))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $s))
+  ;; recursion without end, a leaf call on every level
+  (func $dive (export "dive") (param $d i32) (result i32)
+    (drop (call $ticks))
+    (i32.add (call $dive (i32.add (local.get $d) (i32.const 1))) (call $ticks)))
+)
+"""
+
+
+@pytest.fixture(params=MODES)
+def leaf(request, tmp_path):
+    return build_for_mode(request, tmp_path, {"leaf": LEAF_WAT})
+
+
+def run(leaf, body):
+    fw, paths = leaf
+    return fw.lines(PRELUDE + f"""
+inst = wasm.Instance(wasm.Module.load({str(paths['leaf'])!r}), heap=0)
+e, m = inst.exports, inst.memory
+""" + body)
+
+
+def test_results_land_in_the_callers_slot_and_its_locals_survive(leaf):
+    out = run(leaf, """
+m[256:272] = b'\\xaa' * 16
+print(e.around(3, 4, 256, 8), e.around(9, 9, 1000, 0))
+print(m[256:264] != b'\\xaa' * 8, m[264:272] == b'\\xaa' * 8)
+m[64:68] = bytes(4)
+print(e.many(1000), m[64:68] != bytes(4))
+t = e.ticks()
+print(0 <= t < (1 << 30), 0 <= e.indirect_ticks() < (1 << 30))
+""")
+    assert out == ["347 997", "True True", "0 True", "True True"]
+
+
+def test_the_import_called_from_python_and_through_the_table(leaf):
+    out = run(leaf, """
+size = len(m)
+m[size - 16:] = bytes(16)
+print(e.rand(size - 16, 16), m[size - 16:] != bytes(16))
+m[0:8] = bytes(8)
+print(e.indirect_rand(0, 8), m[0:8] != bytes(8))
+""")
+    assert out == ["0 True", "0 True"]
+
+
+def test_hostile_ranges_trap_on_every_path_and_the_instance_stays_usable(leaf):
+    out = run(leaf, """
+size = len(m)
+m[size - 8:] = b'\\x55' * 8
+cases = ((size - 4, 8), (size, 1), (0xfffffff0, 0x20), (-1, 2), (16, -1))
+for ptr, n in cases:
+    for name, f in (('call', lambda: e.around(1, 2, ptr, n)), ('export', lambda: e.rand(ptr, n)),
+                    ('table', lambda: e.indirect_rand(ptr, n))):
+        attempt(f)
+print(m[size - 8:] == b'\\x55' * 8)
+print(e.around(1, 2, 0, 4), e.many(3))
+""")
+    assert out[:-2] == ["Trap out of bounds memory access"] * 15
+    assert out[-2:] == ["True", "127 0"]
+
+
+def test_stack_exhaustion_between_leaf_calls_traps_cleanly(leaf):
+    out = run(leaf, """
+for _ in range(3):
+    try:
+        e.dive(0)
+        print('returned')
+    except wasm.Trap as ex:
+        print('Trap', 'stack overflow' in str(ex) or 'exhausted' in str(ex), ex)
+print(e.around(1, 1, 0, 0))
+""")
+    assert [line.split()[:2] for line in out[:3]] == [["Trap", "True"]] * 3, out
+    assert out[3] == "117"
