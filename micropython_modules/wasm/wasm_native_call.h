@@ -20,8 +20,9 @@
 //    globals (WAMR patch 0093). The price is what they may do: no MicroPython
 //    API that can raise or allocate on its heap (an allocation may run a
 //    finaliser, i.e. Python), no Python, no call back into wasm. They read
-//    their arguments from `cells` (mp_wasm_cell_*: one 32-bit cell per i32,
-//    two per i64), write the result over them (mp_wasm_cell_ret_*), and
+//    their arguments from `cells` (mp_wasm_cell_u32: one 32-bit cell per
+//    i32, two per i64, which start only 4-byte aligned), write the result
+//    over them (mp_wasm_cell_ret_i32), and
 //    return false only after raising a trap (a failed mp_wasm_guest_* check).
 //
 // 4. Guest memory is addressed by offset and translated at the moment of
@@ -99,17 +100,6 @@ static inline void mp_wasm_ret_i32(uint64_t *args, int32_t v) {
 
 static inline uint32_t mp_wasm_cell_u32(const uint32_t *cells, size_t i) {
     return cells[i];
-}
-
-static inline int32_t mp_wasm_cell_i32(const uint32_t *cells, size_t i) {
-    return (int32_t)cells[i];
-}
-
-// An i64 in cells i and i + 1 (only 4-byte aligned).
-static inline int64_t mp_wasm_cell_i64(const uint32_t *cells, size_t i) {
-    int64_t v;
-    memcpy(&v, &cells[i], sizeof(v));
-    return v;
 }
 
 static inline void mp_wasm_cell_ret_i32(uint32_t *cells, int32_t v) {

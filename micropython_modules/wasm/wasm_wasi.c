@@ -272,32 +272,43 @@ static int32_t read_clock(int32_t clock_id, uint64_t *now, uint64_t *resolution)
     }
 }
 
-static int32_t wasi_clock_res_get(wasm_exec_env_t exec_env, uint64_t *args) {
+// The clocks and random_get are leaf natives (wasm_native_call.h): plain C,
+// arguments in 32-bit cells, the errno result written over them; false
+// (the guest traps) only for an output range outside its memory.
+
+// Writes clock `clock_id`'s time or resolution to guest `out`.
+static bool clock_leaf(wasm_exec_env_t exec_env, uint32_t *cells, bool resolution_wanted,
+    uint32_t out) {
     uint64_t now, resolution;
-    int32_t err = read_clock(ARG_I32(0), &now, &resolution);
-    if (err != WASI_ESUCCESS) {
-        return err;
+    int32_t err = read_clock((int32_t)mp_wasm_cell_u32(cells, 0), &now, &resolution);
+    if (err == WASI_ESUCCESS
+        && !mp_wasm_guest_write_u64(exec_env, out, resolution_wanted ? resolution : now)) {
+        return false;
     }
-    return mp_wasm_guest_write_u64(exec_env, ARG_U32(1), resolution) ? WASI_ESUCCESS : WASI_EFAULT;
+    mp_wasm_cell_ret_i32(cells, err);
+    return true;
 }
 
-static int32_t wasi_clock_time_get(wasm_exec_env_t exec_env, uint64_t *args) {
-    uint64_t now, resolution;
-    int32_t err = read_clock(ARG_I32(0), &now, &resolution);
-    if (err != WASI_ESUCCESS) {
-        return err;
-    }
-    return mp_wasm_guest_write_u64(exec_env, ARG_U32(2), now) ? WASI_ESUCCESS : WASI_EFAULT;
+// clock_res_get(id, out)
+static bool wasi_clock_res_get(wasm_exec_env_t exec_env, uint32_t *cells) {
+    return clock_leaf(exec_env, cells, true, mp_wasm_cell_u32(cells, 1));
 }
 
-static int32_t wasi_random_get(wasm_exec_env_t exec_env, uint64_t *args) {
+// clock_time_get(id, precision: i64 in cells 1-2, out)
+static bool wasi_clock_time_get(wasm_exec_env_t exec_env, uint32_t *cells) {
+    return clock_leaf(exec_env, cells, false, mp_wasm_cell_u32(cells, 3));
+}
+
+static bool wasi_random_get(wasm_exec_env_t exec_env, uint32_t *cells) {
+    uint32_t len = mp_wasm_cell_u32(cells, 1);
     // Filled in place: no Python code runs in between.
-    uint8_t *buf = mp_wasm_guest_ptr(exec_env, ARG_U32(0), ARG_U32(1));
+    uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_cell_u32(cells, 0), len);
     if (buf == NULL) {
-        return WASI_EFAULT;
+        return false;
     }
-    mp_wasm_port_random(buf, ARG_U32(1));
-    return WASI_ESUCCESS;
+    mp_wasm_port_random(buf, len);
+    mp_wasm_cell_ret_i32(cells, WASI_ESUCCESS);
+    return true;
 }
 
 // A pending KeyboardInterrupt (Ctrl-C) or scheduled callback is delivered
@@ -408,9 +419,6 @@ static NativeSymbol wasi_process_natives[] = {
     NATIVE(args_sizes_get, args_sizes_get, "(ii)i"),
     NATIVE(environ_get, environ_get, "(ii)i"),
     NATIVE(environ_sizes_get, environ_sizes_get, "(ii)i"),
-    NATIVE(clock_res_get, clock_res_get, "(ii)i"),
-    NATIVE(clock_time_get, clock_time_get, "(iIi)i"),
-    NATIVE(random_get, random_get, "(ii)i"),
     NATIVE(sched_yield, sched_yield, "()i"),
     MP_WASM_NATIVE("proc_exit", wasi_proc_exit, "(i)"),
     NATIVE(proc_raise, not_offered, "(i)i"),
@@ -421,9 +429,17 @@ static NativeSymbol wasi_process_natives[] = {
     NATIVE(sock_shutdown, not_offered, "(ii)i"),
 };
 
+static NativeSymbol wasi_leaf_natives[] = {
+    MP_WASM_LEAF_NATIVE("clock_res_get", wasi_clock_res_get, "(ii)i"),
+    MP_WASM_LEAF_NATIVE("clock_time_get", wasi_clock_time_get, "(iIi)i"),
+    MP_WASM_LEAF_NATIVE("random_get", wasi_random_get, "(ii)i"),
+};
+
 bool mp_wasm_wasi_register(void) {
     return wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, wasi_process_natives,
         MP_ARRAY_SIZE(wasi_process_natives))
+           && wasm_runtime_register_natives_leaf(MP_WASM_WASI_MODULE, wasi_leaf_natives,
+        MP_ARRAY_SIZE(wasi_leaf_natives))
            && wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, mp_wasm_wasi_fd_natives,
         (uint32_t)mp_wasm_wasi_fd_natives_len)
            && wasm_runtime_register_natives_raw(MP_WASM_WASI_MODULE, mp_wasm_wasi_path_natives,
@@ -441,6 +457,7 @@ static bool table_has(const NativeSymbol *table, size_t n, const char *name) {
 
 bool mp_wasm_wasi_has(const char *name) {
     return table_has(wasi_process_natives, MP_ARRAY_SIZE(wasi_process_natives), name)
+           || table_has(wasi_leaf_natives, MP_ARRAY_SIZE(wasi_leaf_natives), name)
            || table_has(mp_wasm_wasi_fd_natives, mp_wasm_wasi_fd_natives_len, name)
            || table_has(mp_wasm_wasi_path_natives, mp_wasm_wasi_path_natives_len, name);
 }
