@@ -57,6 +57,10 @@ void mp_wasm_errno_entry(wasm_exec_env_t exec_env, uint64_t *args);
 typedef bool (*mp_wasm_leaf_fn_t)(wasm_exec_env_t exec_env, uint32_t *cells);
 #define MP_WASM_LEAF_NATIVE(name, fn, sig) { name, (void *)(mp_wasm_leaf_fn_t)(fn), sig, NULL }
 
+// mp.random_bytes(ptr, len) and WASI's random_get(ptr, len): fills the
+// range with the port's random bytes, result 0 (wasm_natives_mp.c).
+bool mp_wasm_native_random_bytes(wasm_exec_env_t exec_env, uint32_t *cells);
+
 // The Python instance a native runs for (never NULL inside a native).
 static inline mp_obj_wasm_instance_t *mp_wasm_native_instance(wasm_exec_env_t exec_env) {
     return wasm_runtime_get_custom_data(wasm_runtime_get_module_inst(exec_env));

@@ -63,7 +63,8 @@ static int32_t mp_native_log(wasm_exec_env_t exec_env, uint64_t *args) {
 }
 
 // Leaf native: the port's random source is plain C (no Python, no raise).
-static bool mp_native_random_bytes(wasm_exec_env_t exec_env, uint32_t *cells) {
+// Also WASI's random_get (same arguments; 0 is its ESUCCESS).
+bool mp_wasm_native_random_bytes(wasm_exec_env_t exec_env, uint32_t *cells) {
     uint32_t len = mp_wasm_cell_u32(cells, 1);
     // Filled in place: no Python code runs in between.
     uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_cell_u32(cells, 0), len);
@@ -88,7 +89,7 @@ const size_t mp_wasm_natives_mp_len = MP_ARRAY_SIZE(mp_wasm_natives_mp);
 
 NativeSymbol mp_wasm_natives_mp_leaf[] = {
     LEAF_NATIVE(ticks_ms, "()i"),
-    LEAF_NATIVE(random_bytes, "(ii)i"),
+    MP_WASM_LEAF_NATIVE("random_bytes", mp_wasm_native_random_bytes, "(ii)i"),
 };
 
 const size_t mp_wasm_natives_mp_leaf_len = MP_ARRAY_SIZE(mp_wasm_natives_mp_leaf);

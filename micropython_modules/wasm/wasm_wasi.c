@@ -272,9 +272,10 @@ static int32_t read_clock(int32_t clock_id, uint64_t *now, uint64_t *resolution)
     }
 }
 
-// The clocks and random_get are leaf natives (wasm_native_call.h): plain C,
-// arguments in 32-bit cells, the errno result written over them; false
-// (the guest traps) only for an output range outside its memory.
+// The clocks are leaf natives (wasm_native_call.h), as is random_get (the
+// table below): plain C, arguments in 32-bit cells, the errno result
+// written over them; false (the guest traps) only for an output range
+// outside its memory.
 
 // Writes clock `clock_id`'s time or resolution to guest `out`.
 static bool clock_leaf(wasm_exec_env_t exec_env, uint32_t *cells, bool resolution_wanted,
@@ -299,17 +300,6 @@ static bool wasi_clock_time_get(wasm_exec_env_t exec_env, uint32_t *cells) {
     return clock_leaf(exec_env, cells, false, mp_wasm_cell_u32(cells, 3));
 }
 
-static bool wasi_random_get(wasm_exec_env_t exec_env, uint32_t *cells) {
-    uint32_t len = mp_wasm_cell_u32(cells, 1);
-    // Filled in place: no Python code runs in between.
-    uint8_t *buf = mp_wasm_guest_ptr(exec_env, mp_wasm_cell_u32(cells, 0), len);
-    if (buf == NULL) {
-        return false;
-    }
-    mp_wasm_port_random(buf, len);
-    mp_wasm_cell_ret_i32(cells, WASI_ESUCCESS);
-    return true;
-}
 
 // A pending KeyboardInterrupt (Ctrl-C) or scheduled callback is delivered
 // whenever the guest yields or sleeps; what it raises stops the guest.
@@ -432,7 +422,8 @@ static NativeSymbol wasi_process_natives[] = {
 static NativeSymbol wasi_leaf_natives[] = {
     MP_WASM_LEAF_NATIVE("clock_res_get", wasi_clock_res_get, "(ii)i"),
     MP_WASM_LEAF_NATIVE("clock_time_get", wasi_clock_time_get, "(iIi)i"),
-    MP_WASM_LEAF_NATIVE("random_get", wasi_random_get, "(ii)i"),
+    // mp.random_bytes: the same arguments, and 0 is WASI_ESUCCESS.
+    MP_WASM_LEAF_NATIVE("random_get", mp_wasm_native_random_bytes, "(ii)i"),
 };
 
 bool mp_wasm_wasi_register(void) {
