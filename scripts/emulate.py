@@ -196,12 +196,52 @@ class RawRepl:
                 if time.monotonic() > deadline:
                     raise
 
+    def _read_exact(self, n, timeout=None):
+        deadline = time.monotonic() + (timeout or self.timeout)
+        data = b""
+        while len(data) < n:
+            if time.monotonic() > deadline:
+                raise ToolError(f"board did not answer (waiting for {n} bytes, got {data!r})")
+            data += self.serial.read(n - len(data))
+        return data
+
+    def _paste(self, data):
+        """Sends `data` in MicroPython's raw-paste mode: never more than the
+        board has said it has room for. (A plain raw-REPL write of a long
+        script overran the emulated boards' 512-byte console buffer when the
+        board read slower than the host wrote: bytes lost, IndentationError.)"""
+        window = int.from_bytes(self._read_exact(2), "little")
+        credit, sent = window, 0
+        while sent < len(data):
+            # Take the board's signals: 0x01 one more window, 0x04 "stop"
+            # (it ended the input early, e.g. at a syntax error).
+            while credit == 0 or self.serial.in_waiting:
+                signal = self._read_exact(1)
+                if signal == b"\x01":
+                    credit += window
+                elif signal == b"\x04":
+                    self.serial.write(b"\x04")
+                    return
+                else:
+                    raise ToolError(f"board broke the raw-paste protocol: {signal!r}")
+            chunk = data[sent:sent + credit]
+            self.serial.write(chunk)
+            sent += len(chunk)
+            credit -= len(chunk)
+        self.serial.write(b"\x04")
+        # The board acknowledges the end (after any window signals still due).
+        self._read_until(b"\x04")
+
     def exec(self, code, timeout=None):
         """Runs `code`; returns (stdout, stderr) as text."""
-        self.serial.write(code.encode() + b"\x04")
-        # The board answers OK once it has read all of `code` through its
-        # emulated UART, which takes seconds for a long script on a busy host.
-        if self.serial.read(2) != b"OK":
+        self.serial.write(b"\x05A\x01")
+        if self._read_exact(2) == b"R\x01":
+            self._paste(code.encode())
+        else:
+            # No raw-paste mode (b"R\x00"): the board is back at its prompt;
+            # send the whole script, which it answers with OK once read.
+            self._read_until(b">")
+            self.serial.write(code.encode() + b"\x04")
             self._read_until(b"OK")
         out = self._read_until(b"\x04", timeout)
         err = self._read_until(b"\x04", timeout)

@@ -124,34 +124,125 @@ def test_icount_counter_counts_the_same_instructions_on_every_run(tmp_path):
     assert fib15 > 0 and 10 * fib15 < fib20 < 12 * fib15, runs
 
 
-class _SlowBoard:
-    """A raw REPL whose OK comes only after `delay` seconds of the fake clock
-    (a long script read through the emulated UART on a busy host)."""
+class _PasteBoard:
+    """The board's side of MicroPython's raw REPL, as pyexec.c does it: in
+    raw-paste mode a window of `window` bytes, two windows of room, a 0x01
+    each time it has read a window; it consumes input only while the host
+    reads (a slow board). It fails the test if the host overruns its room.
+    `delay`: no answer before that much of the fake clock; `paste=False`: an
+    older board without raw-paste mode; `stop_after`: it ends the input
+    early (as at a syntax error)."""
 
-    def __init__(self, clock, delay):
-        self.clock, self.delay = clock, delay
-        self.replies = b"OK" + b"out\x04\x04>"
+    def __init__(self, clock, delay=0.0, paste=True, stop_after=None, window=128):
+        self.clock, self.delay, self.paste, self.stop_after = clock, delay, paste, stop_after
+        self.window, self.left, self.queued = window, window, 0
+        self.state, self.code, self.replies, self.started = "prompt", b"", b"", None
+        self.dropped = 0
+
+    def _end(self):
+        self.replies += b"\x04out\x04err\x04>"
+        self.state = "done"
 
     def write(self, data):
-        self.started = self.clock[0]
+        if self.started is None:
+            self.started = self.clock[0]
+        if self.state == "prompt":
+            assert data == b"\x05A\x01"
+            if self.paste:
+                self.replies += b"R\x01" + self.window.to_bytes(2, "little") + b"\x01"
+                self.state = "paste"
+            else:
+                self.replies += b"R\x00>"
+                self.state = "raw"
+            return
+        for byte in data:
+            if self.state == "raw":
+                if byte == 4:
+                    self.replies += b"OK"
+                    self._end()
+                    self.replies = self.replies.replace(b"OK\x04", b"OK", 1)
+                else:
+                    self.code += bytes([byte])
+            elif self.state == "paste":
+                if byte == 4:
+                    self._end()
+                    continue
+                self.code += bytes([byte])
+                self.queued += 1
+                assert self.queued <= 2 * self.window, "host overran the board's buffer"
+                if self.stop_after is not None and len(self.code) >= self.stop_after:
+                    self.replies += b"\x04"
+                    self.state = "stopping"
+            elif self.state == "stopping":
+                # What was already under way is read and dropped, as
+                # pyexec.c does until the host's 0x04; no more than that.
+                if byte == 4:
+                    self.replies += b"out\x04err\x04>"
+                    self.state = "done"
+                else:
+                    self.dropped += 1
+                    assert self.dropped <= 2 * self.window, "host kept sending after the stop"
+            else:
+                raise AssertionError(f"host sent {data!r} after the end")
+
+    @property
+    def in_waiting(self):
+        return len(self.replies) if self.clock[0] - self.started >= self.delay else 0
 
     def read(self, n):
         self.clock[0] += 0.1          # each read waits its 0.1 s timeout
-        if self.clock[0] - self.started < self.delay or not self.replies:
+        if self.clock[0] - self.started < self.delay:
             return b""
+        while self.queued:            # the board reads what is buffered
+            self.queued -= 1
+            self.left -= 1
+            if self.left == 0:
+                self.replies += b"\x01"
+                self.left = self.window
         data, self.replies = self.replies[:n], self.replies[n:]
         return data
 
 
-@pytest.mark.parametrize("delay, answers", [(10, True), (40, False)])
-def test_raw_repl_waits_for_a_slow_ok_within_its_timeout(monkeypatch, delay, answers):
+def _repl(monkeypatch, board, clock):
     from scripts import emulate
-    clock = [0.0]
     monkeypatch.setattr(emulate.time, "monotonic", lambda: clock[0])
     repl = emulate.RawRepl.__new__(emulate.RawRepl)
-    repl.serial, repl.timeout = _SlowBoard(clock, delay), 30
+    repl.serial, repl.timeout = board, 30
+    return repl
+
+
+# A script of ~6 KB, as the benchmark harness sends.
+LONG_SCRIPT = "".join(f"x{i} = {i} * 2  # line {i}\n" for i in range(300))
+
+
+def test_raw_paste_never_sends_more_than_the_board_has_room_for(monkeypatch):
+    clock = [0.0]
+    board = _PasteBoard(clock)
+    assert _repl(monkeypatch, board, clock).exec(LONG_SCRIPT) == ("out", "err")
+    assert board.code == LONG_SCRIPT.encode() and len(board.code) > 40 * board.window
+
+
+def test_raw_paste_stops_when_the_board_ends_the_input(monkeypatch):
+    clock = [0.0]
+    board = _PasteBoard(clock, stop_after=300)
+    assert _repl(monkeypatch, board, clock).exec(LONG_SCRIPT) == ("out", "err")
+    assert len(board.code) == 300 and board.state == "done"
+    assert board.dropped <= 2 * board.window
+
+
+def test_a_board_without_raw_paste_gets_the_whole_script(monkeypatch):
+    clock = [0.0]
+    board = _PasteBoard(clock, paste=False)
+    assert _repl(monkeypatch, board, clock).exec("print('out')") == ("out", "err")
+    assert board.code == b"print('out')"
+
+
+@pytest.mark.parametrize("delay, answers", [(10, True), (40, False)])
+def test_raw_repl_waits_for_a_slow_board_within_its_timeout(monkeypatch, delay, answers):
+    clock = [0.0]
+    repl = _repl(monkeypatch, _PasteBoard(clock, delay=delay), clock)
     if answers:
-        assert repl.exec("print('out')") == ("out", "")
+        assert repl.exec("print('out')") == ("out", "err")
     else:
-        with pytest.raises(ToolError, match="board did not answer \\(waiting for b'OK'"):
+        with pytest.raises(ToolError, match="board did not answer \\(waiting for 2 bytes"):
             repl.exec("print('out')")
