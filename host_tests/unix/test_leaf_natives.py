@@ -12,6 +12,8 @@ LEAF_WAT = """
 (module
   (import "mp" "random_bytes" (func $rand (param i32 i32) (result i32)))
   (import "mp" "ticks_ms" (func $ticks (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get"
+    (func $clock (param i32 i64 i32) (result i32)))
   (memory (export "memory") 1)
   (table 2 funcref)
   (elem (i32.const 0) $rand $ticks)
@@ -34,6 +36,13 @@ LEAF_WAT = """
     (local $c i32)
     (local.set $c (i32.const 7))
     (i32.xor (call $ticks) (i32.mul (local.get $a) (local.get $c))))
+  ;; a 64-bit argument between two 32-bit ones, locals around the call
+  (func (export "clock_around") (param $id i32) (param $prec i64) (param $out i32)
+        (result i32)
+    (local $c i32)
+    (local.set $c (i32.const 7))
+    (i32.add (i32.mul (local.get $c) (i32.const 1000))
+             (call $clock (local.get $id) (local.get $prec) (local.get $out))))
   ;; through the table
   (func (export "indirect_rand") (param i32 i32) (result i32)
     (call_indirect (type $rand_t) (local.get 0) (local.get 1) (i32.const 0)))
@@ -88,6 +97,26 @@ def between(read):
 print(between(e.ticks), between(e.indirect_ticks), between(lambda: e.stamp(12345) ^ (12345 * 7)))
 """)
     assert out == ["347 997", "True True", "0 True", "True True True"]
+
+
+def test_a_64_bit_argument_reaches_the_native_between_its_neighbours(leaf):
+    # WASI clock_time_get(id, precision: i64, out): the id picks the clock,
+    # the out pointer the place; a shifted argument would read another clock
+    # or write elsewhere. 28 is WASI's EINVAL.
+    out = run(leaf, """
+import time
+m[128:144] = b'\\x55' * 16
+t0 = time.time_ns()
+print(e.clock_around(0, 1 << 40, 132))
+t1 = time.time_ns()
+got = int.from_bytes(m[132:140], 'little')
+print(t0 <= got <= t1, m[128:132] == b'\\x55' * 4, m[140:144] == b'\\x55' * 4)
+print(e.clock_around(4, -1, 132), e.clock_around(-1, 0, 132))
+attempt(lambda: e.clock_around(0, 1, len(m) - 4))
+print(m[len(m) - 4:] == bytes(4), e.clock_around(0, 1, 0))
+""")
+    assert out == ["7000", "True True True", "7028 7028",
+                   "Trap out of bounds memory access", "True 7000"]
 
 
 def test_the_import_called_from_python_and_through_the_table(leaf):

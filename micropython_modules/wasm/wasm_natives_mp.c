@@ -71,7 +71,9 @@ bool mp_wasm_native_random_bytes(wasm_exec_env_t exec_env, uint32_t *cells) {
     if (buf == NULL) {
         return false;
     }
-    mp_wasm_port_random(buf, len);
+    if (len != 0) {
+        mp_wasm_port_random(buf, len);
+    }
     mp_wasm_cell_ret_i32(cells, 0);
     return true;
 }
