@@ -23,15 +23,16 @@ def test_fast_interpreter_pool_use_per_module(fw, classic_fw):
     rows = {name: (int(size), int(used), result)
             for name, size, used, result in (line.split(" ") for line in
                                              fw.lines(SCRIPT.format(guests=GUESTS)))}
-    # Modules of 15-50 KB: 3.4-3.8 times their size (the module's own records included).
+    # Modules of 15-50 KB: 3.1-3.3 times their size (the module's own records
+    # included; 3.5-3.8 before WAMR patches 0095-0096 shortened the code).
     for name in ("hello", "clock", "files"):
         size, used, _ = rows[name]
-        assert 3.3 * size < used < 3.9 * size, (name, size, used)
-    # Code dense in small constants, and tiny modules: about 5 times.
+        assert 3.0 * size < used < 3.5 * size, (name, size, used)
+    # Code dense in small constants, and tiny modules: about 4.4 times.
     size, used, _ = rows["bigcode"]
-    assert 4.5 * size < used < 5.1 * size, (size, used)
+    assert 4.2 * size < used < 4.7 * size, (size, used)
     size, used, _ = rows["kernels"]
-    assert used < 5 * size, (size, used)
+    assert used < 4.6 * size, (size, used)
     # The precompiled code computes what the classic interpreter does.
     classic = [line.split(" ")[3] for line in classic_fw.lines(SCRIPT.format(guests=("bigcode", "kernels")))]
     assert [rows["bigcode"][2], rows["kernels"][2]] == classic == ["2625932886", "6765"]

@@ -1,0 +1,140 @@
+"""What the fast interpreter's loader rewrites must not change (WAMR patches
+0095-0097): a local.tee folded into the instruction that produced its
+value, an i32 compare fused with the br_if after it, the cheaper function
+entry (locals cleared without memset, reference locals set to null only
+where there are some) and return. Each module gives the same results
+interpreted fast and classic, and compiled AOT."""
+
+import pytest
+
+from wat_modes import MODES, PRELUDE, build_for_mode
+
+COMPARES = ("eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u")
+
+# One function per compare: 1 when br_if's branch is taken.
+BRANCHES = "".join(f"""
+  (func (export "br_{op}") (param i32 i32) (result i32)
+    (block (br_if 0 (i32.{op} (local.get 0) (local.get 1))) (return (i32.const 0)))
+    (i32.const 1))""" for op in COMPARES)
+
+REWRITES_WAT = """
+(module
+""" + BRANCHES + """
+  (func (export "br_eqz") (param i32) (result i32)
+    (block (br_if 0 (i32.eqz (local.get 0))) (return (i32.const 0)))
+    (i32.const 1))
+  ;; a branch that carries a value
+  (func (export "br_value") (param i32 i32) (result i32)
+    (block (result i32)
+      (drop (br_if 0 (i32.const 100) (i32.lt_u (local.get 0) (local.get 1))))
+      (i32.const 200)))
+  ;; a loop entered through a fused compare and closed by another, whose
+  ;; operand comes through a folded local.tee: 0 + 1 + ... + (n - 1)
+  (func (export "sum_to") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (block $done
+      (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+      (loop $next
+        (local.set $s (i32.add (local.get $s) (local.get $i)))
+        (br_if $next (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                               (local.get $n)))))
+    (local.get $s))
+  ;; the old value of $x is still on the stack when local.tee writes $x
+  (func (export "tee_keeps_old") (param $x i32) (result i32)
+    (i32.add (local.get $x) (local.tee $x (i32.add (local.get $x) (i32.const 1)))))
+  ;; the tee'd value is still on the stack when local.set overwrites $x
+  (func (export "tee_then_set") (param $x i32) (result i32)
+    (local.tee $x (i32.mul (local.get $x) (i32.const 3)))
+    (local.set $x (i32.const 5))
+    (i32.add (local.get $x)))
+  (func (export "tee_i64") (param $x i64) (result i64)
+    (local $y i64)
+    (i64.add (local.tee $y (i64.mul (local.get $x) (i64.const 7))) (local.get $y)))
+  (func (export "tee_f64") (param $x f64) (result f64)
+    (local $y f64)
+    (f64.sub (local.tee $y (f64.mul (local.get $x) (f64.const 0.5)))
+             (f64.mul (local.get $y) (f64.const 4))))
+  ;; a compare's result kept in a local and branched on
+  (func (export "tee_cond") (param $a i32) (param $b i32) (result i32)
+    (local $c i32)
+    (block
+      (br_if 0 (local.tee $c (i32.lt_s (local.get $a) (local.get $b))))
+      (return (i32.add (local.get $c) (i32.const 10))))
+    (i32.add (local.get $c) (i32.const 20)))
+  ;; locals start at zero (5 cells: the odd one too) after a callee that
+  ;; left its own locals set, and a reference local starts null
+  (func $dirty (param $v i32) (local i32 i32 i32 i32 i32 i32 i32 i32)
+    (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
+    (local.set 4 (local.get 0)) (local.set 5 (local.get 0)) (local.set 6 (local.get 0))
+    (local.set 7 (local.get 0)) (local.set 8 (local.get 0)))
+  (func $fresh (result i64)
+    (local i32 i64 i32 i32)
+    (i64.add (local.get 1)
+      (i64.extend_i32_u (i32.or (i32.or (local.get 0) (local.get 2)) (local.get 3)))))
+  (func (export "fresh_after_dirty") (result i64)
+    (call $dirty (i32.const -1)) (call $fresh))
+  (func (export "ref_local_null") (result i32)
+    (local i32 externref i64)
+    (local.set 0 (i32.const 9))
+    (i32.add (local.get 0) (ref.is_null (local.get 1))))
+)
+"""
+
+
+@pytest.fixture(params=MODES)
+def rewrites(request, tmp_path):
+    return build_for_mode(request, tmp_path, {"rewrites": REWRITES_WAT})
+
+
+def run(rewrites, body):
+    fw, paths = rewrites
+    return fw.lines(PRELUDE + f"""
+inst = wasm.Instance(wasm.Module.load({str(paths['rewrites'])!r}), heap=0)
+e = inst.exports
+""" + body)
+
+
+VALUES = (0, 1, 7, -1, 0x7FFFFFFF, -0x80000000)
+
+
+def expected(op, a, b):
+    ua, ub = a & 0xFFFFFFFF, b & 0xFFFFFFFF
+    return int({"eq": a == b, "ne": a != b, "lt_s": a < b, "lt_u": ua < ub,
+                "gt_s": a > b, "gt_u": ua > ub, "le_s": a <= b, "le_u": ua <= ub,
+                "ge_s": a >= b, "ge_u": ua >= ub}[op])
+
+
+def test_every_compare_branches_as_the_compare_says(rewrites):
+    out = run(rewrites, f"""
+V = {VALUES!r}
+for op in {COMPARES!r}:
+    f = getattr(e, 'br_' + op)
+    print(op, ''.join(str(f(a, b)) for a in V for b in V))
+print('eqz', ''.join(str(e.br_eqz(a)) for a in V))
+print(e.br_value(1, 2), e.br_value(2, 1), e.br_value(-1, 1))
+""")
+    want = [f"{op} " + "".join(str(expected(op, a, b)) for a in VALUES for b in VALUES)
+            for op in COMPARES]
+    want.append("eqz " + "".join(str(int(a == 0)) for a in VALUES))
+    want.append("100 200 200")
+    assert out == want
+
+
+def test_folded_tees_keep_every_value_on_the_stack(rewrites):
+    out = run(rewrites, """
+print(e.sum_to(0), e.sum_to(1), e.sum_to(10), e.sum_to(-5), e.sum_to(1000))
+print(e.tee_keeps_old(20), e.tee_keeps_old(-1), e.tee_then_set(4), e.tee_then_set(-2))
+print(e.tee_i64(3), e.tee_i64(-(1 << 40)), e.tee_f64(2.0), e.tee_f64(-0.25))
+print(e.tee_cond(1, 2), e.tee_cond(2, 1), e.tee_cond(-3, -3))
+""")
+    assert out == ["0 0 45 0 499500",
+                   "41 -1 17 -1",
+                   f"42 {-14 * (1 << 40)} -3.0 0.375",
+                   "21 10 10"]
+
+
+def test_locals_start_cleared_and_reference_locals_null(rewrites):
+    out = run(rewrites, """
+print(e.fresh_after_dirty(), e.ref_local_null(), e.fresh_after_dirty())
+""")
+    assert out == ["0 10 0"]
