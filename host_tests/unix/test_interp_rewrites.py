@@ -7,7 +7,7 @@ interpreted fast and classic, and compiled AOT."""
 
 import pytest
 
-from wat_modes import MODES, PRELUDE, build_for_mode
+from wat_modes import MODES, build_for_mode, run_instance
 
 COMPARES = ("eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u")
 
@@ -87,11 +87,7 @@ def rewrites(request, tmp_path):
 
 
 def run(rewrites, body):
-    fw, paths = rewrites
-    return fw.lines(PRELUDE + f"""
-inst = wasm.Instance(wasm.Module.load({str(paths['rewrites'])!r}), heap=0)
-e = inst.exports
-""" + body)
+    return run_instance(rewrites, "rewrites", body)
 
 
 VALUES = (0, 1, 7, -1, 0x7FFFFFFF, -0x80000000)

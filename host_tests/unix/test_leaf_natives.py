@@ -6,7 +6,7 @@ caller's locals survive, a bad range traps and the instance stays usable."""
 
 import pytest
 
-from wat_modes import MODES, PRELUDE, build_for_mode
+from wat_modes import MODES, build_for_mode, run_instance
 
 LEAF_WAT = """
 (module
@@ -72,11 +72,7 @@ def leaf(request, tmp_path):
 
 
 def run(leaf, body):
-    fw, paths = leaf
-    return fw.lines(PRELUDE + f"""
-inst = wasm.Instance(wasm.Module.load({str(paths['leaf'])!r}), heap=0)
-e, m = inst.exports, inst.memory
-""" + body)
+    return run_instance(leaf, "leaf", "m = inst.memory\n" + body)
 
 
 def test_results_land_in_the_callers_slot_and_its_locals_survive(leaf):

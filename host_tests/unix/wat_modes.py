@@ -40,3 +40,13 @@ def attempt(f):
     except Exception as e:
         print(type(e).__name__, e)
 """
+
+
+def run_instance(built, name, body):
+    """Runs `body` after PRELUDE with `inst`, an instance of module `name`
+    (heap=0), and `e`, its exports; returns the output's lines."""
+    fw, paths = built
+    return fw.lines(PRELUDE + f"""
+inst = wasm.Instance(wasm.Module.load({str(paths[name])!r}), heap=0)
+e = inst.exports
+""" + body)
