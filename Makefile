@@ -63,7 +63,7 @@ emulate: emulated guests
 # any sanitizer report fails them.
 SANITIZED_TESTS = host_tests/unix/test_bad_input.py host_tests/unix/test_aot_check.py \
 	host_tests/unix/test_wamr_patches.py $(wildcard host_tests/unix/test_hostile_*.py) \
-	host_tests/unix/test_ref_values.py host_tests/unix/test_memory_import.py \
+	host_tests/unix/test_ref_values.py host_tests/unix/test_memory_import.py host_tests/unix/test_memory_sharing.py \
 	host_tests/unix/test_table_import.py host_tests/unix/test_globals.py \
 	host_tests/unix/test_leaf_natives.py host_tests/unix/test_interp_rewrites.py
 

@@ -5,8 +5,8 @@
 # wast2json's output. Every command prints one line
 #     R <index> pass|fail|na <detail>
 # and the host compares those with the expected-failures list. What the
-# `wasm` API cannot express is reported as `na` with the reason (a memory
-# or table shared between instances: WAMR 2.4 cannot).
+# `wasm` API cannot express is reported as `na` with the reason (a table
+# shared between instances: WAMR 2.4 cannot).
 
 import sys
 import json
@@ -65,20 +65,19 @@ def import_bindings(module, registered):
     """The imports dict for `module`: spectest's functions, globals, memory
     and table, and the exports of instances registered under a module name.
     What is not there is left out (instantiation then raises LinkError);
-    other instances' memories and tables raise NotApplicable."""
+    other instances' tables raise NotApplicable."""
     imports = {}
     for mod, name, kind in module.imports():
         value = None
-        if kind in ("memory", "table"):
-            if mod in registered:
-                raise NotApplicable("imports another instance's %s: WAMR 2.4 cannot share one" % kind)
-            if name in imports.get(mod, {}):
-                raise NotApplicable("imports one %s twice: WAMR 2.4 cannot share one" % kind)
-            # One of its own: an instance cannot share one.
-            if (mod, name) == ("spectest", "memory"):
-                value = wasm.Memory(1, 2)
-            elif (mod, name) == ("spectest", "table"):
-                value = wasm.Table(10, 20)
+        if kind in ("memory", "table") and name in imports.get(mod, {}):
+            raise NotApplicable("imports one %s twice: WAMR 2.4 has one memory and one table per instance" % kind)
+        if kind == "table" and mod in registered:
+            raise NotApplicable("imports another instance's table: WAMR 2.4 cannot share one")
+        if (mod, name) == ("spectest", "memory"):
+            # Its own: the spec's one spectest memory would outlive them all.
+            value = wasm.Memory(1, 2)
+        elif (mod, name) == ("spectest", "table"):
+            value = wasm.Table(10, 20)
         elif mod == "spectest":
             value = SPECTEST_FUNCS.get(name) if kind.startswith("func") else SPECTEST_GLOBALS.get(name)
         elif mod in registered:

@@ -187,6 +187,7 @@ set(WAMR_SHIM_SRC
     wamr_shim/wasm_globals.c
     wamr_shim/wasm_refs.c
     wamr_shim/wasm_guest_range.c
+    wamr_shim/wasm_memory_share.c
 )
 
 set(WAMR_LIB_SRC)

@@ -124,6 +124,9 @@ typedef struct _mp_obj_wasm_instance_t {
     mp_obj_t wasi;               // wasm.WASI or mp_const_none
     mp_obj_t exports;            // lazily created proxy
     mp_obj_t memory;             // lazily created wasm.Memory
+    // The other instances sharing its memory: a ring through this field
+    // (NULL: not shared). GC-traced, so a group is collected as a whole.
+    struct _mp_obj_wasm_instance_t *memory_next;
     mp_obj_t imported_tables;    // list of the imported wasm.Table objects, or MP_OBJ_NULL
     // Reference values (wasm_ref_values.c): the objects behind the guest's
     // externref handles (a handle is a slot; MP_OBJ_NULL: free), and the
@@ -198,15 +201,29 @@ mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
 // An imported memory (wasm_memory_obj.c): checks the wasm.Memory against
 // the module's limits (LinkError) and lowers *cap (0: none) to its maximum;
-// after instantiation, grows the instance's memory to the object's size and
-// makes the object its view.
-bool mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init, uint32_t max,
-    bool has_max, uint32_t *cap);
+// returns the instance whose memory it already is (it is then shared), or
+// NULL. Before instantiation, `prepare` sets the module's initial size of
+// it (returns the old one, to restore after); after, `bind` grows the
+// instance's memory to the object's size (or joins the sharing instances)
+// and makes the object its view.
+mp_obj_wasm_instance_t *mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init,
+    uint32_t max, bool has_max, uint32_t *cap);
+uint32_t mp_wasm_memory_import_prepare(mp_obj_t mem, wasm_module_t module);
 void mp_wasm_memory_import_bind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
-uint32_t mp_wasm_memory_import_pages(mp_obj_t mem); // its size, before it is imported
 // The instance failed to start: the wasm.Memory it imported is free again
 // (without the data the failed start wrote).
 void mp_wasm_memory_import_unbind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
+// The instance is closing: it leaves the instances sharing its memory
+// (`retarget`: the wasm.Memory views another of them from now on; only
+// where the instance is reachable, i.e. never from its finaliser).
+void mp_wasm_memory_leave_group(mp_obj_wasm_instance_t *inst, bool retarget);
+// wamr_shim/wasm_memory_share.c
+void mp_wasm_memory_share_init(void);
+void mp_wasm_memory_share_next(wasm_module_inst_t source);
+bool mp_wasm_memory_share_adopted(wasm_module_inst_t inst);
+bool mp_wasm_memory_share_has_heap(wasm_module_inst_t inst);
+void mp_wasm_memory_share_copy(wasm_module_inst_t dst, wasm_module_inst_t src);
+void mp_wasm_memory_share_hand_over(wasm_module_inst_t from, wasm_module_inst_t to);
 mp_obj_t mp_wasm_exports_new(mp_obj_t instance);
 // A wasm.Table viewing table `index` of the instance (wasm_table_obj.c), and
 // the index of the table exported as `name` or -1 (wamr_shim/wasm_refs.c).
@@ -314,14 +331,21 @@ void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports)
 void mp_wasm_global_imports_bind(mp_obj_wasm_instance_t *self);
 void mp_wasm_globals_copy_in(mp_obj_wasm_instance_t *self);
 void mp_wasm_globals_copy_out(mp_obj_wasm_instance_t *self);
-static inline void mp_wasm_globals_enter(mp_obj_wasm_instance_t *self) {
+// What guest code may change and other instances or Python see: imported
+// mutable globals, and a memory shared with other instances (its descriptor
+// is copied to theirs when the guest stops running: wasm_memory_obj.c).
+static inline void mp_wasm_shared_enter(mp_obj_wasm_instance_t *self) {
     if (self->n_mutable_links != 0) {
         mp_wasm_globals_copy_in(self);
     }
 }
-static inline void mp_wasm_globals_leave(mp_obj_wasm_instance_t *self) {
+void mp_wasm_memory_publish(mp_obj_wasm_instance_t *self);
+static inline void mp_wasm_shared_leave(mp_obj_wasm_instance_t *self) {
     if (self->n_mutable_links != 0) {
         mp_wasm_globals_copy_out(self);
+    }
+    if (self->memory_next != NULL) {
+        mp_wasm_memory_publish(self);
     }
 }
 // The wasm.Global for an exported global of `self`: the imported object

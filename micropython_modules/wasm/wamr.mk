@@ -169,7 +169,7 @@ WAMR_SRC = \
 
 # The module's own code that needs WAMR internals (interrupt shim, and the
 # bare-metal platform layer) is built with WAMR's flags, into the same library.
-WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c wamr_shim/wasm_limits.c wamr_shim/wasm_table.c wamr_shim/wasm_globals.c wamr_shim/wasm_refs.c wamr_shim/wasm_guest_range.c $(WAMR_PLATFORM_SHIM_SRC)
+WAMR_SHIM_SRC = wamr_shim/wasm_interrupt.c wamr_shim/wasm_limits.c wamr_shim/wasm_table.c wamr_shim/wasm_globals.c wamr_shim/wasm_refs.c wamr_shim/wasm_guest_range.c wamr_shim/wasm_memory_share.c $(WAMR_PLATFORM_SHIM_SRC)
 
 WAMR_OBJ = $(addprefix $(WAMR_BUILD_DIR)/,$(WAMR_SRC:.c=.o) $(patsubst %.S,%.o,$(WAMR_INVOKE_NATIVE:.s=.o))) \
 	$(addprefix $(WAMR_BUILD_DIR)/mod/,$(WAMR_SHIM_SRC:.c=.o))

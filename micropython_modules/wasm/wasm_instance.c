@@ -19,7 +19,8 @@ mp_obj_wasm_instance_t *mp_wasm_instance_open(mp_obj_t self_in) {
 }
 
 // An imported memory: the wasm.Memory, checked against the module's limits;
-// its maximum caps the instance's memory (*max_pages).
+// its maximum caps the instance's memory (*max_pages). It may already be
+// another instance's memory: the two then share it.
 static mp_obj_t link_memory(mp_obj_wasm_instance_t *self, mp_obj_t imports, const wasm_import_t *imp,
     uint32_t *max_pages) {
     mp_obj_t mem = mp_wasm_import_entry(imports, imp);
@@ -167,6 +168,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
     self->wasi = wasi;
     self->exports = MP_OBJ_NULL;
     self->memory = MP_OBJ_NULL;
+    self->memory_next = NULL;
     self->imported_tables = MP_OBJ_NULL;
     self->externrefs = NULL;
     self->n_externrefs = self->externrefs_used = self->externref_next = 0;
@@ -213,10 +215,11 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
-        // An imported memory starts at the wasm.Memory's size (the module
-        // is shared by its instances: restored before anything can raise).
+        // An imported memory starts at the wasm.Memory's size, or is
+        // another instance's (the module is shared by its instances:
+        // restored before anything can raise).
         uint32_t module_init = memory == MP_OBJ_NULL ? 0
-            : mp_wasm_module_memory_set_init(self->mref->module, mp_wasm_memory_import_pages(memory));
+            : mp_wasm_memory_import_prepare(memory, self->mref->module);
         // Imported tables likewise get the wasm.Table's size.
         uint32_t *table_sizes = n_tables ? m_new(uint32_t, n_tables) : NULL;
         for (size_t i = 0; i < n_tables; i++) {
@@ -233,6 +236,7 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         if (memory != MP_OBJ_NULL) {
             mp_wasm_module_memory_set_init(self->mref->module, module_init);
+            mp_wasm_memory_share_next(NULL);
         }
         for (size_t i = 0; i < n_tables; i++) {
             mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
@@ -420,9 +424,9 @@ static bool call_guest(mp_obj_wasm_instance_t *self, wasm_function_inst_t func,
         mp_wasm_port_guest_enter();
     }
     self->running++;
-    mp_wasm_globals_enter(self);
+    mp_wasm_shared_enter(self);
     bool ok = mp_wasm_call_cells(self->exec_env, func, n_cells, cells);
-    mp_wasm_globals_leave(self);
+    mp_wasm_shared_leave(self);
     self->running--;
     set_running(outer);
     if (outer == NULL) {
@@ -702,7 +706,7 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in) {
 static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_run_obj, mp_wasm_instance_run);
 
 // Frees everything the instance holds in WAMR (never while it runs).
-static void release(mp_obj_wasm_instance_t *self) {
+static void release(mp_obj_wasm_instance_t *self, bool retarget_memory) {
     if (self->mref == NULL) {
         return;
     }
@@ -710,6 +714,7 @@ static void release(mp_obj_wasm_instance_t *self) {
     // First: deleting its objects must not call back into the guest.
     mp_wasm_lvgl_release(self);
     #endif
+    mp_wasm_memory_leave_group(self, retarget_memory);
     // Detached before anything is freed: closing the guest's files runs
     // Python (a user VFS), which must find a closed instance, not freed
     // WAMR memory, and cannot release it a second time.
@@ -754,7 +759,7 @@ mp_obj_t mp_wasm_instance_close(mp_obj_t self_in) {
         // a reachable Global keeps its instance reachable).
         mp_wasm_exports_closing(self->exports);
     }
-    release(self);
+    release(self, true);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_close_obj, mp_wasm_instance_close);
@@ -764,7 +769,7 @@ static MP_DEFINE_CONST_FUN_OBJ_1(wasm_instance_close_obj, mp_wasm_instance_close
 static mp_obj_t wasm_instance_del(mp_obj_t self_in) {
     mp_obj_wasm_instance_t *self = MP_OBJ_TO_PTR(self_in);
     if (!self->running) {
-        release(self);
+        release(self, false);
     }
     return mp_const_none;
 }

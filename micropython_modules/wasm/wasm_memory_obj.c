@@ -7,8 +7,13 @@
 // A wasm.Memory made by Python holds only its limits until an instance
 // imports it; that instance then creates the memory (WAMR 2.4 builds each
 // instance's memory itself, in every mode) and grows it to the object's
-// size, and the object is its view from then on. One instance only: WAMR
-// cannot place one linear memory in two instances.
+// size, and the object is its view from then on.
+//
+// A memory already in an instance (exported, or imported once) is shared
+// by the next instances importing it: they use its data (wamr_shim/
+// wasm_memory_share.c), and form a ring (instance->memory_next) along which
+// the memory's size and address are copied whenever one of them stops
+// running guest code (mp_wasm_shared_leave). The object views any of them.
 
 #include <stdio.h>
 #include <string.h>
@@ -77,40 +82,121 @@ static wasm_memory_inst_t memory_of(mp_obj_t self_in) {
     return wasm_runtime_get_default_memory(inst->inst);
 }
 
-bool mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp, uint32_t init,
-    uint32_t max, bool has_max, uint32_t *cap) {
+mp_obj_wasm_instance_t *mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp,
+    uint32_t init, uint32_t max, bool has_max, uint32_t *cap) {
     if (!mp_obj_is_type(mem_in, &mp_type_wasm_memory)) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s must be a wasm.Memory, not %s"),
             imp->module_name, imp->name, mp_obj_get_type_str(mem_in));
     }
     mp_obj_wasm_memory_t *mem = MP_OBJ_TO_PTR(mem_in);
+    mp_obj_wasm_instance_t *source = NULL;
+    uint32_t pages = mem->pages, max_pages = mem->max_pages;
+    bool mem_has_max = mem->has_max;
     if (mem->instance != MP_OBJ_NULL) {
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            MP_ERROR_TEXT("import %s.%s: the wasm.Memory is already an instance's memory (WAMR 2.4 cannot share one linear memory between instances)"), imp->module_name, imp->name);
+        source = MP_OBJ_TO_PTR(mem->instance);
+        if (source->inst == NULL) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                MP_ERROR_TEXT("import %s.%s: the wasm.Memory's instance is closed"), imp->module_name, imp->name);
+        }
+        // An app heap lives inside linear memory and belongs to one instance.
+        if (mp_wasm_memory_share_has_heap(source->inst)) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                MP_ERROR_TEXT("import %s.%s: the memory holds its instance's app heap (create that instance with heap=0 to share it)"),
+                imp->module_name, imp->name);
+        }
+        wasm_memory_inst_t wm = wasm_runtime_get_default_memory(source->inst);
+        if (wasm_memory_get_bytes_per_page(wm) != 65536) {
+            mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+                MP_ERROR_TEXT("import %s.%s: WAMR shrank this memory to the part its module uses (it never grows it): it cannot be shared"),
+                imp->module_name, imp->name);
+        }
+        pages = (uint32_t)wasm_memory_get_cur_page_count(wm);
+        max_pages = (uint32_t)wasm_memory_get_max_page_count(wm);
+        mem_has_max = max_pages < MAX_PAGES;
     }
     // The spec's import matching: at least the module's minimum, and within
     // its maximum if it declares one.
-    if (mem->pages < init || (has_max && (!mem->has_max || mem->max_pages > max))) {
+    if (pages < init || (has_max && (!mem_has_max || max_pages > max))) {
         char want[24], got[24];
         mp_wasm_limits_text(want, sizeof(want), NULL, init, max, has_max);
-        mp_wasm_limits_text(got, sizeof(got), NULL, mem->pages, mem->max_pages, mem->has_max);
+        mp_wasm_limits_text(got, sizeof(got), NULL, pages, max_pages, mem_has_max);
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
             MP_ERROR_TEXT("import %s.%s: the module imports memory of %s pages, the wasm.Memory has %s"),
             imp->module_name, imp->name, want, got);
     }
-    // The instance may grow it to the object's maximum, not the module's.
-    if (mem->has_max && (*cap == 0 || mem->max_pages < *cap)) {
-        *cap = mem->max_pages;
+    if (source != NULL && *cap != 0) {
+        // Its limit was set where it was created; one instance cannot lower it.
+        mp_raise_ValueError(MP_ERROR_TEXT("max_pages cannot cap a memory shared with another instance"));
     }
-    return true;
+    // The instance may grow it to the object's maximum, not the module's.
+    if (mem_has_max && (*cap == 0 || max_pages < *cap)) {
+        *cap = max_pages;
+    }
+    return source;
 }
 
-uint32_t mp_wasm_memory_import_pages(mp_obj_t mem_in) {
-    return ((mp_obj_wasm_memory_t *)MP_OBJ_TO_PTR(mem_in))->pages;
+uint32_t mp_wasm_memory_import_prepare(mp_obj_t mem_in, wasm_module_t module) {
+    mp_obj_wasm_memory_t *mem = MP_OBJ_TO_PTR(mem_in);
+    if (mem->instance != MP_OBJ_NULL) {
+        // Shared: the instance gets the memory's data, and allocates none.
+        mp_wasm_memory_share_next(((mp_obj_wasm_instance_t *)MP_OBJ_TO_PTR(mem->instance))->inst);
+        return mp_wasm_module_memory_set_init(module, 0);
+    }
+    return mp_wasm_module_memory_set_init(module, mem->pages);
+}
+
+// Joins `inst` to the ring of the instances using `owner`'s memory.
+static void join_group(mp_obj_wasm_instance_t *owner, mp_obj_wasm_instance_t *inst) {
+    if (owner->memory_next == NULL) {
+        owner->memory_next = owner;
+    }
+    inst->memory_next = owner->memory_next;
+    owner->memory_next = inst;
+}
+
+void mp_wasm_memory_publish(mp_obj_wasm_instance_t *self) {
+    for (mp_obj_wasm_instance_t *other = self->memory_next; other != self; other = other->memory_next) {
+        mp_wasm_memory_share_copy(other->inst, self->inst);
+    }
+}
+
+void mp_wasm_memory_leave_group(mp_obj_wasm_instance_t *inst, bool retarget) {
+    mp_obj_wasm_instance_t *next = inst->memory_next;
+    if (next == NULL) {
+        return;
+    }
+    mp_obj_wasm_instance_t *prev = next;
+    while (prev->memory_next != inst) {
+        prev = prev->memory_next;
+    }
+    // The buffer stays with the instances still using it.
+    if (mp_wasm_runtime_active() && inst->inst != NULL && next->inst != NULL) {
+        mp_wasm_memory_share_hand_over(inst->inst, next->inst);
+    }
+    prev->memory_next = next;
+    inst->memory_next = NULL;
+    if (next->memory_next == next) {
+        next->memory_next = NULL; // alone again
+    }
+    if (retarget && mp_obj_is_type(inst->memory, &mp_type_wasm_memory)) {
+        mp_obj_wasm_memory_t *mem = MP_OBJ_TO_PTR(inst->memory);
+        if (mem->instance == MP_OBJ_FROM_PTR(inst)) {
+            mem->instance = MP_OBJ_FROM_PTR(next);
+        }
+    }
 }
 
 void mp_wasm_memory_import_bind(mp_obj_t mem_in, mp_obj_wasm_instance_t *inst) {
     mp_obj_wasm_memory_t *mem = MP_OBJ_TO_PTR(mem_in);
+    if (mem->instance != MP_OBJ_NULL) {
+        mp_obj_wasm_instance_t *owner = MP_OBJ_TO_PTR(mem->instance);
+        if (!mp_wasm_memory_share_adopted(inst->inst)) {
+            mp_raise_msg(&mp_type_wasm_link_error, MP_ERROR_TEXT("the imported memory could not be shared"));
+        }
+        join_group(owner, inst);
+        inst->memory = mem_in;
+        return;
+    }
     wasm_memory_inst_t wm = wasm_runtime_get_default_memory(inst->inst);
     uint64_t now = wm != NULL ? wasm_memory_get_cur_page_count(wm) : 0;
     if (wm == NULL || (mem->pages > now && !wasm_memory_enlarge(wm, mem->pages - now))) {
@@ -243,6 +329,9 @@ static mp_obj_t wasm_memory_grow(mp_obj_t self_in, mp_obj_t pages_in) {
         bool no_room = inst->grow_failure == MP_WASM_GROW_POOL;
         raise_grow_failed(pages_in, before, max,
             no_room ? mp_obj_str_get_str(mp_wasm_instance_memory_error(inst)) : NULL);
+    }
+    if (inst->memory_next != NULL) {
+        mp_wasm_memory_publish(inst); // it may have moved
     }
     return mp_obj_new_int_from_ull(before);
 }

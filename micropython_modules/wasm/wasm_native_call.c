@@ -32,8 +32,8 @@ void mp_wasm_native_run(wasm_exec_env_t exec_env, uint64_t *args, mp_wasm_native
     }
     int32_t result;
     nlr_buf_t nlr;
-    // Host code sees (and may change) the guest's shared globals.
-    mp_wasm_globals_leave(self);
+    // Host code sees (and may change) the guest's shared globals and memory.
+    mp_wasm_shared_leave(self);
     if (nlr_push(&nlr) == 0) {
         result = fn(exec_env, args);
         nlr_pop();
@@ -45,7 +45,7 @@ void mp_wasm_native_run(wasm_exec_env_t exec_env, uint64_t *args, mp_wasm_native
             mp_wasm_native_fail(exec_env, exc);
         }
     }
-    mp_wasm_globals_enter(self);
+    mp_wasm_shared_enter(self);
     if (errno_result) {
         mp_wasm_ret_i32(args, result);
     }

@@ -115,6 +115,8 @@ void mp_wasm_runtime_ensure(void) {
     wasm_runtime_set_log_level(WASM_LOG_LEVEL_FATAL);
     // Why a memory.grow failed, for Instance.memory_error.
     wasm_runtime_set_enlarge_mem_error_callback(mp_wasm_memory_grow_failed, NULL);
+    // Imported memories shared between instances.
+    mp_wasm_memory_share_init();
     // Natives are dropped by wasm_runtime_destroy: register them every time.
     if (!mp_wasm_wasi_register() || !mp_wasm_natives_register()) {
         wasm_runtime_destroy();
