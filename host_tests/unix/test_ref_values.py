@@ -331,10 +331,29 @@ REF_GLOBALS_WAT = """
 
 REF_IMPORT_WAT = '(module (import "env" "g" (global externref)))'
 
+# Imports a mutable and an immutable externref global; `set_then_host`
+# stores into the mutable one and reads it back after a host call.
+REF_USER_WAT = """
+(module
+  (import "env" "g" (global $g (mut externref)))
+  (import "env" "k" (global $k externref))
+  (import "env" "host" (func $host))
+  (export "g" (global $g))
+  (func (export "get") (result externref) global.get $g)
+  (func (export "set") (param externref) local.get 0 global.set $g)
+  (func (export "get_k") (result externref) global.get $k)
+  (func (export "id") (param externref) (result externref) local.get 0)
+  (func (export "set_then_host") (param externref) (result externref)
+    local.get 0 global.set $g call $host global.get $g))
+"""
+
+FUNCREF_IMPORT_WAT = '(module (import "env" "f" (global funcref)))'
+
 
 @pytest.fixture(params=MODES)
 def globals_mode(request, tmp_path):
-    return build_for_mode(request, tmp_path, {"globals": REF_GLOBALS_WAT, "importer": REF_IMPORT_WAT})
+    return build_for_mode(request, tmp_path, {"globals": REF_GLOBALS_WAT, "importer": REF_IMPORT_WAT,
+                                              "user": REF_USER_WAT, "funcref_importer": FUNCREF_IMPORT_WAT})
 
 
 def test_exported_reference_globals(globals_mode):
@@ -357,10 +376,14 @@ for i in range(2000):
     inst.exports.get_e()
 print(e.get_e(), e.e.value)
 g = e.e
+f = e.f
 inst.close()
 print(g.value, g)
-attempt(lambda: setattr(g, "value", 1))
+# Without its instance it holds the object itself, as a Python-made one.
+g.value = 1
+print(g.value)
 attempt(lambda: wasm.Instance(wasm.Module.load({str(p['importer'])!r}), {{"env": {{"g": g}}}}))
+attempt(lambda: setattr(f, "value", g))
 """)
     assert out == [
         "<wasm.Global mut externref None> <wasm.Global mut funcref <wasm.Function one>> "
@@ -372,7 +395,79 @@ attempt(lambda: wasm.Instance(wasm.Module.load({str(p['importer'])!r}), {{"env":
         "TypeError Global.value() argument 1: a funcref must be a function of the same instance",
         "via exports via exports",
         "via exports <wasm.Global mut externref 'via exports'>",
-        "ValueError wasm instance is closed",
-        "LinkError import env.g (global externref): reference globals cannot be imported "
-        "(their values are an instance's own)",
+        "1",
+        "LinkError import env.g: the module imports global externref, the wasm.Global is global mut externref",
+        "TypeError Global.value: a funcref global without its instance can only be None",
+    ]
+
+
+def test_externref_globals_shared_by_instances(globals_mode):
+    # One mutable externref global imported by two instances and written by
+    # each guest and by Python (also while a guest waits in a host call);
+    # the handle each instance keeps for it survives its handle sweeps.
+    fw, p = globals_mode
+    out = fw.lines(PRELUDE + f"""
+g = wasm.Global("externref", None, mutable=True)
+k_obj = ["k"]
+k = wasm.Global("externref", k_obj)
+seen = []
+def host():
+    seen.append(g.value)
+    g.value = "from host"
+user = wasm.Module.load({str(p['user'])!r})
+env = {{"env": {{"g": g, "k": k, "host": host}}}}
+a = wasm.Instance(user, env)
+b = wasm.Instance(user, env)
+print(g, a.exports.get(), a.exports.get_k() is k_obj, b.exports.g is g, k.value is k_obj)
+o = object()
+a.exports.set(o)
+print(g.value is o, b.exports.get() is o)
+g.value = 5
+print(a.exports.get(), b.exports.get())
+x = ["x"]
+print(b.exports.set_then_host(x), seen[0] is x, a.exports.get(), g.value)
+b.exports.set(None)
+print(g.value, a.exports.get())
+g.value = o
+for i in range(3000):
+    a.exports.id(bytearray(8))
+print(a.exports.get() is o, b.exports.get() is o, a.exports.get_k() is k_obj)
+q = ["q"]
+a.exports.set(q)
+for i in range(3000):
+    a.exports.id(bytearray(8))
+print(g.value is q, a.exports.get() is q, b.exports.get() is q)
+a.close()
+print(b.exports.get() is q, g.value is q)
+""")
+    assert out == [
+        "<wasm.Global mut externref None> None True True True",
+        "True True",
+        "5 5",
+        "from host True from host from host",
+        "None None",
+        "True True True",
+        "True True True",
+        "True True",
+    ]
+
+
+def test_reference_globals_that_cannot_be_imported(globals_mode):
+    fw, p = globals_mode
+    out = fw.lines(PRELUDE + f"""
+owner = wasm.Instance(wasm.Module.load({str(p['globals'])!r}))
+user = wasm.Module.load({str(p['user'])!r})
+k = wasm.Global("externref", None)
+attempt(lambda: wasm.Instance(user, {{"env": {{"g": owner.exports.e, "k": k, "host": print}}}}))
+attempt(lambda: wasm.Instance(wasm.Module.load({str(p['funcref_importer'])!r}), {{"env": {{"f": owner.exports.c}}}}))
+attempt(lambda: wasm.Global("funcref", None))
+attempt(lambda: wasm.Instance(user, {{"env": {{"g": wasm.Global("externref", 1), "k": k, "host": print}}}}))
+""")
+    assert out == [
+        "LinkError import env.g (global mut externref): an instance's own mutable reference global "
+        "cannot be imported; share a wasm.Global('externref', value, mutable=True)",
+        "LinkError import env.f (global funcref): funcref globals cannot be imported "
+        "(a funcref is an index into its own instance's functions)",
+        "ValueError Global kind must be 'i32', 'i64', 'f32', 'f64' or 'externref'",
+        "LinkError import env.g: the module imports global mut externref, the wasm.Global is global externref",
     ]

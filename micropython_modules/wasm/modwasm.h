@@ -200,13 +200,13 @@ mp_obj_t mp_wasm_instance_run(mp_obj_t self_in);
 mp_obj_t mp_wasm_instance_close(mp_obj_t self_in);
 mp_obj_t mp_wasm_memory_new(mp_obj_wasm_instance_t *inst);
 // An imported memory (wasm_memory_obj.c): checks the wasm.Memory against
-// the module's limits (LinkError) and lowers *cap (0: none) to its maximum;
-// returns the instance whose memory it already is (it is then shared), or
-// NULL. Before instantiation, `prepare` sets the module's initial size of
-// it (returns the old one, to restore after); after, `bind` grows the
-// instance's memory to the object's size (or joins the sharing instances)
-// and makes the object its view.
-mp_obj_wasm_instance_t *mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init,
+// the module's limits (LinkError) and lowers *cap (0: none) to its maximum
+// (a memory that is already an instance's is then shared). Before
+// instantiation, `prepare` sets the module's initial size of it (returns
+// the old one, to restore after); after, `bind` grows the instance's memory
+// to the object's size (or joins the sharing instances) and makes the
+// object its view.
+void mp_wasm_memory_import_check(mp_obj_t mem, const wasm_import_t *imp, uint32_t init,
     uint32_t max, bool has_max, uint32_t *cap);
 uint32_t mp_wasm_memory_import_prepare(mp_obj_t mem, wasm_module_t module);
 void mp_wasm_memory_import_bind(mp_obj_t mem, mp_obj_wasm_instance_t *inst);
@@ -331,6 +331,9 @@ void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports)
 void mp_wasm_global_imports_bind(mp_obj_wasm_instance_t *self);
 void mp_wasm_globals_copy_in(mp_obj_wasm_instance_t *self);
 void mp_wasm_globals_copy_out(mp_obj_wasm_instance_t *self);
+// The externref handles reserved for imported mutable globals (kept by the sweep).
+void mp_wasm_globals_visit_pins(mp_obj_wasm_instance_t *self, void (*visit)(uint32_t handle, void *ctx),
+    void *ctx);
 // What guest code may change and other instances or Python see: imported
 // mutable globals, and a memory shared with other instances (its descriptor
 // is copied to theirs when the guest stops running: wasm_memory_obj.c).

@@ -14,9 +14,13 @@
 // returns to it, and out when the guest returns or calls any host function.
 // Only one guest runs at a time, so every reader sees the last write.
 //
-// A global of reference type exists only as an instance's export: its value
-// is a handle of that instance (wasm_ref_values.c), converted on each access,
-// so it cannot be imported elsewhere.
+// A global of reference type holds its value as a Python object (its own
+// `ref_value`), or, exported by an instance, as a handle of that instance
+// (wasm_ref_values.c), converted on each access. An instance importing an
+// externref global gets a handle of its own for the object; for a mutable
+// one that handle is reserved for the link (`handle`), so the copies at the
+// crossings never allocate. A funcref is an index into its own instance's
+// functions: funcref globals are not imported.
 
 #include <string.h>
 
@@ -31,14 +35,17 @@ typedef struct _mp_obj_wasm_global_t {
     void *data;                  // the value: &cell, or the owner's slot
     mp_obj_t owner;              // the instance whose slot `data` is, or MP_OBJ_NULL
     uint64_t cell;
-    mp_obj_t ref_value;          // a reference global's value after its owner closed
+    mp_obj_t ref_value;          // a reference global's value while it has no owner
 } mp_obj_wasm_global_t;
 
 typedef struct _mp_wasm_global_link_t {
     mp_obj_wasm_global_t *global;
     void *slot;                  // the instance's copy (WAMR's global data)
     int32_t wamr_index;          // the import's WAMR index
+    uint32_t handle;             // mutable externref: the instance's handle for its value
 } mp_wasm_global_link_t;
+
+#define NULL_REF 0xFFFFFFFFu
 
 // WAMR internals (wamr_shim/wasm_globals.c).
 bool mp_wasm_import_global_set(wasm_module_t module, int32_t index, const wasm_val_t *value);
@@ -49,7 +56,7 @@ static size_t value_size(uint8_t kind) {
 }
 
 static bool kind_from_name(const char *name, uint8_t *kind) {
-    static const uint8_t kinds[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64 };
+    static const uint8_t kinds[] = { WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_EXTERNREF };
     for (size_t i = 0; i < MP_ARRAY_SIZE(kinds); i++) {
         if (strcmp(name, mp_wasm_valkind_name(kinds[i])) == 0) {
             *kind = kinds[i];
@@ -103,16 +110,18 @@ static mp_obj_t wasm_global_make_new(const mp_obj_type_t *type, size_t n_args, s
     uint8_t kind;
     if (!mp_obj_is_str(args[ARG_kind].u_obj)
         || !kind_from_name(mp_obj_str_get_str(args[ARG_kind].u_obj), &kind)) {
-        mp_raise_ValueError(MP_ERROR_TEXT("Global kind must be 'i32', 'i64', 'f32' or 'f64'"));
+        mp_raise_ValueError(MP_ERROR_TEXT("Global kind must be 'i32', 'i64', 'f32', 'f64' or 'externref'"));
     }
-    wasm_val_t val;
-    mp_wasm_value_from_obj(&val, kind, args[ARG_value].u_obj, "Global", 1);
+    wasm_val_t val = { 0 };
+    if (kind != WASM_EXTERNREF) {
+        mp_wasm_value_from_obj(&val, kind, args[ARG_value].u_obj, "Global", 1);
+    }
     mp_obj_wasm_global_t *self = mp_obj_malloc(mp_obj_wasm_global_t, type);
     self->kind = kind;
     self->is_mutable = args[ARG_mutable].u_bool;
     self->owner = MP_OBJ_NULL;
     self->cell = 0;
-    self->ref_value = mp_const_none;
+    self->ref_value = kind == WASM_EXTERNREF ? args[ARG_value].u_obj : mp_const_none;
     self->data = &self->cell;
     memcpy(self->data, &val.of, value_size(kind));
     return MP_OBJ_FROM_PTR(self);
@@ -129,7 +138,13 @@ void mp_wasm_global_set(mp_obj_t global, mp_obj_t value, const char *name) {
     const char *what = name != NULL ? name : "Global.value";
     if (is_ref(self->kind)) {
         if (self->owner == MP_OBJ_NULL) {
-            mp_raise_ValueError(MP_ERROR_TEXT("wasm instance is closed"));
+            // Its own value (a funcref global has one only once its owner closed).
+            if (self->kind == WASM_FUNCREF && value != mp_const_none) {
+                mp_raise_msg_varg(&mp_type_TypeError,
+                    MP_ERROR_TEXT("%s: a funcref global without its instance can only be None"), what);
+            }
+            self->ref_value = value;
+            return;
         }
         mp_obj_wasm_instance_t *owner = mp_wasm_instance_open(self->owner);
         if (self->kind == WASM_EXTERNREF && value != mp_const_none) {
@@ -188,9 +203,9 @@ static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t
     wasm_valkind_t kind = wasm_global_type_get_valkind(imp->u.global_type);
     bool is_mutable = wasm_global_type_get_mutable(imp->u.global_type);
     const char *want = mp_obj_str_get_str(global_type_str(kind, is_mutable));
-    if (is_ref(kind)) {
+    if (kind == WASM_FUNCREF) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            MP_ERROR_TEXT("import %s.%s (%s): reference globals cannot be imported (their values are an instance's own)"),
+            MP_ERROR_TEXT("import %s.%s (%s): funcref globals cannot be imported (a funcref is an index into its own instance's functions)"),
             imp->module_name, imp->name, want);
     }
     mp_obj_t entry = mp_wasm_import_entry(imports, imp);
@@ -208,19 +223,34 @@ static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t
             imp->module_name, imp->name, want,
             mp_obj_str_get_str(global_type_str(global->kind, global->is_mutable)));
     }
+    if (is_ref(kind) && is_mutable && global->owner != MP_OBJ_NULL) {
+        // Its live value is a handle of the exporting instance, which the
+        // crossings of this one cannot convert without allocating.
+        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
+            MP_ERROR_TEXT("import %s.%s (%s): an instance's own mutable reference global cannot be imported; share a wasm.Global('externref', value, mutable=True)"),
+            imp->module_name, imp->name, want);
+    }
     return global;
 }
 
 void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports) {
     int32_t n = mp_wasm_import_count(self->mref);
-    size_t n_globals = 0;
+    size_t n_globals = 0, n_refs = 0;
     for (int32_t i = 0; i < n; i++) {
         wasm_import_t imp;
         mp_wasm_import_get(self->mref, i, &imp);
-        n_globals += imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL;
+        if (imp.kind == WASM_IMPORT_EXPORT_KIND_GLOBAL) {
+            n_globals++;
+            n_refs += is_ref(wasm_global_type_get_valkind(imp.u.global_type));
+        }
     }
     if (n_globals == 0) {
         return;
+    }
+    if (n_refs != 0) {
+        // A handle per externref import, taken before any (the table
+        // cannot be swept before the instance exists).
+        mp_wasm_externrefs_reserve(self, (uint32_t)n_refs);
     }
     // Mutable links fill the table from the front, immutable ones from the back.
     // n_mutable_links stays 0 (nothing is copied) until bind finds the slots.
@@ -249,7 +279,18 @@ void mp_wasm_global_imports_link(mp_obj_wasm_instance_t *self, mp_obj_t imports)
         link->global = global;
         link->wamr_index = wamr_index;
         wasm_val_t val;
-        global_read(global, &val);
+        if (is_ref(global->kind)) {
+            // The instance's handle for the object (reserved for good if
+            // mutable: the crossings reuse it); `val` carries its bits.
+            mp_obj_t obj = global_value(global);
+            link->handle = mp_wasm_ref_from_obj(self, WASM_EXTERNREF,
+                global->is_mutable && obj == mp_const_none ? MP_OBJ_FROM_PTR(global) : obj, imp.name, 0);
+            memset(&val, 0, sizeof(val));
+            val.kind = WASM_I32;
+            val.of.i32 = (int32_t)(obj == mp_const_none ? NULL_REF : link->handle);
+        } else {
+            global_read(global, &val);
+        }
         // The module keeps the value until its next instantiation: set now.
         if (!mp_wasm_import_global_set(self->mref->module, wamr_index, &val)) {
             mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s: cannot link this global"),
@@ -274,14 +315,42 @@ void mp_wasm_global_imports_bind(mp_obj_wasm_instance_t *self) {
 void mp_wasm_globals_copy_in(mp_obj_wasm_instance_t *self) {
     for (size_t i = 0; i < self->n_mutable_links; i++) {
         mp_wasm_global_link_t *link = &self->global_links[i];
-        memcpy(link->slot, link->global->data, value_size(link->global->kind));
+        mp_obj_wasm_global_t *global = link->global;
+        if (global->kind == WASM_EXTERNREF) {
+            uint32_t cell = NULL_REF;
+            if (global->ref_value != mp_const_none) {
+                self->externrefs[link->handle] = global->ref_value;
+                cell = link->handle;
+            }
+            memcpy(link->slot, &cell, sizeof(cell));
+        } else {
+            memcpy(link->slot, global->data, value_size(global->kind));
+        }
     }
 }
 
 void mp_wasm_globals_copy_out(mp_obj_wasm_instance_t *self) {
     for (size_t i = 0; i < self->n_mutable_links; i++) {
         mp_wasm_global_link_t *link = &self->global_links[i];
-        memcpy(link->global->data, link->slot, value_size(link->global->kind));
+        mp_obj_wasm_global_t *global = link->global;
+        if (global->kind == WASM_EXTERNREF) {
+            // Whatever handle the guest stored: one of this instance's.
+            uint32_t cell;
+            memcpy(&cell, link->slot, sizeof(cell));
+            global->ref_value = cell < self->n_externrefs && self->externrefs[cell] != MP_OBJ_NULL
+                ? self->externrefs[cell] : mp_const_none;
+        } else {
+            memcpy(global->data, link->slot, value_size(global->kind));
+        }
+    }
+}
+
+void mp_wasm_globals_visit_pins(mp_obj_wasm_instance_t *self, void (*visit)(uint32_t handle, void *ctx),
+    void *ctx) {
+    for (size_t i = 0; i < self->n_mutable_links; i++) {
+        if (self->global_links[i].global->kind == WASM_EXTERNREF) {
+            visit(self->global_links[i].handle, ctx);
+        }
     }
 }
 

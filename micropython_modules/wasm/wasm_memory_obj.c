@@ -82,8 +82,8 @@ static wasm_memory_inst_t memory_of(mp_obj_t self_in) {
     return wasm_runtime_get_default_memory(inst->inst);
 }
 
-mp_obj_wasm_instance_t *mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp,
-    uint32_t init, uint32_t max, bool has_max, uint32_t *cap) {
+void mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_import_t *imp, uint32_t init,
+    uint32_t max, bool has_max, uint32_t *cap) {
     if (!mp_obj_is_type(mem_in, &mp_type_wasm_memory)) {
         mp_wasm_raise_fmt(&mp_type_wasm_link_error, MP_ERROR_TEXT("import %s.%s must be a wasm.Memory, not %s"),
             imp->module_name, imp->name, mp_obj_get_type_str(mem_in));
@@ -132,7 +132,6 @@ mp_obj_wasm_instance_t *mp_wasm_memory_import_check(mp_obj_t mem_in, const wasm_
     if (mem_has_max && (*cap == 0 || max_pages < *cap)) {
         *cap = max_pages;
     }
-    return source;
 }
 
 uint32_t mp_wasm_memory_import_prepare(mp_obj_t mem_in, wasm_module_t module) {

@@ -7,7 +7,8 @@
 // object in the instance's table of objects. The guest can keep handles in
 // its tables and globals, so slots are reused only after a sweep: when
 // the table is full and the guest is not running, every handle it still
-// holds is then in a table or a global (wamr_shim/wasm_refs.c).
+// holds is then in a table or a global (wamr_shim/wasm_refs.c), or the
+// one reserved for an imported mutable externref global (wasm_global.c).
 
 #include <string.h>
 
@@ -38,6 +39,7 @@ static void mark(uint32_t handle, void *ctx) {
 static void sweep(mp_obj_wasm_instance_t *self) {
     sweep_t s = { m_new0(uint8_t, (self->n_externrefs + 7) / 8), self->n_externrefs };
     mp_wasm_externref_visit(self->inst, mark, &s);
+    mp_wasm_globals_visit_pins(self, mark, &s);
     uint32_t used = 0;
     for (uint32_t i = 0; i < s.n; i++) {
         if (s.marks[i / 8] & (1u << (i % 8))) {
@@ -55,7 +57,7 @@ void mp_wasm_externrefs_reserve(mp_obj_wasm_instance_t *self, uint32_t n) {
     if (self->n_externrefs - self->externrefs_used >= n) {
         return;
     }
-    if (self->running == 0 && self->n_externrefs != 0) {
+    if (self->running == 0 && self->n_externrefs != 0 && self->inst != NULL) {
         sweep(self);
         // Grows as well when the guest holds most of them: a sweep per call would be slow.
         if (self->n_externrefs - self->externrefs_used >= n + self->n_externrefs / 2) {

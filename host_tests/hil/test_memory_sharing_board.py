@@ -1,0 +1,78 @@
+"""One memory shared by two instances on the Cortex-M board (issue 14, WAMR
+patch 0099): an XIP instance and an interpreted one, in both roles, with
+the memory grown while the other guest waits in a host call and its
+creator closed first; the same results either way round (the memory
+descriptor the shim copies has the 32-bit target's layout)."""
+
+import subprocess
+
+import pytest
+
+from private_board import boot, exec_on
+from scripts import aot, xip
+
+MODULES = {
+    "maker": """
+(module
+  (memory (export "mem") 1 4)
+  (data (i32.const 0) "made")
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+""",
+    "taker": """
+(module
+  (import "env" "memory" (memory 1))
+  (import "env" "wait" (func $wait))
+  (data (i32.const 4) "!")
+  (func (export "peek") (param i32) (result i32) local.get 0 i32.load8_u)
+  (func (export "mark_last") (param i32) (result i32)
+    call $wait
+    memory.size i32.const 16 i32.shl i32.const 1 i32.sub local.get 0 i32.store8
+    memory.size))
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory):
+    """({'/maker.wasm': bytes, ...}, wasmapps image with both XIP builds)."""
+    out = tmp_path_factory.mktemp("share-xip")
+    files, blobs = {}, []
+    for name, wat in MODULES.items():
+        (out / f"{name}.wat").write_text(wat)
+        subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")], check=True)
+        files[f"/{name}.wasm"] = (out / f"{name}.wasm").read_bytes()
+        blobs.append((name, aot.compile_wasm(out / f"{name}.wasm", "thumbv7em", xip=True,
+                                             output=out / f"{name}.aot", quiet=True).read_bytes()))
+    image = out / "wasmapps.bin"
+    image.write_bytes(xip.pack(blobs))
+    return files, image
+
+
+SCRIPT = """
+import wasm
+def load(name, mode):
+    return wasm.Module.xip(name) if mode == 'xip' else wasm.Module.load('/flash/%s.wasm' % name)
+def run(maker_mode, taker_mode):
+    a = wasm.Instance(load('maker', maker_mode), heap=0)
+    mem = a.exports.mem
+    def wait():
+        a.exports.grow(2)
+    b = wasm.Instance(load('taker', taker_mode), {"env": {"memory": mem, "wait": wait}}, heap=0)
+    r = [bytes(mem[0:5]), b.exports.mark_last(7), a.exports.peek(3 * 65536 - 1), mem.pages]
+    a.close()
+    r += [b.exports.peek(0), mem.grow(1), b.exports.peek(3 * 65536 - 1), len(mem)]
+    b.close()
+    return r
+results = [run('xip', 'interp'), run('interp', 'xip')]
+print(results[0])
+print(results[0] == results[1])
+"""
+
+
+def test_xip_and_interpreted_instances_share_a_memory(tmp_path, modules):
+    files, apps = modules
+    emu, _ = boot(tmp_path, apps, "QEMU_WAMR", files)
+    with emu:
+        out = exec_on(emu, SCRIPT)
+    assert out == ["[b'made!', 3, 7, 3, 109, 3, 7, 262144]", "True"]
