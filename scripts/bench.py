@@ -7,9 +7,10 @@ on unix as the peer. Plus call overheads, load + instantiate of a ~100 KB
 module with its pool use, the flash cost of WAMR and the module, and
 valgrind instruction counts of the crossings on unix.
 
-Unix: wall-clock medians, the modes interleaved round by round (fast
-firmware, classic firmware, wasm3) so that the machine's load hits all of
-them alike. Emulated boards: instructions, under QEMU `-icount shift=0`.
+Unix: wall-clock medians, the modes interleaved call by call within a
+session (native, AOT, fast, MicroPython's emitters) and the sessions round
+by round (fast firmware, classic firmware, wasm3), so that the machine's
+load hits all of them alike. Emulated boards: instructions, under QEMU `-icount shift=0`.
 Every mode must give the same checksums. Results go to build/bench/:
 results.json (for comparing commits), results.md and chart.png.
 """
@@ -49,7 +50,7 @@ PROFILES = {
     "full": Profile(
         unix_sizes={"fib": 27, "crc32": 64, "matmul": 16, "mandel": 24, "sieve": 24, "qsort": 48},
         board_sizes={"fib": 15, "crc32": 2, "matmul": 1, "mandel": 1, "sieve": 1, "qsort": 2},
-        reps=5, rounds=3, call_n=200000, board_call_n=1000, load_reps=5,
+        reps=3, rounds=5, call_n=200000, board_call_n=1000, load_reps=5,
         valgrind_n=(1000, 11000)),
     # `make test`: every mode once at tiny sizes, for the checksums.
     "tiny": Profile(
@@ -157,7 +158,7 @@ def run_unix_target(profile, unix_dir):
         for fw, interp in firmwares:
             primary = fw == fast_fw
             config = {"dir": str(unix_dir), "sizes": sizes, "reps": profile.reps,
-                      "kernels": list(UNIX_MODES) if primary else ["wasm"],
+                      "kernels": list(UNIX_MODES) if primary else ["wasm"], "interleave": True,
                       "calls": ["wasm", "aot"] if primary else ["wasm"],
                       "call_n": profile.call_n,
                       "load": ["wasm", "aot"] if primary else ["wasm"],

@@ -100,6 +100,43 @@ def run_kernels(mode, sizes, reps):
         gc.collect()
 
 
+def run_kernels_interleaved(modes, sizes, reps):
+    """Every mode's kernel in turn, call by call. On a machine whose speed
+    changes from one second to the next (shared cores), each mode's median
+    then comes from the same stretches of time, and so do their ratios.
+    Unix only: a board's heap cannot hold every mode's kernels at once."""
+    gc.collect()
+    opened = []
+    for mode in modes:
+        try:
+            get, closer = _kernels(mode)
+            opened.append((mode, get, closer))
+        except Exception as e:
+            print(repr(("error", mode, "%s: %s" % (type(e).__name__, e))))
+    try:
+        for name, n in sizes:
+            runs = []
+            for mode, get, _ in opened:
+                try:
+                    f = get(name)
+                    runs.append((mode, f, f(n) & 0xFFFFFFFF, []))
+                except Exception as e:
+                    print(repr(("error", mode, "%s: %s" % (type(e).__name__, e))))
+            for _ in range(reps):
+                for mode, f, _, ticks in runs:
+                    gc.collect()
+                    t0 = _clock()
+                    f(n)
+                    t1 = _clock()
+                    ticks.append(t1 - t0)
+            for mode, _, checksum, ticks in runs:
+                print(repr(("kernel", mode, name, checksum, ticks)))
+    finally:
+        for _, _, closer in opened:
+            closer.close()
+        gc.collect()
+
+
 def _loop_empty(n):
     for _ in range(n):
         pass
@@ -218,6 +255,9 @@ def main():
     # take GC heap that forgetting the module does not give back, and the
     # RISC-V board's 64 KB heap has no room for the other modes then.
     kernel_modes = cfg.get("kernels", ())
+    if cfg.get("interleave"):
+        run_kernels_interleaved(kernel_modes, cfg["sizes"], cfg["reps"])
+        kernel_modes = ()
     _run_kernel_modes(cfg, [m for m in kernel_modes if m != "native"])
     for mode in cfg.get("calls", ()):
         try:

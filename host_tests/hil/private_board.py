@@ -3,7 +3,25 @@ image, booted and driven over raw REPL. For tests that need apps or files
 the session board does not carry (no real board needed).
 Test modules import it: `from private_board import boot, exec_on`."""
 
-from scripts import build, emulate, flashfs
+import subprocess
+
+from scripts import aot, build, emulate, flashfs, xip
+
+
+def wat_apps(out, wats):
+    """Modules written in WAT ({name: text}) built in directory `out` for
+    both ways a board runs them: ({'/name.wasm': bytes} for its flash, the
+    path of a wasmapps image with their thumbv7em XIP builds)."""
+    files, blobs = {}, []
+    for name, wat in wats.items():
+        (out / f"{name}.wat").write_text(wat)
+        subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")], check=True)
+        files[f"/{name}.wasm"] = (out / f"{name}.wasm").read_bytes()
+        blobs.append((name, aot.compile_wasm(out / f"{name}.wasm", "thumbv7em", xip=True,
+                                             output=out / f"{name}.aot", quiet=True).read_bytes()))
+    image = out / "wasmapps.bin"
+    image.write_bytes(xip.pack(blobs))
+    return files, image
 
 
 def boot(tmp_path, apps, board, files):

@@ -3,12 +3,9 @@ globals shared between the host, interpreted instances and XIP instances,
 with the same results in every mode (WAMR patch 0090 and the imported-global
 shim on Thumb code)."""
 
-import subprocess
-
 import pytest
 
-from private_board import boot, exec_on
-from scripts import aot, xip
+from private_board import boot, exec_on, wat_apps
 
 # The same modules as host_tests/unix/test_globals.py, smaller.
 IMPORTER_WAT = """
@@ -36,17 +33,7 @@ DEFINER_WAT = """
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory):
     """({'/name.wasm': bytes}, wasmapps image with the XIP builds)."""
-    out = tmp_path_factory.mktemp("globals-xip")
-    files, blobs = {}, []
-    for name, wat in (("importer", IMPORTER_WAT), ("definer", DEFINER_WAT)):
-        (out / f"{name}.wat").write_text(wat)
-        subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")], check=True)
-        files[f"/{name}.wasm"] = (out / f"{name}.wasm").read_bytes()
-        blobs.append((name, aot.compile_wasm(out / f"{name}.wasm", "thumbv7em", xip=True,
-                                             output=out / f"{name}.aot", quiet=True).read_bytes()))
-    image = out / "wasmapps.bin"
-    image.write_bytes(xip.pack(blobs))
-    return files, image
+    return wat_apps(tmp_path_factory.mktemp("globals-xip"), {"importer": IMPORTER_WAT, "definer": DEFINER_WAT})
 
 
 SCRIPT = """

@@ -5,12 +5,9 @@ creator closed first; the same results either way round (the memory
 descriptor the shim copies has the 32-bit target's layout). Two pages at
 most: the board's WAMR pool is 224 KB."""
 
-import subprocess
-
 import pytest
 
-from private_board import boot, exec_on
-from scripts import aot, xip
+from private_board import boot, exec_on, wat_apps
 
 MODULES = {
     "maker": """
@@ -37,17 +34,7 @@ MODULES = {
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory):
     """({'/maker.wasm': bytes, ...}, wasmapps image with both XIP builds)."""
-    out = tmp_path_factory.mktemp("share-xip")
-    files, blobs = {}, []
-    for name, wat in MODULES.items():
-        (out / f"{name}.wat").write_text(wat)
-        subprocess.run(["wat2wasm", str(out / f"{name}.wat"), "-o", str(out / f"{name}.wasm")], check=True)
-        files[f"/{name}.wasm"] = (out / f"{name}.wasm").read_bytes()
-        blobs.append((name, aot.compile_wasm(out / f"{name}.wasm", "thumbv7em", xip=True,
-                                             output=out / f"{name}.aot", quiet=True).read_bytes()))
-    image = out / "wasmapps.bin"
-    image.write_bytes(xip.pack(blobs))
-    return files, image
+    return wat_apps(tmp_path_factory.mktemp("share-xip"), MODULES)
 
 
 SCRIPT = """

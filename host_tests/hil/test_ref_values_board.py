@@ -4,12 +4,9 @@ growth, and the sweep of dropped externref objects, interpreted and XIP,
 with the same results in both (the table and global layouts the shim reads
 on a 32-bit target)."""
 
-import subprocess
-
 import pytest
 
-from private_board import boot, exec_on
-from scripts import aot, xip
+from private_board import boot, exec_on, wat_apps
 
 REFS_WAT = """
 (module
@@ -37,14 +34,7 @@ REFS_WAT = """
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory):
     """({'/refs.wasm': bytes}, wasmapps image with the XIP build)."""
-    out = tmp_path_factory.mktemp("refs-xip")
-    (out / "refs.wat").write_text(REFS_WAT)
-    subprocess.run(["wat2wasm", str(out / "refs.wat"), "-o", str(out / "refs.wasm")], check=True)
-    blob = aot.compile_wasm(out / "refs.wasm", "thumbv7em", xip=True, output=out / "refs.aot",
-                            quiet=True).read_bytes()
-    image = out / "wasmapps.bin"
-    image.write_bytes(xip.pack([("refs", blob)]))
-    return {"/refs.wasm": (out / "refs.wasm").read_bytes()}, image
+    return wat_apps(tmp_path_factory.mktemp("refs-xip"), {"refs": REFS_WAT})
 
 
 SCRIPT = """

@@ -198,6 +198,34 @@ MP_DEFINE_CONST_OBJ_TYPE(
     print, wasm_global_print
     );
 
+// A mutable externref global exported by `owner`, about to be imported by
+// another instance: its value moves into the Global (a Python object, as
+// for one made by Python), and the owner keeps its slot in step at its
+// crossings like an importer does, through a link with a handle reserved
+// in its own table. The owner may be waiting in a host call: it copies the
+// value in when it resumes.
+static void share_owned_ref_global(mp_obj_wasm_global_t *global) {
+    mp_obj_wasm_instance_t *owner = mp_wasm_instance_open(global->owner);
+    mp_obj_t value = global_value(global);
+    mp_wasm_externrefs_reserve(owner, 1);
+    size_t n = owner->n_global_links, n_mutable = owner->n_mutable_links;
+    mp_wasm_global_link_t *links = m_new0(mp_wasm_global_link_t, n + 1);
+    memcpy(links, owner->global_links, n_mutable * sizeof(*links));
+    memcpy(links + n_mutable + 1, owner->global_links + n_mutable, (n - n_mutable) * sizeof(*links));
+    mp_wasm_global_link_t *link = &links[n_mutable];
+    link->global = global;
+    link->slot = global->data;
+    link->wamr_index = -1;
+    link->handle = mp_wasm_ref_from_obj(owner, WASM_EXTERNREF,
+        value == mp_const_none ? MP_OBJ_FROM_PTR(global) : value, "Global", 0);
+    owner->global_links = links;
+    owner->n_global_links = (uint16_t)(n + 1);
+    owner->n_mutable_links = (uint16_t)(n_mutable + 1);
+    global->ref_value = value;
+    global->owner = MP_OBJ_NULL;
+    global->data = &global->cell;
+}
+
 // The wasm.Global given for an imported global, checked against its type.
 static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t *imp) {
     wasm_valkind_t kind = wasm_global_type_get_valkind(imp->u.global_type);
@@ -224,11 +252,7 @@ static mp_obj_wasm_global_t *import_global(mp_obj_t imports, const wasm_import_t
             mp_obj_str_get_str(global_type_str(global->kind, global->is_mutable)));
     }
     if (is_ref(kind) && is_mutable && global->owner != MP_OBJ_NULL) {
-        // Its live value is a handle of the exporting instance, which the
-        // crossings of this one cannot convert without allocating.
-        mp_wasm_raise_fmt(&mp_type_wasm_link_error,
-            MP_ERROR_TEXT("import %s.%s (%s): an instance's own mutable reference global cannot be imported; share a wasm.Global('externref', value, mutable=True)"),
-            imp->module_name, imp->name, want);
+        share_owned_ref_global(global);
     }
     return global;
 }
