@@ -116,10 +116,12 @@ def markdown(results):
     meta = results["meta"]
     lines = [f"### Benchmark results ({meta['profile']} profile, {meta['date']}, "
              f"commit {meta['commit'][:10]}{' + changes' if meta['dirty'] else ''})", ""]
-    lines += ["#### Targets", "", "| target | this run | limit | |", "|---|---|---|---|"]
+    lines += ["#### Targets", "", "| target | this run | limit | | rounds |", "|---|---|---|---|---|"]
     for t in results["targets"]:
         value = f"{t['value']:.2f}" if t["unit"] == "x" else f"{t['value']:.1f}"
-        lines.append(f"| {t['target']} | {value} | {t['limit']} | {'met' if t['ok'] else '**missed**'} |")
+        rounds = ", ".join(f"{v:.2f}" for v in t.get("rounds", ()))
+        lines.append(f"| {t['target']} | {value} | {t['limit']} | {'met' if t['ok'] else '**missed**'} "
+                     f"| {rounds} |")
     lines.append("")
     unix = results["unix"]
     lines += kernel_table(unix, "unix (x86-64): wall clock, ms per call")

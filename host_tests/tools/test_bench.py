@@ -129,8 +129,24 @@ def test_targets_and_ratios_from_fixed_results():
     results.update(meta={"profile": "full", "date": "d", "commit": "0123456789ab", "dirty": False},
                    targets=bench.evaluate_targets(results), boards={})
     md = bench_report.markdown(results)
-    assert "| guest -> Python import / Python call to a C builtin | 3.25 | 3.0 | **missed** |" in md
+    assert "| guest -> Python import / Python call to a C builtin | 3.25 | 3.0 | **missed** | 3.25 |" in md
     assert "| WAMR fast interpreter | 10.0 | 10.00x |" in md
+
+
+def test_unix_targets_are_medians_of_their_rounds():
+    # One slow classic session (round 2) moves the pooled medians, not the
+    # median of the rounds' ratios.
+    def round_of(classic, builtin):
+        return {"geomean_vs_native": {"native": 1.0, "aot": 1.1, "fast": 10.0, "classic": classic,
+                                      "wasm3": 12.0},
+                "calls": {"python/builtin": builtin, "fast/export_nop": 100e-6, "fast/import_py": 120e-6}}
+    rounds = [round_of(22.0, 40e-6), round_of(40.0, 50e-6), round_of(24.0, 44e-6)]
+    summary = {**round_of(40.0, 40e-6), "rounds": rounds}
+    targets = {t["target"]: (round(t["value"], 3), t["ok"], [round(v, 3) for v in t["rounds"]])
+               for t in bench.evaluate_targets({"unix": summary})}
+    assert targets["classic interpreter time / fast (geomean)"] == (2.4, True, [2.2, 4.0, 2.4])
+    assert targets["guest -> Python import / Python call to a C builtin"] == (2.727, True, [3.0, 2.4, 2.727])
+    assert targets["AOT time / native (geomean)"] == (1.1, True, [1.1, 1.1, 1.1])
 
 
 def test_mismatching_checksums_are_reported():
