@@ -230,3 +230,70 @@ for x in {[x for x, _ in cases]!r}:
     print(x, getattr(e, x)())
 """)
     assert out == [f"{x} {v}" for x, v in cases]
+
+
+# The classic interpreter's loader gives a 64-bit local's local.get,
+# local.set and local.tee their own opcodes (WAMR patch 0101) where the
+# local's frame offset fits a byte (below 128 cells); the locals past that
+# keep the generic forms. Many i64, i32 and f64 locals, so that both kinds
+# occur, read and written inside if/else arms (the classic interpreter scans
+# them for the else and the end), and a branch out of a taken if.
+WIDE_LOCALS = 50
+
+
+def wide_locals_wat():
+    n = WIDE_LOCALS
+    decls = "".join(f" (local $a{i} i64) (local $m{i} i32) (local $f{i} f64)" for i in range(n))
+    body = []
+    for i in range(n):
+        body.append(f"""
+    (local.set $a{i} (i64.mul (local.get $k) (i64.const {i + 1})))
+    (local.set $f{i} (f64.convert_i64_s (local.tee $a{i} (i64.add (local.get $a{i}) (i64.const {i})))))
+    (local.set $m{i} (i32.wrap_i64 (local.get $a{i})))
+    (if (i32.and (local.get $sel) (i32.const 1))
+      (then (local.set $acc (i64.add (local.get $acc) (i64.trunc_f64_s (local.get $f{i})))))
+      (else (local.set $acc (i64.sub (local.get $acc) (i64.extend_i32_s (local.get $m{i}))))))""")
+    return f"""
+(module
+  (func (export "wide") (param $k i64) (param $sel i32) (result i64)
+    (local $acc i64){decls}{''.join(body)}
+    (if (local.get $sel)
+      (then
+        (br_if 0 (i32.gt_u (local.get $sel) (i32.const 2)))
+        (local.set $acc (i64.add (local.get $acc) (i64.const 1000)))))
+    (local.get $acc))
+)
+"""
+
+
+def wide_expected(k, sel):
+    def s64(v):
+        v &= (1 << 64) - 1
+        return v - (1 << 64) if v >> 63 else v
+
+    def s32(v):
+        v &= 0xFFFFFFFF
+        return v - (1 << 32) if v >> 31 else v
+
+    acc = 0
+    for i in range(WIDE_LOCALS):
+        a = s64(k * (i + 1) + i)
+        acc = s64(acc + int(float(a)) if sel & 1 else acc - s32(a))
+    if sel and not sel > 2:
+        acc = s64(acc + 1000)
+    return acc
+
+
+WIDE_CASES = ((5, 0), (5, 1), (-7, 2), (123456789, 3), (1 << 40, 1), (-(1 << 35) + 3, 4))
+
+
+@pytest.fixture(params=MODES)
+def wide(request, tmp_path):
+    return build_for_mode(request, tmp_path, {"wide": wide_locals_wat()})
+
+
+def test_wide_locals_keep_their_values_on_both_sides_of_the_byte_offsets(wide):
+    out = run_instance(wide, "wide", f"""
+print(' '.join(str(e.wide(k, s)) for k, s in {WIDE_CASES!r}))
+""")
+    assert out == [" ".join(str(wide_expected(k, s)) for k, s in WIDE_CASES)]
