@@ -215,13 +215,13 @@ mp_obj_t mp_wasm_instance_new(mp_obj_t module, mp_obj_t imports, mp_obj_t wasi,
         }
         char error_buf[128];
         error_buf[0] = '\0';
-        // An imported memory starts at the wasm.Memory's size, or is
-        // another instance's (the module is shared by its instances:
-        // restored before anything can raise).
+        // Imported tables get the wasm.Table's size, and an imported memory
+        // starts at the wasm.Memory's size or is another instance's (the
+        // module is shared by its instances: both are restored before
+        // anything can raise, so nothing may allocate from here on).
+        uint32_t *table_sizes = n_tables ? m_new(uint32_t, n_tables) : NULL;
         uint32_t module_init = memory == MP_OBJ_NULL ? 0
             : mp_wasm_memory_import_prepare(memory, self->mref->module);
-        // Imported tables likewise get the wasm.Table's size.
-        uint32_t *table_sizes = n_tables ? m_new(uint32_t, n_tables) : NULL;
         for (size_t i = 0; i < n_tables; i++) {
             table_sizes[i] = UINT32_MAX;
             mp_wasm_table_import_swap(table_objs[i], self->mref, (uint32_t)i, &table_sizes[i]);
