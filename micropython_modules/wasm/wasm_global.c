@@ -407,7 +407,8 @@ void mp_wasm_global_owner_closing(mp_obj_t global, mp_obj_t owner) {
     mp_obj_wasm_global_t *self = MP_OBJ_TO_PTR(global);
     if (self->owner == owner) {
         if (is_ref(self->kind)) {
-            // Its value as the instance last held it (read-only from now on).
+            // Its value as the instance last held it, kept as a Python-made
+            // global keeps one (writable if mutable).
             self->ref_value = global_value(self);
         }
         memcpy(&self->cell, self->data, value_size(self->kind));
