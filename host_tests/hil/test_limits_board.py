@@ -2,6 +2,7 @@
 the board's interpreter and refills; the bare-metal boards have no timer
 for timeout_ms and say so; the memory cap below the module's maximum."""
 
+import metering_cases
 from test_hostile_board import deploy_wat
 
 LIMITS_WAT = """
@@ -47,3 +48,20 @@ print(wasm.pool_info()[1] == free)
         "RuntimeError: timeout_ms: this port has no timer for it",
         "True",
     ]
+
+
+CB_WAT = """
+(module
+  (import "env" "cb" (func $cb (param i32) (result i32)))""" + metering_cases.CB_THEN_COUNT_WAT + """)
+"""
+
+
+def test_metering_switched_by_a_host_function_counts_as_on_unix(board, tmp_path):
+    """The board meters by switching dispatch tables (WAMR patch 0102):
+    a host function that starts or ends metering switches them for the
+    guest it returns to, and the count is unix's, which counts at each
+    dispatch."""
+    deploy_wat(board, tmp_path, "metering", CB_WAT)
+    out = board.run("import wasm\nm = wasm.Module.load('/flash/metering.wasm')\n"
+                    + metering_cases.SCRIPT, timeout=120)
+    assert out == metering_cases.EXPECTED

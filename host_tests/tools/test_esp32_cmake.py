@@ -47,11 +47,20 @@ def test_binding_sources_equal_micropython_mk():
 
 def test_feature_defines_equal_wamr_mk():
     mk = (WASM_MOD / "wamr.mk").read_text()
-    make_defs = [d.removeprefix("-D").replace("$(WAMR_FAST_INTERP)", "${WAMR_FAST_INTERP}")
-                 .replace("$(WAMR_INSTRUCTION_METERING)", "${WAMR_INSTRUCTION_METERING}")
+    make_defs = [re.sub(r"\$\((\w+)\)", r"${\1}", d.removeprefix("-D"))
                  for d in make_list(mk, "WAMR_FEATURE_DEFS")]
     assert cmake_list(CMAKE_FILE.read_text(), "WAMR_FEATURE_DEFS") == make_defs
     assert "WASM_ENABLE_THREAD_MGR=1" in make_defs and "WASM_ENABLE_LIBC_WASI=0" in make_defs
+    assert "WASM_INSTRUCTION_METERING_BY_TABLE=${WAMR_METERING_BY_TABLE}" in make_defs
+
+
+def test_esp32_meters_by_table_like_the_emulated_boards():
+    """In-order cores meter the classic interpreter by dispatch table
+    (WAMR patch 0102); unix keeps the counter at each dispatch."""
+    cmake = CMAKE_FILE.read_text()
+    assert "set(WAMR_METERING_BY_TABLE 1)" in cmake
+    mk = (WASM_MOD / "wamr.mk").read_text()
+    assert "WAMR_METERING_BY_TABLE ?= $(if $(filter baremetal,$(WAMR_PLATFORM)),1,0)" in mk
 
 
 def test_wamr_sources_equal_wamr_mk():

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from metering_cases import CB_THEN_COUNT_WAT
 from scripts import aot
 
 # WASI functions the `wasi` guest exports one wrapper for each (same name,
@@ -87,7 +88,7 @@ GUESTS = {
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $i))
   (func (export "call_cb") (param i32) (result i32) (call $cb (local.get 0)))
-  (func (export "cb_then_spin") (param i32) (drop (call $cb (local.get 0))) (loop $l (br $l)))
+  (func (export "cb_then_spin") (param i32) (drop (call $cb (local.get 0))) (loop $l (br $l)))""" + CB_THEN_COUNT_WAT + """
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "ok") (result i32) (i32.const 7)))
 """,

@@ -2,6 +2,7 @@
 per call on every mode, the memory cap; each leaves the instance usable and
 the pool as it was."""
 
+import metering_cases
 from hostile_support import hostile, interrupt_after, mode  # noqa: F401
 
 POOL = """
@@ -102,6 +103,15 @@ print(inst.exports.ok())
     used_after = int(out[0].split()[2])
     assert out == [f"100 True {used_after}", "Trap: out of fuel 0", "7"]
     assert 0 <= used_after <= 3
+
+
+def test_metering_switched_on_and_off_by_a_host_function(mode):
+    """A host function that starts metering stops the guest it returns to;
+    one that ends it lets the guest run on unmetered; a refill is counted
+    exactly from where the guest resumes."""
+    if mode.name in NO_FUEL:
+        return  # refused at Instance() (above)
+    assert mode.lines(POOL + metering_cases.SCRIPT) == metering_cases.EXPECTED
 
 
 def test_timeout_stops_a_runaway_loop(mode):
