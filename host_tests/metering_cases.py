@@ -36,3 +36,17 @@ print(inst.exports.cb_then_count(-1, 100000), inst.fuel)
 CB_THEN_COUNT_1000 = 8005
 
 EXPECTED = ["Trap: out of fuel 0", "1000 None", f"1000 {CB_THEN_COUNT_1000}", "100000 None"]
+
+
+# `inst`: an instance of a module whose count(n) loops n times (8
+# instructions each): count(10) needs 84, and less stops it wherever the
+# count runs out.
+BOUNDARY_SCRIPT = """
+for fuel in range(74, 88):
+    inst.fuel = fuel
+    try:
+        print(fuel, inst.exports.count(10), inst.fuel)
+    except wasm.Trap as exc:
+        print(fuel, exc, inst.fuel)
+"""
+BOUNDARY_EXPECTED = [f"{f} out of fuel 0" for f in range(74, 84)] + [f"{f} 10 {f - 84}" for f in range(84, 88)]

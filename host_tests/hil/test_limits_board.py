@@ -65,3 +65,12 @@ def test_metering_switched_by_a_host_function_counts_as_on_unix(board, tmp_path)
     out = board.run("import wasm\nm = wasm.Module.load('/flash/metering.wasm')\n"
                     + metering_cases.SCRIPT, timeout=120)
     assert out == metering_cases.EXPECTED
+
+
+def test_fuel_running_out_at_every_instruction_of_the_last_iteration(board, tmp_path):
+    """The dispatch table stops the guest wherever the count runs out, as
+    unix's counter does."""
+    deploy_wat(board, tmp_path, "limits", LIMITS_WAT)
+    out = board.run("import wasm\ninst = wasm.Instance(wasm.Module.load('/flash/limits.wasm'), heap=0)\n"
+                    + metering_cases.BOUNDARY_SCRIPT, timeout=120)
+    assert out == metering_cases.BOUNDARY_EXPECTED

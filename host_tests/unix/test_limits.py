@@ -105,6 +105,15 @@ print(inst.exports.ok())
     assert 0 <= used_after <= 3
 
 
+def test_fuel_running_out_at_every_instruction_of_the_last_iteration(mode):
+    """count(10) needs exactly 84: with less it stops wherever the count
+    runs out, with more it returns and the rest is left."""
+    if mode.name in NO_FUEL:
+        return  # refused at Instance() (above)
+    out = mode.lines(POOL + "inst = wasm.Instance(m, IMPORTS)\n" + metering_cases.BOUNDARY_SCRIPT)
+    assert out == metering_cases.BOUNDARY_EXPECTED
+
+
 def test_metering_switched_on_and_off_by_a_host_function(mode):
     """A host function that starts metering stops the guest it returns to;
     one that ends it lets the guest run on unmetered; a refill is counted
