@@ -13,6 +13,9 @@
 #   WAMR_BLOCK_ADDR_CACHE  classic interpreter: block-address cache sets per
 #                     exec env (power of two, 2 entries of 3 pointers each)
 #   WAMR_SANITIZE_CFLAGS  sanitizer flags (the unix ASan build)
+#   WAMR_INSTRUCTION_METERING  fuel= support (default: classic builds)
+#   WAMR_METERING_BY_TABLE     how the classic interpreter meters (default:
+#                     by dispatch table on bare metal, a counter on unix)
 #   WAMR_OPT          optimisation of WAMR's files (default -Os)
 #   WAMR_HOT_SRC      files compiled with WAMR_HOT_OPT instead (default: the
 #   WAMR_HOT_OPT      interpreter at -O2); see README "Performance"
