@@ -29,6 +29,10 @@ MPY_CROSS_FLAGS += -march=armv7emsp
 WAMR_TARGET = THUMB_VFP
 WAMR_BUILD_TARGET = THUMBV7EM
 WAMR_ARCH_CFLAGS = $(CPU_FLAGS) -ffreestanding
+# No fused instruction runs in the classic interpreter (WAMR patch 0103):
+# 9 % fewer instructions for 2 KB of flash, over this board's 130 KB budget
+# for WAMR and the module (README "Performance").
+WAMR_CLASSIC_FUSED_OPS ?= 0
 
 # Board support: vectors, UART interrupts (Ctrl-C), clock, semihosting, the
 # XIP window's model of the ESP32 instruction bus (WAMR reads the AOT file

@@ -2,6 +2,7 @@
 the board's interpreter and refills; the bare-metal boards have no timer
 for timeout_ms and say so; the memory cap below the module's maximum."""
 
+import fused_cases
 import metering_cases
 from test_hostile_board import deploy_wat
 
@@ -74,3 +75,14 @@ def test_fuel_running_out_at_every_instruction_of_the_last_iteration(board, tmp_
     out = board.run("import wasm\ninst = wasm.Instance(wasm.Module.load('/flash/limits.wasm'), heap=0)\n"
                     + metering_cases.BOUNDARY_SCRIPT, timeout=120)
     assert out == metering_cases.BOUNDARY_EXPECTED
+
+
+def test_fused_runs_cost_their_instructions_as_on_unix(board, tmp_path):
+    """Fuel running out at each instruction of each kind of run the classic
+    loader may fuse (WAMR patch 0103: the RISC-V board fuses, the Cortex-M
+    one does not): the same stops and leftovers as unix's, and as
+    instruction by instruction."""
+    deploy_wat(board, tmp_path, "fused", fused_cases.FUSED_WAT)
+    out = board.run("import wasm\ninst = wasm.Instance(wasm.Module.load('/flash/fused.wasm'), heap=0)\n"
+                    "e = inst.exports\n" + fused_cases.METERED_SCRIPT, timeout=300)
+    assert out == fused_cases.METERED_EXPECTED

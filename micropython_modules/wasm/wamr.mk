@@ -16,6 +16,7 @@
 #   WAMR_INSTRUCTION_METERING  fuel= support (default: classic builds)
 #   WAMR_METERING_BY_TABLE     how the classic interpreter meters (default:
 #                     by dispatch table on bare metal, a counter on unix)
+#   WAMR_CLASSIC_FUSED_OPS     classic interpreter: fused instruction runs
 #   WAMR_OPT          optimisation of WAMR's files (default -Os)
 #   WAMR_HOT_SRC      files compiled with WAMR_HOT_OPT instead (default: the
 #   WAMR_HOT_OPT      interpreter at -O2); see README "Performance"
@@ -34,6 +35,10 @@ WAMR_INSTRUCTION_METERING ?= $(if $(filter 1,$(WAMR_FAST_INTERP)),0,1)
 # Thumb code); a counter at every dispatch on unix, whose out-of-order
 # x86-64 core hides it (the table build measured slower there).
 WAMR_METERING_BY_TABLE ?= $(if $(filter baremetal,$(WAMR_PLATFORM)),1,0)
+# Fused instruction runs in the classic interpreter (WAMR patch 0103): one
+# dispatch for a local.get pair, i32.const and its operator and the like;
+# 2 KB of Thumb code (a board short of flash sets 0).
+WAMR_CLASSIC_FUSED_OPS ?= 1
 # WAMR's default is 64 sets: interpreter-style guests (a big dispatch
 # switch) then spend most of their time rescanning bytecode for block ends
 # (README: "Classic interpreter"). 256 sets cost 6 KB per instance on a
@@ -92,6 +97,7 @@ WAMR_FEATURE_DEFS = \
 	-DWASM_ENABLE_MEMORY_PROFILING=0 \
 	-DWASM_ENABLE_INSTRUCTION_METERING=$(WAMR_INSTRUCTION_METERING) \
 	-DWASM_INSTRUCTION_METERING_BY_TABLE=$(WAMR_METERING_BY_TABLE) \
+	-DWASM_ENABLE_CLASSIC_FUSED_OPS=$(WAMR_CLASSIC_FUSED_OPS) \
 	-DWASM_ENABLE_WAMR_COMPILER=0 \
 	-DWASM_ENABLE_APP_FRAMEWORK=0 \
 	-DWASM_DISABLE_HW_BOUND_CHECK=1 \
