@@ -45,17 +45,40 @@ def cmake_list(var):
     return [item for line in m.group(1).splitlines() for item in line.split("#", 1)[0].split()]
 
 
+def cmake_defaults():
+    """The values micropython.cmake gives its options when the board does
+    not: `if(NOT DEFINED X)` followed directly by `set(X value)`."""
+    return dict(re.findall(r"^if\(NOT DEFINED (\w+)\)\s*\n\s*set\(\1 (\S+)\)",
+                           CMAKE_FILE.read_text(), re.M))
+
+
+def feature_defs(interp):
+    """WAMR_FEATURE_DEFS with its ${options} as a build of `interp` sets them."""
+    values = {**cmake_defaults(), "WAMR_FAST_INTERP": "1" if interp == "fast" else "0",
+              "WAMR_INSTRUCTION_METERING": "0" if interp == "fast" else "1"}
+    return [re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], d)
+            for d in cmake_list("WAMR_FEATURE_DEFS")]
+
+
+def test_every_feature_option_has_a_value():
+    """feature_defs resolves each ${option} of the list (a new option
+    without a default would reach the compiler as text)."""
+    for interp in ("fast", "classic"):
+        assert not [d for d in feature_defs(interp) if "$" in d]
+    assert feature_defs("classic").count("WASM_ENABLE_CLASSIC_FUSED_OPS=1") == 1
+
+
 @pytest.mark.skipif(CROSS is None or not (paths.WAMR / "core").is_dir(),
                     reason="needs arm-none-eabi-gcc (make setup) and the WAMR sources")
+@pytest.mark.parametrize("interp", ["fast", "classic"])
 @pytest.mark.parametrize("target, name, reloc", [
     ("XTENSA", "XTENSA", "iwasm/aot/arch/aot_reloc_xtensa.c"),
     ("RISCV32_ILP32", "RISCV32", "iwasm/aot/arch/aot_reloc_riscv.c"),
 ])
-def test_wamr_core_compiles_with_the_esp32_feature_set(tmp_path, target, name, reloc):
+def test_wamr_core_compiles_with_the_esp32_feature_set(tmp_path, target, name, reloc, interp):
     stubs = write_stubs(tmp_path / "stubs", {**PLATFORM_STUBS, **IDF_STUBS})
     core = paths.WAMR / "core"
-    defs = [f"-D{d.replace('${WAMR_FAST_INTERP}', '1').replace('${WAMR_INSTRUCTION_METERING}', '1')}"
-            for d in cmake_list("WAMR_FEATURE_DEFS")]
+    defs = [f"-D{d}" for d in feature_defs(interp)]
     defs += [f"-D{d}" for d in cmake_list("WAMR_ESP32_DEFS")]
     defs += [f"-DBUILD_TARGET_{target}", f'-DBUILD_TARGET="{name}"', "-DBH_PLATFORM_ESP_IDF",
              "-DBH_VPRINTF=mp_wasm_vprintf",
@@ -66,7 +89,7 @@ def test_wamr_core_compiles_with_the_esp32_feature_set(tmp_path, target, name, r
         ".", "iwasm/include", "iwasm/common", "iwasm/interpreter", "iwasm/aot", "shared/include",
         "shared/utils", "shared/mem-alloc", "shared/platform/include", "shared/platform/esp-idf",
         "iwasm/libraries/thread-mgr")] + [f"-I{stubs}"]
-    sources = [core / s.replace("${MICROPY_WASM_INTERP}", "fast") for s in cmake_list("WAMR_CORE_SRC")]
+    sources = [core / s.replace("${MICROPY_WASM_INTERP}", interp) for s in cmake_list("WAMR_CORE_SRC")]
     sources += [core / reloc] + [WASM_MOD / s for s in cmake_list("WAMR_SHIM_SRC")]
     failures = []
     for src in sources:
