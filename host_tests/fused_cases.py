@@ -13,17 +13,19 @@ def s32(v):
     return v - (1 << 32) if v & 0x80000000 else v
 
 
+def local_pair(params, result, op):
+    """A function of two parameters: local.get 0, local.get 1, op."""
+    return (params, result, f"""
+    local.get 0
+    local.get 1
+    {op}""")
+
+
 # Flat bodies, one instruction a line: the metering test counts them.
 FLAT = {
     # (name, params, result, body)
-    "get_pair": ("i32 i32", "i32", """
-    local.get 0
-    local.get 1
-    i32.sub"""),
-    "get_pair_add": ("i32 i32", "i32", """
-    local.get 0
-    local.get 1
-    i32.add"""),
+    "get_pair": local_pair("i32 i32", "i32", "i32.sub"),
+    "get_pair_add": local_pair("i32 i32", "i32", "i32.add"),
     "get_add": ("i32 i32", "i32", """
     local.get 0
     nop
@@ -61,26 +63,11 @@ FLAT = {
     local.tee 0
     local.get 0
     i32.add"""),
-    "i64_pair": ("i64 i64", "i64", """
-    local.get 0
-    local.get 1
-    i64.sub"""),
-    "f64_pair": ("f64 f64", "f64", """
-    local.get 0
-    local.get 1
-    f64.div"""),
-    "f64_pair_add": ("f64 f64", "f64", """
-    local.get 0
-    local.get 1
-    f64.add"""),
-    "f64_pair_sub": ("f64 f64", "f64", """
-    local.get 0
-    local.get 1
-    f64.sub"""),
-    "f64_pair_mul": ("f64 f64", "f64", """
-    local.get 0
-    local.get 1
-    f64.mul"""),
+    "i64_pair": local_pair("i64 i64", "i64", "i64.sub"),
+    "f64_pair": local_pair("f64 f64", "f64", "f64.div"),
+    "f64_pair_add": local_pair("f64 f64", "f64", "f64.add"),
+    "f64_pair_sub": local_pair("f64 f64", "f64", "f64.sub"),
+    "f64_pair_mul": local_pair("f64 f64", "f64", "f64.mul"),
     "const_add": ("i32 i32", "i32", """
     local.get 0
     nop
